@@ -1,0 +1,339 @@
+/**
+ * ExperimentConfig: the one description of everything that decides a result.
+ * The schema holds the types, defaults, allowed ranges and help text; the CLI, the worker, the URL codec
+ * and the form all read it from here.
+ */
+import { z } from 'zod';
+
+export const CONFIG_VERSION = 1;
+
+// ---------------------------------------------------------------------------------------------------------
+// Datasets known to the engine. Counts must equal the manifests in public/datasets (a test checks it).
+
+export type DatasetKind = 'image' | 'tabular' | 'toy';
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  kind: DatasetKind;
+  /** Rows in the shipped training split (for toy data: an upper bound on what may be generated). */
+  trainCount: number;
+  /** Rows in the official test split; 0 when the test set is carved from the training rows. */
+  testCount: number;
+  numClasses: number;
+  featureShape: number[];
+  /** Pretrained encoders shipped for this dataset (public/models/<dataset>-<encoder>.json). */
+  encoders: readonly EncoderKind[];
+}
+
+export const ENCODER_KINDS = ['supervised', 'autoencoder'] as const;
+export type EncoderKind = (typeof ENCODER_KINDS)[number];
+
+const TOY_LIMIT = 20000;
+export const DATASETS = {
+  mnist: { id: 'mnist', name: 'MNIST digits', kind: 'image', trainCount: 10000, testCount: 2000, numClasses: 10, featureShape: [28, 28, 1], encoders: ENCODER_KINDS },
+  'fashion-mnist': { id: 'fashion-mnist', name: 'Fashion-MNIST', kind: 'image', trainCount: 10000, testCount: 2000, numClasses: 10, featureShape: [28, 28, 1], encoders: ENCODER_KINDS },
+  digits: { id: 'digits', name: '8x8 digits', kind: 'image', trainCount: 1797, testCount: 0, numClasses: 10, featureShape: [8, 8, 1], encoders: [] },
+  'breast-cancer': { id: 'breast-cancer', name: 'Breast cancer (Wisconsin)', kind: 'tabular', trainCount: 569, testCount: 0, numClasses: 2, featureShape: [30], encoders: [] },
+  wine: { id: 'wine', name: 'Wine', kind: 'tabular', trainCount: 178, testCount: 0, numClasses: 3, featureShape: [13], encoders: [] },
+  penguins: { id: 'penguins', name: 'Palmer penguins', kind: 'tabular', trainCount: 342, testCount: 0, numClasses: 3, featureShape: [4], encoders: [] },
+  moons: { id: 'moons', name: 'Two moons', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
+  circles: { id: 'circles', name: 'Circles', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
+  xor: { id: 'xor', name: 'XOR', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
+  spirals: { id: 'spirals', name: 'Two spirals', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
+  gaussians: { id: 'gaussians', name: 'Overlapping Gaussians', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 3, featureShape: [2], encoders: [] },
+} as const satisfies Record<string, DatasetInfo>;
+
+export type DatasetId = keyof typeof DATASETS;
+export const DATASET_IDS = Object.keys(DATASETS) as [DatasetId, ...DatasetId[]];
+
+export function datasetInfo(id: DatasetId): DatasetInfo {
+  return DATASETS[id];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Building blocks
+
+const int = (min: number, max: number, fallback: number, help: string) =>
+  z.number().int().min(min).max(max).default(fallback).describe(help);
+const num = (min: number, max: number, fallback: number, help: string) =>
+  z.number().min(min).max(max).default(fallback).describe(help);
+
+export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu'] as const;
+
+export const ModelSpecSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('linear').describe('Logistic regression on the raw features.'),
+  }),
+  z.object({
+    type: z.literal('mlp').describe('A fully connected network trained from scratch.'),
+    width: int(1, 1024, 64, 'Units in each hidden layer.'),
+    depth: int(1, 4, 1, 'Number of hidden layers.'),
+    activation: z.enum(ACTIVATIONS).default('relu').describe('Non-linearity after each hidden layer.'),
+    dropout: num(0, 0.8, 0, 'Fraction of hidden units dropped at each training step.'),
+  }),
+  z.object({
+    type: z.literal('cnn').describe('A small convolutional network for images, trained from scratch.'),
+    filters: int(2, 64, 8, 'Filters in the first convolution (the second has twice as many).'),
+    denseWidth: int(0, 256, 0, 'Units in a dense layer before the output (0: none).'),
+  }),
+  z.object({
+    type: z.literal('pretrained').describe('A pretrained encoder (784-256-64) with a probe on top: the strong student.'),
+    encoder: z
+      .enum(ENCODER_KINDS)
+      .default('supervised')
+      .describe(
+        'supervised: pretrained with labels on 20,000 other images (a stand-in for a large model\'s pretraining); autoencoder: pretrained without labels on the same images.',
+      ),
+    mode: z.enum(['frozen', 'finetune']).default('frozen').describe('frozen: only the probe trains; finetune: the encoder trains too.'),
+    head: z.enum(['linear', 'mlp']).default('linear').describe('The probe on the 64 encoder features.'),
+    headWidth: int(1, 512, 64, 'Hidden units of an MLP probe.'),
+  }),
+]);
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;
+
+export const TrainSpecSchema = z.object({
+  optimizer: z.enum(['adam', 'sgd']).default('adam').describe('Adam, or SGD with momentum.'),
+  learningRate: num(1e-5, 1, 1e-3, 'Step size of the optimizer.'),
+  schedule: z.enum(['constant', 'cosine']).default('constant').describe('Learning rate over training: constant, or cosine decay to zero.'),
+  weightDecay: num(0, 0.1, 0, 'Decoupled weight decay on weight matrices (not biases).'),
+  momentum: num(0, 0.99, 0.9, 'Momentum of SGD (ignored by Adam).'),
+  batchSize: int(1, 1024, 64, 'Examples per training step.'),
+  epochs: int(1, 500, 5, 'Passes over the training set.'),
+  evalEvery: int(1, 10000, 20, 'Steps between measurements (loss, accuracy, checkpoint).'),
+  patience: int(0, 1000, 0, 'Early stopping: measurements without improvement on the validation split before stopping (0: off).'),
+});
+export type TrainSpec = z.infer<typeof TrainSpecSchema>;
+
+export const LossSpecSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('xent').describe('Cross-entropy with the (soft or hard) labels.') }),
+  z.object({
+    type: z.literal('logconf').describe('Auxiliary confidence loss (Burns et al.): mixes the student\'s own hardened predictions into the target.'),
+    aMax: num(0, 1, 0.5, 'Final weight of the student\'s own hardened predictions.'),
+    warmup: num(0, 1, 0.2, 'Fraction of training over which the weight ramps up.'),
+    schedule: z.enum(['paper', 'released']).default('paper').describe('paper: linear ramp to aMax; released: the openai code\'s ramp to aMax*warmup, then a jump to aMax.'),
+  }),
+  z.object({
+    type: z.literal('product').describe('Product loss: target proportional to p^b * y^a.'),
+    a: num(0, 5, 1, 'Exponent of the supervisor\'s labels.'),
+    b: num(0, 5, 1, 'Exponent of the student\'s own predictions.'),
+  }),
+  z.object({
+    type: z.literal('kd').describe('Hinton distillation: forward KL to the teacher at temperature T, mixed with cross-entropy on true labels.'),
+    temperature: num(0.1, 50, 4, 'Softmax temperature T for teacher and student.'),
+    alpha: num(0, 1, 0.9, 'Weight of the teacher term on labelled examples (unlabelled ones use the teacher alone).'),
+  }),
+  z.object({
+    type: z.literal('reverse-kl').describe('Reverse KL(student || teacher): mode-seeking.'),
+    temperature: num(0.1, 50, 4, 'Softmax temperature T.'),
+    alpha: num(0, 1, 0.9, 'Weight of the teacher term on labelled examples.'),
+  }),
+  z.object({
+    type: z.literal('taid').describe('TAID: the target moves from the student towards the teacher during training.'),
+    tStart: num(0, 1, 0.4, 'Interpolation parameter t at the start.'),
+    tEnd: num(0, 1, 1, 'Interpolation parameter t at the end.'),
+    alphaT: num(0, 0.1, 5e-4, 'Step size of the adaptive update of t.'),
+    beta: num(0, 0.9999, 0.99, 'Momentum of the relative loss change.'),
+    alpha: num(0, 1, 0.9, 'Weight of the teacher term on labelled examples.'),
+  }),
+]);
+export type LossSpec = z.infer<typeof LossSpecSchema>;
+export type LossType = LossSpec['type'];
+export const W2S_LOSSES = ['xent', 'logconf', 'product'] as const satisfies readonly LossType[];
+export const KD_LOSSES = ['kd', 'reverse-kl', 'taid'] as const satisfies readonly LossType[];
+
+const RoleSchema = z.object({
+  model: ModelSpecSchema.prefault({ type: 'linear' }),
+  train: TrainSpecSchema.prefault({}),
+});
+export type Role = z.infer<typeof RoleSchema>;
+
+const StudentRoleSchema = RoleSchema.extend({
+  loss: LossSpecSchema.prefault({ type: 'xent' }),
+});
+
+const sizes = {
+  dataset: z.enum(DATASET_IDS).default('mnist').describe('The data every model trains and is scored on.'),
+  validationSize: int(0, 5000, 500, 'Held-out training examples for checkpoint choice and early stopping (labelled by the supervisor for the student).'),
+  testSize: int(10, 20000, 2000, 'Test examples with ground truth that score every model (capped by the official test split).'),
+  noise: num(0, 1, 0.2, 'Noise of generated 2-D data (ignored for real datasets).'),
+};
+
+const WeakToStrongSchema = z.object({
+  version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
+  kind: z.literal('weak-to-strong'),
+  seed: int(0, 2 ** 31 - 1, 1, 'Seed for data, splits, initialisation and shuffling.'),
+  data: z
+    .object({
+      ...sizes,
+      supervisorSize: int(2, 20000, 100, 'Split A: examples with ground truth for the weak supervisor.'),
+      transferSize: int(2, 20000, 5000, 'Split B: examples the supervisor labels for the student (the ceiling sees their ground truth).'),
+    })
+    .prefault({}),
+  weakLabels: z
+    .object({
+      kind: z.enum(['soft', 'hard']).default('soft').describe('soft: the supervisor\'s probabilities; hard: its argmax.'),
+      temperature: num(0.1, 10, 1, 'Temperature applied to the supervisor\'s logits before the softmax.'),
+    })
+    .prefault({}),
+  supervisor: RoleSchema.prefault({}),
+  student: StudentRoleSchema.prefault({}),
+});
+
+const DistillationSchema = z.object({
+  version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
+  kind: z.literal('distillation'),
+  seed: int(0, 2 ** 31 - 1, 1, 'Seed for data, splits, initialisation and shuffling.'),
+  data: z
+    .object({
+      ...sizes,
+      trainSize: int(2, 20000, 10000, 'Training images: the teacher learns them with ground truth, the student is distilled on all of them.'),
+      labelledSize: int(1, 20000, 1000, 'Of those, how many carry ground truth for the student (its baseline trains on these alone).'),
+    })
+    .prefault({}),
+  teacher: RoleSchema.prefault({}),
+  student: StudentRoleSchema.prefault({ loss: { type: 'kd' } }),
+});
+
+export const ExperimentConfigSchema = z
+  .discriminatedUnion('kind', [WeakToStrongSchema, DistillationSchema])
+  .superRefine((config, ctx) => {
+    const info = DATASETS[config.data.dataset];
+    const needed =
+      config.kind === 'weak-to-strong'
+        ? config.data.supervisorSize + config.data.transferSize + config.data.validationSize
+        : config.data.trainSize + config.data.validationSize;
+    const parts = config.kind === 'weak-to-strong' ? 'supervisorSize + transferSize + validationSize' : 'trainSize + validationSize';
+    if (info.testCount > 0 && needed > info.trainCount) {
+      ctx.addIssue({ code: 'custom', path: ['data'], message: `${parts} = ${needed} exceeds the ${info.trainCount} training examples of ${info.name}` });
+    }
+    if (info.testCount === 0 && needed + config.data.testSize > info.trainCount) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['data'],
+        message: `${parts} + testSize = ${needed + config.data.testSize} exceeds the ${info.trainCount} examples of ${info.name} (its test set is carved from them)`,
+      });
+    }
+    if (info.testCount > 0 && config.data.testSize > info.testCount) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'testSize'], message: `${info.name} has ${info.testCount} test examples; testSize must be at most ${info.testCount}` });
+    }
+    if (config.kind === 'distillation' && config.data.labelledSize > config.data.trainSize) {
+      ctx.addIssue({ code: 'custom', path: ['data', 'labelledSize'], message: `must be at most trainSize (${config.data.trainSize})` });
+    }
+    const roles: [string, ModelSpec][] =
+      config.kind === 'weak-to-strong'
+        ? [['supervisor', config.supervisor.model], ['student', config.student.model]]
+        : [['teacher', config.teacher.model], ['student', config.student.model]];
+    for (const [role, model] of roles) {
+      if (model.type === 'cnn' && info.kind !== 'image') {
+        ctx.addIssue({ code: 'custom', path: [role, 'model', 'type'], message: `a CNN needs an image dataset; ${info.name} is ${info.kind}` });
+      }
+      if (model.type === 'pretrained' && !(info.encoders as readonly string[]).includes(model.encoder)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [role, 'model', 'encoder'],
+          message: `no pretrained encoder ships for ${info.name}; pretrained students are available for MNIST and Fashion-MNIST`,
+        });
+      }
+    }
+    const allowed: readonly string[] = config.kind === 'weak-to-strong' ? W2S_LOSSES : [...KD_LOSSES, 'xent'];
+    if (!allowed.includes(config.student.loss.type)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['student', 'loss', 'type'],
+        message: `${config.kind} takes one of ${allowed.join(', ')}; got ${config.student.loss.type}`,
+      });
+    }
+  });
+
+export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
+export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
+export type WeakToStrongConfig = Extract<ExperimentConfig, { kind: 'weak-to-strong' }>;
+export type DistillationConfig = Extract<ExperimentConfig, { kind: 'distillation' }>;
+export type ExperimentKind = ExperimentConfig['kind'];
+
+/** Raised for a config that does not validate; `problems` has one readable line per problem. */
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid experiment config:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
+  const received = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
+  switch (issue.code) {
+    case 'too_big':
+      return `${field}: must be at most ${String(issue.maximum)}${rangeHint(issue.path)}${received}`;
+    case 'too_small':
+      return `${field}: must be at least ${String(issue.minimum)}${rangeHint(issue.path)}${received}`;
+    case 'invalid_value':
+      return `${field}: must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}${received}`;
+    case 'invalid_union':
+      return `${field}: ${issue.message}`;
+    case 'invalid_type':
+      return `${field}: expected ${issue.expected}${received}`;
+    default:
+      return `${field}: ${issue.message}`;
+  }
+}
+
+/** "allowed range a to b" for numeric fields, read back from the schema itself. */
+function rangeHint(path: PropertyKey[]): string {
+  const range = numericRange(path);
+  return range ? ` (allowed range ${range[0]} to ${range[1]})` : '';
+}
+
+/** Looks up a numeric field's [min, max] by path, for messages and forms. */
+export function numericRange(path: PropertyKey[]): [number, number] | null {
+  const schemas: z.ZodType[] = [WeakToStrongSchema, DistillationSchema];
+  for (const root of schemas) {
+    const found = walk(root, path);
+    if (found) return found;
+  }
+  return null;
+}
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    const def = (current as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
+    if ((def.type === 'default' || def.type === 'prefault' || def.type === 'optional') && def.innerType) current = def.innerType;
+    else return current;
+  }
+}
+
+function walk(schema: z.ZodType, path: PropertyKey[]): [number, number] | null {
+  const current = unwrap(schema);
+  if (path.length === 0) {
+    return current instanceof z.ZodNumber && current.minValue !== null && current.maxValue !== null
+      ? [current.minValue, current.maxValue]
+      : null;
+  }
+  if (current instanceof z.ZodDiscriminatedUnion) {
+    // The first option that has the field wins (options share ranges for fields of the same name).
+    for (const option of current.options as z.ZodType[]) {
+      const found = walk(option, path);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (current instanceof z.ZodObject) {
+    const next = (current.shape as Record<string, z.ZodType>)[String(path[0])];
+    return next ? walk(next, path.slice(1)) : null;
+  }
+  return null;
+}
+
+/** Validates and fills defaults; throws ConfigError naming every bad field and its allowed range. */
+export function parseConfig(input: unknown): ExperimentConfig {
+  const result = ExperimentConfigSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new ConfigError(result.error.issues.map(describeIssue));
+  return result.data;
+}
+
+export function safeParseConfig(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; problems: string[] } {
+  const result = ExperimentConfigSchema.safeParse(input, { reportInput: true });
+  return result.success ? { ok: true, config: result.data } : { ok: false, problems: result.error.issues.map(describeIssue) };
+}

@@ -1,0 +1,219 @@
+/** What every experiment kind shares: progress events, stage results, and running one training stage. */
+import type { AssetSource } from '../assets';
+import type { ExperimentConfig, LossSpec, ModelSpec, TrainSpec } from '../config';
+import type { ExperimentData } from '../data/splits';
+import { argmaxRows, expectedCalibrationError, type MistakeBreakdown } from '../metrics';
+import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
+import { buildModel, type Model } from '../models/model';
+import type { Rng } from '../rng';
+import { tf, type Tensor1D, type Tensor2D } from '../tf';
+import { assignWeights, predictLogits, stepsPerEpoch, train, type MetricPoint, type StepEvent, type TrainingSet } from '../train';
+
+export interface StageInfo {
+  name: string;
+  label: string;
+  /** What this model is, in a sentence for people. */
+  role: string;
+}
+
+export interface StageResult extends StageInfo {
+  model: string;
+  parameters: number;
+  trainingExamples: number;
+  /** Final checkpoint's test accuracy. */
+  accuracy: number;
+  /** Test accuracy of the checkpoint chosen on the validation split (= final without one). */
+  bestAccuracy: number;
+  bestStep: number;
+  /** How the best checkpoint was chosen. */
+  bestChosenBy: string;
+  /** Highest test accuracy at any measurement: an oracle, for reference only. */
+  oracleBestAccuracy: number;
+  totalSteps: number;
+  stepsRun: number;
+  stoppedEarly: boolean;
+  /** Expected calibration error of the final checkpoint on test (10 bins). */
+  ece: number;
+  seconds: number;
+  history: MetricPoint[];
+  /** Final checkpoint's predicted class per test example. */
+  testPredictions: Int32Array;
+  /** Best checkpoint's predicted class per test example. */
+  bestTestPredictions: Int32Array;
+}
+
+export type ExperimentEvent =
+  | { type: 'experiment-start'; kind: ExperimentConfig['kind']; dataset: string; classNames: string[]; stages: StageInfo[]; testLabels: Int32Array }
+  | { type: 'stage-start'; stage: string; label: string; model: string; parameters: number; totalSteps: number; trainingExamples: number }
+  | ({ type: 'step'; stage: string } & StepEvent)
+  | { type: 'stage-end'; stage: string; result: StageResult };
+
+export interface RunContext {
+  config: ExperimentConfig;
+  source: AssetSource;
+  rng: Rng;
+  signal?: AbortSignal;
+  onEvent?: (event: ExperimentEvent) => void;
+}
+
+/** Tensors of one labelled split. */
+export interface SplitTensors {
+  x: Tensor2D;
+  y: Tensor1D;
+  count: number;
+}
+
+export function toTensors(set: { x: Float32Array; y: Int32Array; count: number }, featureSize: number): SplitTensors {
+  return { x: tf.tensor2d(set.x, [set.count, featureSize]), y: tf.tensor1d(set.y, 'int32'), count: set.count };
+}
+
+export function oneHot(labels: Tensor1D, numClasses: number): Tensor2D {
+  return tf.tidy(() => tf.cast(tf.oneHot(labels, numClasses), 'float32') as Tensor2D);
+}
+
+/**
+ * Encoded inputs per (encoding, split), computed once: a frozen encoder's features are shared by every model
+ * that uses the same encoder (the ceiling and the student).
+ */
+export class EncodingCache {
+  private readonly entries = new Map<string, Tensor2D>();
+  encode(model: Model, split: string, raw: Tensor2D): Tensor2D {
+    if (model.encodingKey === 'raw') return raw;
+    const key = `${model.encodingKey}|${split}`;
+    let encoded = this.entries.get(key);
+    if (!encoded) {
+      encoded = tf.keep(model.encode(raw));
+      this.entries.set(key, encoded);
+    }
+    return encoded;
+  }
+  dispose(): void {
+    this.entries.forEach((t) => t.dispose());
+    this.entries.clear();
+  }
+}
+
+export async function createModel(spec: ModelSpec, data: ExperimentData, ctx: RunContext, initLabel: string): Promise<Model> {
+  const encoder = spec.type === 'pretrained' ? await loadEncoderWeights(encoderId(data.datasetId, spec.encoder), ctx.source) : undefined;
+  return buildModel(spec, { featureShape: data.featureShape, numClasses: data.classNames.length, rng: ctx.rng.fork(initLabel), encoder });
+}
+
+export interface StageRun {
+  result: StageResult;
+  /** The trained model (final weights); the caller disposes it. */
+  model: Model;
+  /** Final test probabilities (softmax of logits), kept for the caller. */
+  testLogits: Tensor2D;
+}
+
+export interface StageOptions {
+  info: StageInfo;
+  model: Model;
+  train: TrainSpec;
+  loss: LossSpec;
+  data: TrainingSet;
+  /** Encoded test inputs and truth. */
+  test: { inputs: Tensor2D; labels: Tensor1D };
+  validation?: { inputs: Tensor2D; labels: Tensor1D };
+  /** How the validation labels were made, for the result ("ground truth" / "the supervisor's labels"). */
+  validationLabelledBy: string;
+  /** Stages sharing a key shuffle their data in the same order. */
+  shuffleKey: string;
+  testLabels: Int32Array;
+  ctx: RunContext;
+}
+
+export async function runStage(options: StageOptions): Promise<StageRun> {
+  const { info, model, ctx } = options;
+  const started = performance.now();
+  const trainingExamples = options.data.inputs.shape[0];
+  ctx.onEvent?.({
+    type: 'stage-start',
+    stage: info.name,
+    label: info.label,
+    model: model.description,
+    parameters: model.parameterCount(),
+    totalSteps: stepsPerEpoch(trainingExamples, options.train.batchSize) * options.train.epochs,
+    trainingExamples,
+  });
+  const outcome = await train({
+    stage: options.shuffleKey,
+    model,
+    spec: options.train,
+    loss: options.loss,
+    data: options.data,
+    test: options.test,
+    validation: options.validation,
+    rng: ctx.rng,
+    signal: ctx.signal,
+    onStep: (event) => ctx.onEvent?.({ type: 'step', stage: info.name, ...event }),
+  });
+  const numClasses = options.data.targets.shape[1];
+  const testLogits = tf.keep(predictLogits(model, options.test.inputs));
+  const probabilities = tf.tidy(() => tf.softmax(testLogits));
+  const probs = (await probabilities.data()) as Float32Array;
+  probabilities.dispose();
+  const testPredictions = argmaxRows(probs, numClasses);
+  let bestTestPredictions = testPredictions;
+  if (outcome.bestWeights) {
+    // Evaluate the best checkpoint, then put the final weights back.
+    const finalWeights = model.trainable.map((v) => tf.keep(tf.clone(v)));
+    assignWeights(model, outcome.bestWeights);
+    const bestLogits = predictLogits(model, options.test.inputs);
+    bestTestPredictions = argmaxRows((await bestLogits.data()) as Float32Array, numClasses);
+    bestLogits.dispose();
+    assignWeights(model, finalWeights);
+    finalWeights.forEach((w) => w.dispose());
+    outcome.bestWeights.forEach((w) => w.dispose());
+  }
+  const accuracy = outcome.history[outcome.history.length - 1].testAccuracy;
+  const result: StageResult = {
+    ...info,
+    model: model.description,
+    parameters: model.parameterCount(),
+    trainingExamples,
+    accuracy,
+    bestAccuracy: outcome.bestAccuracy,
+    bestStep: outcome.bestStep,
+    bestChosenBy: options.validation
+      ? `validation accuracy against ${options.validationLabelledBy} (${options.validation.inputs.shape[0]} examples)`
+      : 'no validation split: the final checkpoint',
+    oracleBestAccuracy: outcome.oracleBestAccuracy,
+    totalSteps: outcome.totalSteps,
+    stepsRun: outcome.stepsRun,
+    stoppedEarly: outcome.stoppedEarly,
+    ece: expectedCalibrationError(probs, numClasses, options.testLabels),
+    seconds: (performance.now() - started) / 1000,
+    history: outcome.history,
+    testPredictions,
+    bestTestPredictions,
+  };
+  ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
+  return { result, model, testLogits };
+}
+
+export interface ExperimentResult {
+  formatVersion: 1;
+  kind: ExperimentConfig['kind'];
+  config: ExperimentConfig;
+  backend: string;
+  dataset: { id: string; name: string; classNames: string[]; testSize: number; transferSize: number };
+  stages: Record<string, StageResult>;
+  /** Names of the stages in the roles the metrics use. */
+  roles: { supervisor: string; reference: string; student: string };
+  pgr: {
+    /** What the ratio means for this kind of experiment. */
+    definition: string;
+    final: number | null;
+    best: number | null;
+    /** From the oracle checkpoints (best on test): for reference, never a headline. */
+    oracleBest: number | null;
+    reason: string | null;
+  };
+  mistakes: { test: MistakeBreakdown; transfer: MistakeBreakdown };
+  predictions: {
+    test: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
+    transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
+  };
+  seconds: number;
+}

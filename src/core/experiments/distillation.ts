@@ -1,0 +1,148 @@
+/**
+ * Knowledge distillation (Hinton et al.; shared/METHODS.md section 3): a teacher trained on ground truth;
+ * a student trained on its own labelled subset alone (the baseline); the same student, same initial weights,
+ * distilled from the teacher over every training image, with ground truth where it has it.
+ */
+import type { DistillationConfig } from '../config';
+import { buildSplits } from '../data/splits';
+import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
+import { predictLogits } from '../train';
+import { tf, type Tensor1D, type Tensor2D } from '../tf';
+import { createModel, EncodingCache, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+
+export const KD_STAGES: StageInfo[] = [
+  { name: 'teacher', label: 'Teacher', role: 'trained with ground truth on every training image' },
+  { name: 'baseline', label: 'Student alone', role: 'the student trained on its labelled images only' },
+  { name: 'student', label: 'Distilled student', role: 'the same student distilled from the teacher on every training image' },
+];
+
+export async function runDistillation(config: DistillationConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+  const started = performance.now();
+  const { data: sizes } = config;
+  const data = await buildSplits(
+    {
+      dataset: sizes.dataset,
+      noise: sizes.noise,
+      testSize: sizes.testSize,
+      parts: [
+        { name: 'train', size: sizes.trainSize },
+        { name: 'V', size: sizes.validationSize },
+      ],
+    },
+    config.seed,
+    ctx.source,
+  );
+  const numClasses = data.classNames.length;
+  ctx.onEvent?.({ type: 'experiment-start', kind: config.kind, dataset: data.name, classNames: data.classNames, stages: KD_STAGES, testLabels: data.test.y });
+
+  const test = toTensors(data.test, data.featureSize);
+  const all = toTensors(data.parts.train, data.featureSize);
+  // The training split is already a random permutation, so its first rows are a random labelled subset.
+  const labelledRows = sizes.labelledSize;
+  const V = sizes.validationSize > 0 ? toTensors(data.parts.V, data.featureSize) : null;
+  const cache = new EncodingCache();
+  const owned: tf.Tensor[] = [test.x, test.y, all.x, all.y, ...(V ? [V.x, V.y] : [])];
+  const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  const models: { dispose(): void }[] = [];
+
+  try {
+    const teacherModel = await createModel(config.teacher.model, data, ctx, 'init:teacher');
+    models.push(teacherModel);
+    const teacherIn = (split: string, raw: Tensor2D) => cache.encode(teacherModel, split, raw);
+    const allTruth = own(oneHot(all.y, numClasses));
+    const teacher = await runStage({
+      info: KD_STAGES[0],
+      model: teacherModel,
+      train: config.teacher.train,
+      loss: { type: 'xent' },
+      data: { inputs: teacherIn('train', all.x), targets: allTruth },
+      test: { inputs: teacherIn('test', test.x), labels: test.y },
+      validation: V ? { inputs: teacherIn('V', V.x), labels: V.y } : undefined,
+      validationLabelledBy: 'ground truth',
+      shuffleKey: 'teacher',
+      testLabels: data.test.y,
+      ctx,
+    });
+    own(teacher.testLogits);
+    const teacherLogits = own(predictLogits(teacherModel, teacherIn('train', all.x)));
+    const teacherOnV = V ? own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
+    const teacherOnTrain = argmaxRows((await teacherLogits.data()) as Float32Array, numClasses);
+
+    const baselineModel = await createModel(config.student.model, data, ctx, 'init:student');
+    models.push(baselineModel);
+    const studentIn = (split: string, raw: Tensor2D) => cache.encode(baselineModel, split, raw);
+    const labelledInputs = own(tf.slice(studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
+    const baseline = await runStage({
+      info: KD_STAGES[1],
+      model: baselineModel,
+      train: config.student.train,
+      loss: { type: 'xent' },
+      data: { inputs: labelledInputs, targets: own(tf.slice(allTruth, [0, 0], [labelledRows, -1]) as Tensor2D) },
+      test: { inputs: studentIn('test', test.x), labels: test.y },
+      validation: V ? { inputs: studentIn('V', V.x), labels: V.y } : undefined,
+      validationLabelledBy: 'ground truth',
+      shuffleKey: 'baseline',
+      testLabels: data.test.y,
+      ctx,
+    });
+    own(baseline.testLogits);
+
+    const studentModel = await createModel(config.student.model, data, ctx, 'init:student');
+    models.push(studentModel);
+    const labelledMask = own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
+    // Plain cross-entropy distils the teacher's probabilities; the KD losses mix teacher and truth themselves.
+    const targets = config.student.loss.type === 'xent' ? own(tf.softmax(teacherLogits) as Tensor2D) : allTruth;
+    const student = await runStage({
+      info: KD_STAGES[2],
+      model: studentModel,
+      train: config.student.train,
+      loss: config.student.loss,
+      data: { inputs: studentIn('train', all.x), targets, teacherLogits, labelled: labelledMask },
+      test: { inputs: studentIn('test', test.x), labels: test.y },
+      validation: V && teacherOnV ? { inputs: studentIn('V', V.x), labels: teacherOnV } : undefined,
+      validationLabelledBy: "the teacher's labels",
+      shuffleKey: 'student',
+      testLabels: data.test.y,
+      ctx,
+    });
+    own(student.testLogits);
+    const studentLogitsTrain = own(predictLogits(studentModel, studentIn('train', all.x)));
+    const studentOnTrain = argmaxRows((await studentLogitsTrain.data()) as Float32Array, numClasses);
+
+    const t = teacher.result;
+    const b = baseline.result;
+    const s = student.result;
+    const final = performanceGapRecovered(b.accuracy, t.accuracy, s.accuracy);
+    const best = performanceGapRecovered(b.bestAccuracy, t.bestAccuracy, s.bestAccuracy);
+    const oracle = performanceGapRecovered(b.oracleBestAccuracy, t.oracleBestAccuracy, s.oracleBestAccuracy);
+    return {
+      formatVersion: 1,
+      kind: config.kind,
+      config,
+      backend,
+      dataset: { id: data.datasetId, name: data.name, classNames: data.classNames, testSize: data.test.count, transferSize: all.count },
+      stages: { teacher: t, baseline: b, student: s },
+      roles: { supervisor: 'teacher', reference: 'baseline', student: 'student' },
+      pgr: {
+        definition: '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes',
+        final: final.value,
+        best: best.value,
+        oracleBest: oracle.value,
+        reason: final.reason ?? best.reason,
+      },
+      mistakes: {
+        test: mistakeBreakdown(data.test.y, t.testPredictions, s.testPredictions),
+        transfer: mistakeBreakdown(data.parts.train.y, teacherOnTrain, studentOnTrain),
+      },
+      predictions: {
+        test: { label: data.test.y, supervisor: t.testPredictions, student: s.testPredictions },
+        transfer: { label: data.parts.train.y, supervisor: teacherOnTrain, student: studentOnTrain },
+      },
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    models.forEach((m) => m.dispose());
+    cache.dispose();
+    owned.forEach((t) => t.dispose());
+  }
+}

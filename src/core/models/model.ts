@@ -1,0 +1,203 @@
+/**
+ * ModelSpec -> trainable model. Models are plain variables plus a forward function (no tf.layers): fewer ops
+ * per step, and every weight comes from the project's RNG.
+ *
+ * Inputs are always flat rows [batch, featureSize]; a CNN reshapes them itself. A frozen pretrained encoder is
+ * applied once to every set by `encode` (the experiment caches the result), so training touches only the probe.
+ */
+import type { ModelSpec } from '../config';
+import type { Rng } from '../rng';
+import { tf, type Tensor2D, type Variable } from '../tf';
+import type { EncoderWeights } from './encoder-weights';
+import { initKernel } from './init';
+
+export interface Model {
+  readonly spec: ModelSpec;
+  /** Short human description, e.g. "MLP 784-64-10 (relu)". */
+  readonly description: string;
+  /** Variables the optimizer updates. */
+  readonly trainable: Variable[];
+  /** Variables that weight decay applies to (kernels, not biases). */
+  readonly decayed: Variable[];
+  /** Identifies the frozen input transform: equal keys give equal `encode` outputs. */
+  readonly encodingKey: string;
+  /** Frozen transform applied once to each set of inputs (returns the input itself when there is none). */
+  encode(x: Tensor2D): Tensor2D;
+  /** Logits from encoded inputs. `dropoutSeed` is required when training with dropout. */
+  forward(x: Tensor2D, training: boolean, dropoutSeed?: number): Tensor2D;
+  parameterCount(): number;
+  dispose(): void;
+}
+
+export interface ModelContext {
+  featureShape: number[];
+  numClasses: number;
+  rng: Rng;
+  /** Needed for `pretrained` specs. */
+  encoder?: EncoderWeights;
+}
+
+type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
+
+interface Dense {
+  kernel: Variable | Tensor2D;
+  bias: Variable | tf.Tensor1D;
+  activation: Activation;
+}
+
+/** A variable initialised from `initial`, which is then released (tf.variable keeps its own reference). */
+function variableFrom(initial: tf.Tensor): Variable {
+  const v = tf.variable(initial);
+  initial.dispose();
+  return v;
+}
+
+function dense(inputSize: number, outputSize: number, activation: Activation, rng: Rng): Dense & { kernel: Variable; bias: Variable } {
+  const values = initKernel(inputSize, outputSize, inputSize * outputSize, activation === 'relu' || activation === 'elu', rng);
+  return {
+    kernel: variableFrom(tf.tensor2d(values, [inputSize, outputSize])),
+    bias: variableFrom(tf.zeros([outputSize])),
+    activation,
+  };
+}
+
+/** One dense layer; fused (one kernel) for the activations tfjs can differentiate fused. */
+function applyDense(layer: Dense, x: Tensor2D): Tensor2D {
+  if (layer.activation === 'relu' || layer.activation === 'linear') {
+    return tf.fused.matMul({ a: x, b: layer.kernel as Tensor2D, bias: layer.bias, activation: layer.activation }) as Tensor2D;
+  }
+  const z = tf.add(tf.matMul(x, layer.kernel as Tensor2D), layer.bias) as Tensor2D;
+  switch (layer.activation) {
+    case 'tanh':
+      return tf.tanh(z);
+    case 'sigmoid':
+      return tf.sigmoid(z);
+    case 'elu':
+      return tf.elu(z);
+  }
+}
+
+function countParameters(variables: (Variable | tf.Tensor)[]): number {
+  return variables.reduce((sum, v) => sum + v.size, 0);
+}
+
+function stack(layers: Dense[], x: Tensor2D, training: boolean, dropout: number, dropoutSeed: number | undefined): Tensor2D {
+  let h = x;
+  layers.forEach((layer, i) => {
+    h = applyDense(layer, h);
+    const hidden = i < layers.length - 1;
+    if (hidden && training && dropout > 0) {
+      if (dropoutSeed === undefined) throw new Error('dropout needs a seed');
+      h = tf.dropout(h, dropout, undefined, dropoutSeed + i) as Tensor2D;
+    }
+  });
+  return h;
+}
+
+function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activation, dropout: number, rng: Rng, description: string): Model {
+  const layers = sizes.slice(1).map((size, i) =>
+    dense(sizes[i], size, i === sizes.length - 2 ? 'linear' : activation, rng.fork(`layer${i}`)),
+  );
+  const trainable = layers.flatMap((l) => [l.kernel, l.bias]);
+  return {
+    spec,
+    description,
+    trainable,
+    decayed: layers.map((l) => l.kernel),
+    encodingKey: 'raw',
+    encode: (x) => x,
+    forward: (x, training, seed) => stack(layers, x, training, dropout, seed),
+    parameterCount: () => countParameters(trainable),
+    dispose: () => trainable.forEach((v) => v.dispose()),
+  };
+}
+
+function cnnModel(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: ModelContext): Model {
+  const [height, width, channels] = ctx.featureShape;
+  if (height === undefined || width === undefined || channels === undefined) throw new Error('a CNN needs image inputs [height, width, channels]');
+  const f1 = spec.filters;
+  const f2 = spec.filters * 2;
+  const convKernel = (inC: number, outC: number, label: string) =>
+    variableFrom(tf.tensor4d(initKernel(9 * inC, 9 * outC, 9 * inC * outC, true, ctx.rng.fork(label)), [3, 3, inC, outC]));
+  const conv1 = { kernel: convKernel(channels, f1, 'conv1'), bias: variableFrom(tf.zeros([f1])) };
+  const conv2 = { kernel: convKernel(f1, f2, 'conv2'), bias: variableFrom(tf.zeros([f2])) };
+  const pooledH = Math.ceil(Math.ceil(height / 2) / 2);
+  const pooledW = Math.ceil(Math.ceil(width / 2) / 2);
+  const flat = pooledH * pooledW * f2;
+  const sizes = spec.denseWidth > 0 ? [flat, spec.denseWidth, ctx.numClasses] : [flat, ctx.numClasses];
+  const head = sizes.slice(1).map((size, i) => dense(sizes[i], size, i === sizes.length - 2 ? 'linear' : 'relu', ctx.rng.fork(`dense${i}`)));
+  const trainable = [conv1.kernel, conv1.bias, conv2.kernel, conv2.bias, ...head.flatMap((l) => [l.kernel, l.bias])];
+  const description = `CNN conv${f1}-conv${f2}${spec.denseWidth > 0 ? `-${spec.denseWidth}` : ''}-${ctx.numClasses}`;
+  return {
+    spec,
+    description,
+    trainable,
+    decayed: [conv1.kernel, conv2.kernel, ...head.map((l) => l.kernel)],
+    encodingKey: 'raw',
+    encode: (x) => x,
+    forward: (x) => {
+      const images = tf.reshape(x, [-1, height, width, channels]) as tf.Tensor4D;
+      const c1 = tf.fused.conv2d({ x: images, filter: conv1.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: conv1.bias, activation: 'relu' });
+      const p1 = tf.maxPool(c1, 2, 2, 'same');
+      const c2 = tf.fused.conv2d({ x: p1, filter: conv2.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: conv2.bias, activation: 'relu' });
+      const p2 = tf.maxPool(c2, 2, 2, 'same');
+      return stack(head, tf.reshape(p2, [-1, flat]) as Tensor2D, false, 0, undefined);
+    },
+    parameterCount: () => countParameters(trainable),
+    dispose: () => trainable.forEach((v) => v.dispose()),
+  };
+}
+
+function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: ModelContext): Model {
+  const weights = ctx.encoder;
+  if (!weights) throw new Error('a pretrained model needs its encoder weights');
+  const finetune = spec.mode === 'finetune';
+  // Encoder layers: variables when fine-tuned, constant tensors when frozen.
+  const encoderLayers: Dense[] = weights.layers.map(({ spec: layer, kernel, bias }) => {
+    const k = tf.tensor2d(kernel, [layer.inputSize, layer.outputSize]);
+    const b = tf.tensor1d(bias);
+    if (!finetune) return { kernel: k, bias: b, activation: layer.activation };
+    return { kernel: variableFrom(k), bias: variableFrom(b), activation: layer.activation };
+  });
+  const features = weights.manifest.outputSize;
+  const headSizes = spec.head === 'mlp' ? [features, spec.headWidth, ctx.numClasses] : [features, ctx.numClasses];
+  const head = headSizes.slice(1).map((size, i) =>
+    dense(headSizes[i], size, i === headSizes.length - 2 ? 'linear' : 'relu', ctx.rng.fork(`head${i}`)),
+  );
+  const headVars = head.flatMap((l) => [l.kernel, l.bias]);
+  const encoderTensors = encoderLayers.flatMap((l) => [l.kernel, l.bias]);
+  const trainable = finetune ? [...(encoderTensors as Variable[]), ...headVars] : headVars;
+  const runEncoder = (x: Tensor2D) => encoderLayers.reduce((h, layer) => applyDense(layer, h), x);
+  const headText = spec.head === 'mlp' ? `MLP probe ${features}-${spec.headWidth}-${ctx.numClasses}` : `linear probe ${features}-${ctx.numClasses}`;
+  return {
+    spec,
+    description: `${weights.manifest.id} encoder (${finetune ? 'fine-tuned' : 'frozen'}) + ${headText}`,
+    trainable,
+    decayed: [...(finetune ? (encoderLayers.map((l) => l.kernel) as Variable[]) : []), ...head.map((l) => l.kernel)],
+    encodingKey: finetune ? 'raw' : `encoder:${weights.manifest.id}`,
+    encode: (x) => (finetune ? x : tf.tidy(() => runEncoder(x))),
+    forward: (x) => stack(head, finetune ? runEncoder(x) : x, false, 0, undefined),
+    parameterCount: () => countParameters([...encoderTensors, ...headVars]),
+    dispose: () => {
+      encoderTensors.forEach((t) => t.dispose());
+      headVars.forEach((v) => v.dispose());
+    },
+  };
+}
+
+export function buildModel(spec: ModelSpec, ctx: ModelContext): Model {
+  const inputSize = ctx.featureShape.reduce((a, b) => a * b, 1);
+  switch (spec.type) {
+    case 'linear':
+      return denseStackModel(spec, [inputSize, ctx.numClasses], 'linear', 0, ctx.rng, `linear ${inputSize}-${ctx.numClasses}`);
+    case 'mlp': {
+      const sizes = [inputSize, ...Array<number>(spec.depth).fill(spec.width), ctx.numClasses];
+      const dropoutText = spec.dropout > 0 ? `, dropout ${spec.dropout}` : '';
+      return denseStackModel(spec, sizes, spec.activation, spec.dropout, ctx.rng, `MLP ${sizes.join('-')} (${spec.activation}${dropoutText})`);
+    }
+    case 'cnn':
+      return cnnModel(spec, ctx);
+    case 'pretrained':
+      return pretrainedModel(spec, ctx);
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * The training loop. One synchronous, tidied step at a time; every `evalEvery` steps the metrics of the
+ * steps since the last measurement are read back in ONE asynchronous `data()` call (never dataSync, which
+ * stalls or breaks WebGPU). Cancellable between steps; keeps the best checkpoint on a validation split.
+ */
+import type { LossSpec, TrainSpec } from './config';
+import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, softCrossEntropy, taidLoss, TaidSchedule } from './losses';
+import type { Model } from './models/model';
+import { permutation, type Rng } from './rng';
+import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf';
+
+export interface TrainingSet {
+  /** Encoded inputs (see Model.encode). */
+  inputs: Tensor2D;
+  /** What xent, logconf and product train towards: soft labels or one-hot truth. */
+  targets: Tensor2D;
+  /** Distillation: the teacher's logits on the same rows. */
+  teacherLogits?: Tensor2D;
+  /** Distillation: 1 where the student has ground truth (one-hot in `targets`), else 0. */
+  labelled?: Tensor1D;
+}
+
+export interface EvaluationSet {
+  inputs: Tensor2D;
+  /** Ground-truth class per row (int32). */
+  labels: Tensor1D;
+}
+
+export interface ValidationSet {
+  inputs: Tensor2D;
+  /** Class per row that the checkpoint choice trusts: truth, or the supervisor's labels for a student. */
+  labels: Tensor1D;
+}
+
+export interface MetricPoint {
+  step: number;
+  epoch: number;
+  /** Mean training loss since the previous point (NaN at step 0). */
+  loss: number;
+  testAccuracy: number;
+  /** Agreement with the validation labels, or null without a validation split. */
+  validationAccuracy: number | null;
+  learningRate: number;
+  /** TAID's interpolation parameter, when the loss is TAID. */
+  taidT?: number;
+}
+
+export interface StepEvent extends MetricPoint {
+  totalSteps: number;
+  /** The model's predicted class on every test example at this point. */
+  testPredictions: Int32Array;
+}
+
+export interface TrainOptions {
+  stage: string;
+  model: Model;
+  spec: TrainSpec;
+  loss: LossSpec;
+  data: TrainingSet;
+  test: EvaluationSet;
+  validation?: ValidationSet;
+  rng: Rng;
+  signal?: AbortSignal;
+  onStep?: (event: StepEvent) => void;
+}
+
+export interface TrainResult {
+  totalSteps: number;
+  stepsRun: number;
+  stoppedEarly: boolean;
+  history: MetricPoint[];
+  /** Step of the checkpoint chosen on the validation split (the last step without one). */
+  bestStep: number;
+  /** Test accuracy of that checkpoint. */
+  bestAccuracy: number;
+  /** Highest test accuracy seen at any measurement: an oracle choice, never used to pick anything. */
+  oracleBestAccuracy: number;
+  /** Weights of the best checkpoint (null when it is the final one). The caller disposes them. */
+  bestWeights: Tensor[] | null;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export class DivergenceError extends Error {
+  constructor(
+    public readonly stage: string,
+    public readonly step: number,
+    public readonly learningRate: number,
+  ) {
+    super(`${stage}: the loss became NaN or infinite at step ${step} (learning rate ${learningRate}); lower the learning rate and run again`);
+    this.name = 'DivergenceError';
+  }
+}
+
+export function stepsPerEpoch(examples: number, batchSize: number): number {
+  return Math.ceil(examples / Math.min(batchSize, examples));
+}
+
+export function learningRateAt(spec: TrainSpec, step: number, totalSteps: number): number {
+  if (spec.schedule === 'cosine') return spec.learningRate * 0.5 * (1 + Math.cos((Math.PI * step) / totalSteps));
+  return spec.learningRate;
+}
+
+type BatchLoss = (logits: Tensor2D, batch: TrainingSet, progress: number) => Scalar;
+
+function makeLoss(spec: LossSpec, taid: TaidSchedule | null): BatchLoss {
+  const teacherOf = (batch: TrainingSet) => {
+    if (!batch.teacherLogits || !batch.labelled) throw new Error(`the ${spec.type} loss needs teacher logits`);
+    return { teacher: batch.teacherLogits, labelled: batch.labelled };
+  };
+  switch (spec.type) {
+    case 'xent':
+      return (logits, batch) => softCrossEntropy(logits, batch.targets);
+    case 'logconf':
+      return (logits, batch, s) => logconfLoss(logits, batch.targets, logconfCoefficient(s, spec));
+    case 'product':
+      return (logits, batch) => productLoss(logits, batch.targets, spec.a, spec.b);
+    case 'kd':
+      return (logits, batch) => {
+        const { teacher, labelled } = teacherOf(batch);
+        return kdLoss(logits, teacher, batch.targets, labelled, spec.temperature, spec.alpha);
+      };
+    case 'reverse-kl':
+      return (logits, batch) => {
+        const { teacher, labelled } = teacherOf(batch);
+        return reverseKlLoss(logits, teacher, batch.targets, labelled, spec.temperature, spec.alpha);
+      };
+    case 'taid':
+      return (logits, batch) => {
+        const { teacher, labelled } = teacherOf(batch);
+        return taidLoss(logits, teacher, batch.targets, labelled, taid!.t, spec.alpha);
+      };
+  }
+}
+
+function makeOptimizer(spec: TrainSpec): tf.Optimizer {
+  return spec.optimizer === 'adam' ? tf.train.adam(spec.learningRate) : tf.train.momentum(spec.learningRate, spec.momentum);
+}
+
+/** Adam reads `learningRate` on every update; momentum SGD keeps it in a scalar that setLearningRate replaces. */
+function setLearningRate(optimizer: tf.Optimizer, spec: TrainSpec, rate: number): void {
+  if (spec.optimizer === 'sgd') (optimizer as tf.SGDOptimizer).setLearningRate(rate);
+  else (optimizer as unknown as { learningRate: number }).learningRate = rate;
+}
+
+/** Copies of a model's trainable weights. */
+export function snapshotWeights(model: Model): Tensor[] {
+  return model.trainable.map((v) => tf.keep(tf.clone(v)));
+}
+
+export function assignWeights(model: Model, weights: Tensor[]): void {
+  model.trainable.forEach((v, i) => v.assign(weights[i]));
+}
+
+/** Logits of a model on encoded inputs, in chunks so large sets do not allocate one huge activation. */
+export function predictLogits(model: Model, inputs: Tensor2D, chunk = 2048): Tensor2D {
+  return tf.tidy(() => {
+    const rows = inputs.shape[0];
+    if (rows <= chunk) return model.forward(inputs, false);
+    const parts: Tensor2D[] = [];
+    for (let start = 0; start < rows; start += chunk) {
+      parts.push(model.forward(tf.slice(inputs, [start, 0], [Math.min(chunk, rows - start), -1]), false));
+    }
+    return tf.concat(parts, 0);
+  });
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { model, spec, data, test, validation, rng, signal } = options;
+  const examples = data.inputs.shape[0];
+  const batchSize = Math.min(spec.batchSize, examples);
+  const perEpoch = stepsPerEpoch(examples, batchSize);
+  const totalSteps = perEpoch * spec.epochs;
+  const shuffleRng = rng.fork(`${options.stage}:shuffle`);
+  const dropoutRng = rng.fork(`${options.stage}:dropout`);
+  const optimizer = makeOptimizer(spec);
+  const taid = options.loss.type === 'taid' ? new TaidSchedule(options.loss) : null;
+  const lossOf = makeLoss(options.loss, taid);
+  const testCount = test.inputs.shape[0];
+
+  const history: MetricPoint[] = [];
+  let pendingLosses: Scalar[] = [];
+  let bestScore = -Infinity;
+  let bestStep = 0;
+  let bestAccuracy = 0;
+  let oracleBestAccuracy = 0;
+  const best: { weights: Tensor[] | null } = { weights: null };
+  let measurementsSinceBest = 0;
+  let stoppedEarly = false;
+  let order = permutation(examples, shuffleRng);
+  let step = 0;
+
+  /** One measurement: a single read-back of [mean loss, test acc, validation acc, taid t, test predictions]. */
+  const measure = async (epoch: number): Promise<boolean> => {
+    const packed = tf.tidy(() => {
+      const meanLoss = pendingLosses.length ? tf.mean(tf.stack(pendingLosses)) : tf.scalar(NaN);
+      const predictions = tf.argMax(predictLogits(model, test.inputs), -1);
+      const testAccuracy = tf.mean(tf.cast(tf.equal(predictions, test.labels), 'float32'));
+      const validationAccuracy = validation
+        ? tf.mean(tf.cast(tf.equal(tf.argMax(predictLogits(model, validation.inputs), -1), validation.labels), 'float32'))
+        : tf.scalar(NaN);
+      const t = taid ? taid.t : tf.scalar(NaN);
+      return tf.concat([tf.stack([meanLoss, testAccuracy, validationAccuracy, t]), tf.cast(predictions, 'float32')]);
+    });
+    pendingLosses.forEach((l) => l.dispose());
+    pendingLosses = [];
+    const values = await packed.data();
+    packed.dispose();
+    const learningRate = learningRateAt(spec, step, totalSteps);
+    const point: MetricPoint = {
+      step,
+      epoch,
+      loss: values[0],
+      testAccuracy: values[1],
+      validationAccuracy: validation ? values[2] : null,
+      learningRate,
+      ...(taid ? { taidT: values[3] } : {}),
+    };
+    if (step > 0 && !Number.isFinite(point.loss)) throw new DivergenceError(options.stage, step, learningRate);
+    history.push(point);
+    oracleBestAccuracy = Math.max(oracleBestAccuracy, point.testAccuracy);
+    // Checkpoint choice: validation accuracy when there is a validation split, else the latest point.
+    const score = validation ? (point.validationAccuracy as number) : step;
+    if (score > bestScore) {
+      bestScore = score;
+      bestStep = step;
+      bestAccuracy = point.testAccuracy;
+      measurementsSinceBest = 0;
+      best.weights?.forEach((w) => w.dispose());
+      best.weights = validation ? snapshotWeights(model) : null;
+    } else {
+      measurementsSinceBest++;
+    }
+    const testPredictions = Int32Array.from(values.subarray(4, 4 + testCount));
+    options.onStep?.({ ...point, totalSteps, testPredictions });
+    return spec.patience > 0 && validation !== undefined && measurementsSinceBest >= spec.patience;
+  };
+
+  try {
+    await measure(0);
+    for (let epoch = 0; epoch < spec.epochs && !stoppedEarly; epoch++) {
+      if (epoch > 0) order = permutation(examples, shuffleRng);
+      for (let b = 0; b < perEpoch; b++) {
+        if (signal?.aborted) throw new CancelledError();
+        // Fixed batch shape: the last batch of an epoch wraps around to the epoch's first examples.
+        const indices = new Int32Array(batchSize);
+        for (let i = 0; i < batchSize; i++) indices[i] = order[(b * batchSize + i) % examples];
+        const progress = step / totalSteps;
+        const learningRate = learningRateAt(spec, step, totalSteps);
+        if (spec.schedule !== 'constant') setLearningRate(optimizer, spec, learningRate);
+        const dropoutSeed = dropoutRng.uint32();
+        const cost = tf.tidy(() => {
+          const rows = tf.tensor1d(indices, 'int32');
+          const batch: TrainingSet = {
+            inputs: tf.gather(data.inputs, rows),
+            targets: tf.gather(data.targets, rows),
+            ...(data.teacherLogits ? { teacherLogits: tf.gather(data.teacherLogits, rows) } : {}),
+            ...(data.labelled ? { labelled: tf.gather(data.labelled, rows) } : {}),
+          };
+          const loss = optimizer.minimize(() => lossOf(model.forward(batch.inputs, true, dropoutSeed), batch, progress), true, model.trainable) as Scalar;
+          if (spec.weightDecay > 0) {
+            const keep = 1 - learningRate * spec.weightDecay;
+            for (const v of model.decayed) v.assign(tf.mul(v, keep));
+          }
+          taid?.update(loss, progress);
+          return loss;
+        });
+        pendingLosses.push(cost);
+        step++;
+        if (step % spec.evalEvery === 0 || step === totalSteps) {
+          if (await measure(epoch)) {
+            stoppedEarly = true;
+            break;
+          }
+        }
+      }
+    }
+  } catch (error) {
+    best.weights?.forEach((w) => w.dispose());
+    throw error;
+  } finally {
+    pendingLosses.forEach((l) => l.dispose());
+    optimizer.dispose();
+    // tfjs's momentum optimizer does not release the learning-rate scalar its SGD base class holds.
+    if (spec.optimizer === 'sgd') (optimizer as unknown as { c?: Tensor }).c?.dispose();
+    taid?.dispose();
+  }
+  // A best checkpoint at the last step is the final one: no copy needed.
+  const finalIsBest = bestStep === step;
+  if (finalIsBest) best.weights?.forEach((w) => w.dispose());
+  return {
+    totalSteps,
+    stepsRun: step,
+    stoppedEarly,
+    history,
+    bestStep,
+    bestAccuracy,
+    oracleBestAccuracy,
+    bestWeights: finalIsBest ? null : best.weights,
+  };
+}
