@@ -187,7 +187,7 @@ const DistillationSchema = z.object({
   data: z
     .object({
       ...sizes,
-      trainSize: int(2, 20000, 10000, 'Training images: the teacher learns them with ground truth, the student is distilled on all of them.'),
+      trainSize: int(2, 20000, 5000, 'Training images: the teacher learns them with ground truth, the student is distilled on all of them.'),
       labelledSize: int(1, 20000, 1000, 'Of those, how many carry ground truth for the student (its baseline trains on these alone).'),
     })
     .prefault({}),

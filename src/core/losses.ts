@@ -51,7 +51,7 @@ export function hardenPredictions(probs: Tensor2D, weakTarget: Tensor2D): Tensor
   const lower = tf.floor(position);
   const fraction = tf.sub(position, lower);
   const lowerIndex = tf.cast(lower, 'int32');
-  const upperIndex = tf.minimum(tf.add(lowerIndex, 1), batch - 1);
+  const upperIndex = tf.minimum(tf.add(lowerIndex, tf.scalar(1, 'int32')), tf.scalar(batch - 1, 'int32'));
   const lowValue = tf.gather(ascending, tf.reshape(lowerIndex, [1]));
   const highValue = tf.gather(ascending, tf.reshape(upperIndex, [1]));
   const threshold = tf.add(lowValue, tf.mul(fraction, tf.sub(highValue, lowValue)));
@@ -59,9 +59,18 @@ export function hardenPredictions(probs: Tensor2D, weakTarget: Tensor2D): Tensor
   return tf.stack([isClass0, tf.sub(1, isClass0)], 1) as Tensor2D;
 }
 
+/**
+ * hardenPredictions as one opaque, gradient-free op: the ops inside a custom gradient's forward pass are not
+ * on the tape, so backprop never asks for gradients of TopK or Floor (which tfjs does not have).
+ */
+const hardenDetached = tf.customGrad(((probs: Tensor2D, weakTarget: Tensor2D) => ({
+  value: hardenPredictions(probs, weakTarget),
+  gradFunc: (dy: Tensor) => [tf.zerosLike(dy), tf.zerosLike(dy)],
+})) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (probs: Tensor2D, weakTarget: Tensor2D) => Tensor2D;
+
 /** Auxiliary confidence loss: CE(z, (1 - a) y_w + a hard(p)), hard(p) detached. */
 export function logconfLoss(logits: Tensor2D, weakTarget: Tensor2D, coefficient: number): Scalar {
-  const hardened = stopGradient(hardenPredictions(tf.softmax(logits), weakTarget));
+  const hardened = hardenDetached(tf.softmax(logits) as Tensor2D, weakTarget);
   const target = tf.add(tf.mul(weakTarget, 1 - coefficient), tf.mul(hardened, coefficient)) as Tensor2D;
   return softCrossEntropy(logits, target);
 }

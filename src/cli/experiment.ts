@@ -1,0 +1,118 @@
+/**
+ * Headless runner: the same core as the browser worker, in Node.
+ *
+ *   npm run experiment -- --preset w2s-mnist [--seed N] [--backend cpu|wasm] [--out results.json]
+ *   npm run experiment -- --config my-config.json
+ *   npm run experiment -- --list
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, type ExperimentConfigInput } from '../core/config';
+import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../core/experiments';
+import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
+import { nodeAssetSource } from './node-assets';
+import { startNodeBackend, type NodeBackend } from './node-backend';
+import { formatResultTable, toJson } from './report';
+
+const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--seed N] [--backend cpu|wasm] [--out FILE] [--quiet]
+       npm run experiment -- --list`;
+
+function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
+  let lastPercent = -1;
+  return (event) => {
+    switch (event.type) {
+      case 'experiment-start':
+        console.log(`${event.kind} on ${event.dataset}: ${event.stages.map((s) => s.label).join(' -> ')}`);
+        break;
+      case 'stage-start':
+        lastPercent = -1;
+        console.log(`[${event.stage}] ${event.model}, ${event.parameters.toLocaleString('en')} parameters, ${event.trainingExamples} examples, ${event.totalSteps} steps`);
+        break;
+      case 'step': {
+        if (quiet) break;
+        const percent = Math.floor((10 * event.step) / event.totalSteps) * 10;
+        if (percent > lastPercent && event.step > 0) {
+          lastPercent = percent;
+          console.log(`  step ${event.step}/${event.totalSteps}  loss ${event.loss.toFixed(4)}  test acc ${event.testAccuracy.toFixed(4)}`);
+        }
+        break;
+      }
+      case 'stage-end': {
+        const r = event.result;
+        const early = r.stoppedEarly ? `, stopped early at step ${r.stepsRun}` : '';
+        console.log(`[${event.stage}] done: test accuracy ${r.accuracy.toFixed(4)} (best ${r.bestAccuracy.toFixed(4)} at step ${r.bestStep}${early}) in ${r.seconds.toFixed(1)} s`);
+        break;
+      }
+    }
+  };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      preset: { type: 'string' },
+      config: { type: 'string' },
+      seed: { type: 'string' },
+      backend: { type: 'string', default: 'wasm' },
+      out: { type: 'string' },
+      list: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.list) {
+    for (const preset of PRESETS) console.log(`${preset.id.padEnd(14)} ${preset.title}\n${' '.repeat(15)}${preset.lesson}`);
+    return 0;
+  }
+  if (values.preset && values.config) throw new UsageError('give --preset or --config, not both');
+
+  let config: ExperimentConfigInput;
+  if (values.config) {
+    let text: string;
+    try {
+      text = await readFile(values.config, 'utf8');
+    } catch {
+      throw new UsageError(`cannot read config file ${values.config}`);
+    }
+    try {
+      config = JSON.parse(text) as ExperimentConfigInput;
+    } catch (error) {
+      throw new UsageError(`${values.config} is not valid JSON: ${(error as Error).message}`);
+    }
+  } else {
+    config = structuredClone(findPreset(values.preset ?? DEFAULT_PRESET_ID).config);
+  }
+  if (values.seed !== undefined) {
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
+    config = { ...config, seed };
+  }
+
+  await startNodeBackend(values.backend as NodeBackend);
+  const result: ExperimentResult = await runExperiment(config, { source: nodeAssetSource(), onEvent: progressPrinter(values.quiet) });
+  console.log(`\n${formatResultTable(result)}`);
+  if (values.out) {
+    await writeFile(values.out, toJson(result));
+    console.log(`\nwrote ${values.out}`);
+  }
+  return 0;
+}
+
+class UsageError extends Error {}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(error.message);
+      if (error instanceof UsageError) console.error(USAGE);
+      process.exit(2);
+    }
+    console.error(error instanceof Error ? `error: ${error.message}` : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,49 @@
+/** Text and JSON renderings of an experiment result for the CLI. */
+import type { ExperimentResult } from '../core/experiments';
+
+const pct = (x: number | null) => (x === null || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
+
+export function formatResultTable(result: ExperimentResult): string {
+  const rows = [['stage', 'test acc', 'best', 'oracle best', 'ECE', 'steps', 'seconds', 'model']];
+  for (const stage of Object.values(result.stages)) {
+    rows.push([
+      stage.label,
+      pct(stage.accuracy),
+      pct(stage.bestAccuracy),
+      pct(stage.oracleBestAccuracy),
+      stage.ece.toFixed(3),
+      String(stage.stepsRun),
+      stage.seconds.toFixed(1),
+      stage.model,
+    ]);
+  }
+  const m = result.mistakes.test;
+  const pgrName = result.kind === 'weak-to-strong' ? 'PGR' : 'gap closed';
+  const lines = [
+    `${result.kind} on ${result.dataset.name}, seed ${result.config.seed}, backend ${result.backend}, ${result.seconds.toFixed(1)} s`,
+    '',
+    table(rows),
+    '',
+    `${pgrName}: final ${ratio(result.pgr.final)}, best ${ratio(result.pgr.best)} (oracle best ${ratio(result.pgr.oracleBest)})${result.pgr.reason ? `\n  ${result.pgr.reason}` : ''}`,
+    `  = ${result.pgr.definition}`,
+    '',
+    `On the ${m.total} test examples (supervisor = ${result.stages[result.roles.supervisor].label}, student = ${result.stages[result.roles.student].label}):`,
+    table([
+      ['both right', 'beats', 'copies', 'other wrong', 'regresses', 'beat rate', 'copy rate', 'agreement'],
+      [String(m.bothRight), String(m.beats), String(m.copies), String(m.otherWrong), String(m.regresses), pct(m.beatRate), pct(m.copyRate), pct(m.agreement)],
+    ]),
+    `  agreement with the supervisor where it is right ${pct(m.agreementWhenSupervisorRight)}, where it is wrong ${pct(m.agreementWhenSupervisorWrong)}`,
+  ];
+  return lines.join('\n');
+}
+
+/** JSON with typed arrays written as plain arrays. */
+export function toJson(result: ExperimentResult): string {
+  return `${JSON.stringify(result, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Int32Array) : value), 2)}\n`;
+}

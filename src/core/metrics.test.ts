@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { accuracy, argmaxRows, categorise, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered } from './metrics';
+
+describe('performance gap recovered', () => {
+  it('is (student - weak) / (ceiling - weak)', () => {
+    // The paper-scale example from METHODS.md: weak 0.688, ceiling 0.925, student 0.828 -> 0.140 / 0.237 = 0.5907
+    const pgr = performanceGapRecovered(0.688, 0.925, 0.828);
+    expect(pgr.value).toBeCloseTo(0.5907173, 6);
+    expect(performanceGapRecovered(0.5, 0.9, 0.5).value).toBe(0);
+    expect(performanceGapRecovered(0.5, 0.9, 0.9).value).toBe(1);
+  });
+
+  it('is n/a, with the reason, when the ceiling does not beat the supervisor', () => {
+    const equal = performanceGapRecovered(0.8, 0.8, 0.9);
+    expect(equal.value).toBeNull();
+    expect(equal.reason).toMatch(/does not beat the supervisor/);
+    expect(performanceGapRecovered(0.8, 0.7, 0.9).value).toBeNull();
+  });
+});
+
+describe('beat / copy breakdown', () => {
+  it('sorts each example by the METHODS.md rules', () => {
+    expect(categorise(1, 1, 1)).toBe('bothRight');
+    expect(categorise(1, 2, 1)).toBe('beats');
+    expect(categorise(1, 2, 2)).toBe('copies');
+    expect(categorise(1, 2, 3)).toBe('otherWrong');
+    expect(categorise(1, 1, 3)).toBe('regresses');
+  });
+
+  it('counts, rates and split agreement on a hand-made example', () => {
+    //            both  both  beat  copy  copy  other regress
+    const label = [0, 1, 2, 3, 4, 5, 6];
+    const sup = [0, 1, 9, 9, 8, 7, 6];
+    const stu = [0, 1, 2, 9, 8, 1, 5];
+    const m = mistakeBreakdown(label, sup, stu);
+    expect(m).toMatchObject({ total: 7, bothRight: 2, beats: 1, copies: 2, otherWrong: 1, regresses: 1, supervisorWrong: 4 });
+    expect(m.beatRate).toBeCloseTo(1 / 4);
+    expect(m.copyRate).toBeCloseTo(2 / 4);
+    // Student and supervisor agree on rows 0, 1, 3, 4.
+    expect(m.agreement).toBeCloseTo(4 / 7);
+    expect(m.agreementWhenSupervisorRight).toBeCloseTo(2 / 3);
+    expect(m.agreementWhenSupervisorWrong).toBeCloseTo(2 / 4);
+  });
+
+  it('gives null rates when the supervisor is never wrong', () => {
+    const m = mistakeBreakdown([0, 1], [0, 1], [0, 0]);
+    expect(m.copyRate).toBeNull();
+    expect(m.beatRate).toBeNull();
+    expect(m.regresses).toBe(1);
+  });
+
+  it('rejects arrays of different lengths', () => {
+    expect(() => mistakeBreakdown([0, 1], [0], [0, 1])).toThrow(/differ in length/);
+  });
+});
+
+describe('accuracy, argmax and calibration', () => {
+  it('accuracy is the share of matching classes', () => {
+    expect(accuracy([0, 1, 2, 2], [0, 1, 1, 2])).toBe(0.75);
+  });
+
+  it('argmax per row', () => {
+    expect(Array.from(argmaxRows(new Float32Array([0.1, 0.9, 0.7, 0.3, 0.2, 0.2]), 2))).toEqual([1, 0, 0]);
+  });
+
+  it('ECE with 10 equal-width bins, by hand', () => {
+    // Rows (confidence, right?): (0.9, right), (0.9, wrong) in bin 9: |0.5 - 0.9| * 2/4
+    //                            (0.6, right), (0.6, right) in bin 6: |1.0 - 0.6| * 2/4   -> ECE = 0.2 + 0.2 = 0.4
+    const probs = new Float32Array([0.9, 0.1, 0.9, 0.1, 0.4, 0.6, 0.6, 0.4]);
+    expect(expectedCalibrationError(probs, 2, [0, 1, 1, 0])).toBeCloseTo(0.4, 6);
+    // Perfectly calibrated: confidence 1 and always right.
+    expect(expectedCalibrationError(new Float32Array([1, 0, 0, 1]), 2, [0, 1])).toBeCloseTo(0, 10);
+  });
+});
