@@ -49,6 +49,8 @@ export interface StepEvent extends MetricPoint {
   totalSteps: number;
   /** The model's predicted class on every test example at this point. */
   testPredictions: Int32Array;
+  /** Predicted class at each point of TrainOptions.probe (e.g. a 2-D grid for decision regions). */
+  probePredictions?: Int32Array;
 }
 
 export interface TrainOptions {
@@ -62,6 +64,10 @@ export interface TrainOptions {
   rng: Rng;
   signal?: AbortSignal;
   onStep?: (event: StepEvent) => void;
+  /** Awaited before every step: lets a caller pause, single-step or pace training. */
+  beforeStep?: () => Promise<void> | void;
+  /** Extra encoded inputs whose predictions each measurement reports (a decision-region grid). */
+  probe?: Tensor2D;
 }
 
 export interface TrainResult {
@@ -205,7 +211,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         ? tf.mean(tf.cast(tf.equal(tf.argMax(predictLogits(model, validation.inputs), -1), validation.labels), 'float32'))
         : tf.scalar(NaN);
       const t = taid ? taid.t : tf.scalar(NaN);
-      return tf.concat([tf.stack([meanLoss, testAccuracy, validationAccuracy, t]), tf.cast(predictions, 'float32')]);
+      const parts = [tf.stack([meanLoss, testAccuracy, validationAccuracy, t]), tf.cast(predictions, 'float32')];
+      if (options.probe) parts.push(tf.cast(tf.argMax(predictLogits(model, options.probe), -1), 'float32'));
+      return tf.concat(parts);
     });
     pendingLosses.forEach((l) => l.dispose());
     pendingLosses = [];
@@ -237,7 +245,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       measurementsSinceBest++;
     }
     const testPredictions = Int32Array.from(values.subarray(4, 4 + testCount));
-    options.onStep?.({ ...point, totalSteps, testPredictions });
+    const probePredictions = options.probe ? Int32Array.from(values.subarray(4 + testCount)) : undefined;
+    options.onStep?.({ ...point, totalSteps, testPredictions, ...(probePredictions ? { probePredictions } : {}) });
     return spec.patience > 0 && validation !== undefined && measurementsSinceBest >= spec.patience;
   };
 
@@ -246,6 +255,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     for (let epoch = 0; epoch < spec.epochs && !stoppedEarly; epoch++) {
       if (epoch > 0) order = permutation(examples, shuffleRng);
       for (let b = 0; b < perEpoch; b++) {
+        if (options.beforeStep) await options.beforeStep();
         if (signal?.aborted) throw new CancelledError();
         // Fixed batch shape: the last batch of an epoch wraps around to the epoch's first examples.
         const indices = new Int32Array(batchSize);

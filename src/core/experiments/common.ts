@@ -40,10 +40,32 @@ export interface StageResult extends StageInfo {
   testPredictions: Int32Array;
   /** Best checkpoint's predicted class per test example. */
   bestTestPredictions: Int32Array;
+  /** Final predicted class at each decision-grid point (2-D data only). */
+  gridPredictions?: Int32Array;
+}
+
+/** A square grid over 2-D data on which models' decision regions are drawn. */
+export interface DecisionGrid {
+  /** [xMin, xMax, yMin, yMax] */
+  bounds: [number, number, number, number];
+  /** Points per side; point (i, j) is row j * resolution + i. */
+  resolution: number;
+}
+
+export interface ExperimentStart {
+  type: 'experiment-start';
+  kind: ExperimentConfig['kind'];
+  dataset: string;
+  datasetKind: 'image' | 'tabular' | 'toy';
+  classNames: string[];
+  stages: StageInfo[];
+  /** The test examples exactly as the models see them, for galleries and plots. */
+  test: { features: Float32Array; featureShape: number[]; labels: Int32Array };
+  grid: DecisionGrid | null;
 }
 
 export type ExperimentEvent =
-  | { type: 'experiment-start'; kind: ExperimentConfig['kind']; dataset: string; classNames: string[]; stages: StageInfo[]; testLabels: Int32Array }
+  | ExperimentStart
   | { type: 'stage-start'; stage: string; label: string; model: string; parameters: number; totalSteps: number; trainingExamples: number }
   | ({ type: 'step'; stage: string } & StepEvent)
   | { type: 'stage-end'; stage: string; result: StageResult };
@@ -54,6 +76,8 @@ export interface RunContext {
   rng: Rng;
   signal?: AbortSignal;
   onEvent?: (event: ExperimentEvent) => void;
+  /** Awaited before every training step (pause, single-step, pacing). */
+  beforeStep?: () => Promise<void> | void;
 }
 
 /** Tensors of one labelled split. */
@@ -98,6 +122,47 @@ export async function createModel(spec: ModelSpec, data: ExperimentData, ctx: Ru
   return buildModel(spec, { featureShape: data.featureShape, numClasses: data.classNames.length, rng: ctx.rng.fork(initLabel), encoder });
 }
 
+const GRID_RESOLUTION = 48;
+
+/** A grid covering the 2-D data with a margin; null for other data. */
+export function decisionGrid(data: ExperimentData): { grid: DecisionGrid; points: Float32Array } | null {
+  if (data.featureSize !== 2) return null;
+  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  for (const set of [data.test, ...Object.values(data.parts)]) {
+    for (let i = 0; i < set.count; i++) {
+      xMin = Math.min(xMin, set.x[2 * i]);
+      xMax = Math.max(xMax, set.x[2 * i]);
+      yMin = Math.min(yMin, set.x[2 * i + 1]);
+      yMax = Math.max(yMax, set.x[2 * i + 1]);
+    }
+  }
+  const margin = 0.1 * Math.max(xMax - xMin, yMax - yMin);
+  const bounds: DecisionGrid['bounds'] = [xMin - margin, xMax + margin, yMin - margin, yMax + margin];
+  const n = GRID_RESOLUTION;
+  const points = new Float32Array(n * n * 2);
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n; i++) {
+      points[2 * (j * n + i)] = bounds[0] + ((i + 0.5) / n) * (bounds[1] - bounds[0]);
+      points[2 * (j * n + i) + 1] = bounds[2] + ((j + 0.5) / n) * (bounds[3] - bounds[2]);
+    }
+  }
+  return { grid: { bounds, resolution: n }, points };
+}
+
+/** The experiment-start event: what the UI needs before the first step. */
+export function experimentStart(kind: ExperimentConfig['kind'], data: ExperimentData, stages: StageInfo[], grid: DecisionGrid | null): ExperimentStart {
+  return {
+    type: 'experiment-start',
+    kind,
+    dataset: data.name,
+    datasetKind: data.kind,
+    classNames: data.classNames,
+    stages,
+    test: { features: data.test.x, featureShape: data.featureShape, labels: data.test.y },
+    grid,
+  };
+}
+
 export interface StageRun {
   result: StageResult;
   /** The trained model (final weights); the caller disposes it. */
@@ -121,12 +186,15 @@ export interface StageOptions {
   shuffleKey: string;
   testLabels: Int32Array;
   ctx: RunContext;
+  /** Decision-grid points, for 2-D data. */
+  grid?: Tensor2D;
 }
 
 export async function runStage(options: StageOptions): Promise<StageRun> {
   const { info, model, ctx } = options;
   const started = performance.now();
   const trainingExamples = options.data.inputs.shape[0];
+  let lastGrid: Int32Array | undefined;
   ctx.onEvent?.({
     type: 'stage-start',
     stage: info.name,
@@ -146,7 +214,12 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     validation: options.validation,
     rng: ctx.rng,
     signal: ctx.signal,
-    onStep: (event) => ctx.onEvent?.({ type: 'step', stage: info.name, ...event }),
+    beforeStep: ctx.beforeStep,
+    probe: options.grid,
+    onStep: (event) => {
+      if (event.probePredictions) lastGrid = event.probePredictions;
+      ctx.onEvent?.({ type: 'step', stage: info.name, ...event });
+    },
   });
   const numClasses = options.data.targets.shape[1];
   const testLogits = tf.keep(predictLogits(model, options.test.inputs));
@@ -187,6 +260,8 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     history: outcome.history,
     testPredictions,
     bestTestPredictions,
+    // The last measurement is at the final step, so its grid is the final model's.
+    ...(lastGrid ? { gridPredictions: lastGrid } : {}),
   };
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };

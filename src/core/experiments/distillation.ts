@@ -8,7 +8,7 @@ import { buildSplits } from '../data/splits';
 import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { createModel, EncodingCache, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import { createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
 
 export const KD_STAGES: StageInfo[] = [
   { name: 'teacher', label: 'Teacher', role: 'trained with ground truth on every training image' },
@@ -33,7 +33,8 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
     ctx.source,
   );
   const numClasses = data.classNames.length;
-  ctx.onEvent?.({ type: 'experiment-start', kind: config.kind, dataset: data.name, classNames: data.classNames, stages: KD_STAGES, testLabels: data.test.y });
+  const gridData = decisionGrid(data);
+  ctx.onEvent?.(experimentStart(config.kind, data, KD_STAGES, gridData?.grid ?? null));
 
   const test = toTensors(data.test, data.featureSize);
   const all = toTensors(data.parts.train, data.featureSize);
@@ -43,6 +44,7 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
   const cache = new EncodingCache();
   const owned: tf.Tensor[] = [test.x, test.y, all.x, all.y, ...(V ? [V.x, V.y] : [])];
   const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  const grid = gridData ? own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
   const models: { dispose(): void }[] = [];
 
   try {
@@ -62,6 +64,7 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       shuffleKey: 'teacher',
       testLabels: data.test.y,
       ctx,
+      grid,
     });
     own(teacher.testLogits);
     const teacherLogits = own(predictLogits(teacherModel, teacherIn('train', all.x)));
@@ -84,6 +87,7 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       shuffleKey: 'baseline',
       testLabels: data.test.y,
       ctx,
+      grid,
     });
     own(baseline.testLogits);
 
@@ -104,6 +108,7 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       shuffleKey: 'student',
       testLabels: data.test.y,
       ctx,
+      grid,
     });
     own(student.testLogits);
     const studentLogitsTrain = own(predictLogits(studentModel, studentIn('train', all.x)));

@@ -8,7 +8,7 @@ import { buildSplits } from '../data/splits';
 import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor2D } from '../tf';
-import { createModel, EncodingCache, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import { createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
 
 export const W2S_STAGES: StageInfo[] = [
   { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
@@ -34,7 +34,8 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
     ctx.source,
   );
   const numClasses = data.classNames.length;
-  ctx.onEvent?.({ type: 'experiment-start', kind: config.kind, dataset: data.name, classNames: data.classNames, stages: W2S_STAGES, testLabels: data.test.y });
+  const gridData = decisionGrid(data);
+  ctx.onEvent?.(experimentStart(config.kind, data, W2S_STAGES, gridData?.grid ?? null));
 
   const test = toTensors(data.test, data.featureSize);
   const A = toTensors(data.parts.A, data.featureSize);
@@ -43,6 +44,7 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
   const cache = new EncodingCache();
   const owned: tf.Tensor[] = [test.x, test.y, A.x, A.y, B.x, B.y, ...(V ? [V.x, V.y] : [])];
   const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
+  const grid = gridData ? own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
   const models: { dispose(): void }[] = [];
 
   try {
@@ -62,6 +64,7 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       shuffleKey: 'weak',
       testLabels: data.test.y,
       ctx,
+      grid,
     });
     own(weak.testLogits);
 
@@ -94,6 +97,7 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       shuffleKey: 'strong',
       testLabels: data.test.y,
       ctx,
+      grid,
     });
     own(ceiling.testLogits);
 
@@ -111,6 +115,7 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       shuffleKey: 'strong',
       testLabels: data.test.y,
       ctx,
+      grid,
     });
     own(student.testLogits);
     const studentLogitsB = own(predictLogits(studentModel, strongIn('B', B.x)));
