@@ -4,12 +4,16 @@
  */
 import { tf } from './tf';
 
-export const BACKENDS = ['webgpu', 'wasm', 'webgl', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+import type { BackendName } from './backend-names';
+
+export { BACKENDS, type BackendName } from './backend-names';
 
 export interface BackendOptions {
-  /** Where the tfjs wasm binaries are served from (an absolute URL in a browser, a folder path in Node). */
-  wasmPath?: string;
+  /**
+   * Where the tfjs wasm binaries are served from: a folder URL, or a map from file name
+   * ("tfjs-backend-wasm-simd.wasm", ...) to absolute URL. Unset in Node, which finds them beside the package.
+   */
+  wasmPaths?: string | Record<string, string>;
 }
 
 async function register(name: BackendName, options: BackendOptions): Promise<void> {
@@ -19,7 +23,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
       return;
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      if (options.wasmPath) wasm.setWasmPaths(options.wasmPath);
+      if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
       return;
     }
     case 'webgl':

@@ -285,6 +285,21 @@ function rangeHint(path: PropertyKey[]): string {
   return range ? ` (allowed range ${range[0]} to ${range[1]})` : '';
 }
 
+/**
+ * The schema of one field of a config of the given kind, for forms: `field` as declared (it carries the help
+ * text), `inner` with defaults unwrapped (it carries ranges and options).
+ */
+export function schemaAt(kind: ExperimentKind, path: PropertyKey[]): { field: z.ZodType; inner: z.ZodType } | null {
+  let current: z.ZodType | undefined = kind === 'weak-to-strong' ? WeakToStrongSchema : DistillationSchema;
+  for (const key of path) {
+    const container = unwrap(current);
+    if (container instanceof z.ZodObject) current = (container.shape as Record<string, z.ZodType>)[String(key)];
+    else return null;
+    if (!current) return null;
+  }
+  return { field: current, inner: unwrap(current) };
+}
+
 /** Looks up a numeric field's [min, max] by path, for messages and forms. */
 export function numericRange(path: PropertyKey[]): [number, number] | null {
   const schemas: z.ZodType[] = [WeakToStrongSchema, DistillationSchema];

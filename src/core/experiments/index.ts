@@ -11,6 +11,8 @@ export type { DecisionGrid, ExperimentEvent, ExperimentResult, ExperimentStart, 
 export { W2S_STAGES } from './weak-to-strong';
 export { KD_STAGES } from './distillation';
 
+export { STAGE_ROLES, type StageRoles } from './roles';
+
 export interface RunOptions {
   source: AssetSource;
   signal?: AbortSignal;

@@ -1,0 +1,93 @@
+import { memo, useMemo } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { gapSeries, rolesOf, STAGE_COLORS } from '../derived';
+import type { StageView } from '../store/run-state';
+import { useApp } from '../store/context';
+import { Panel } from './Panel';
+
+type Row = Record<string, number | null>;
+
+/** Rows keyed by step with one column per stage: every model on one step axis. */
+function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[] {
+  const rows = new Map<number, Row>();
+  for (const stage of stages) {
+    for (const point of stage.history) {
+      if (metric === 'loss' && point.step === 0) continue;
+      const row = rows.get(point.step) ?? { step: point.step };
+      row[stage.name] = point[metric];
+      rows.set(point.step, row);
+    }
+  }
+  return [...rows.values()].sort((a, b) => (a.step as number) - (b.step as number));
+}
+
+const MetricChart = memo(function MetricChart({ stages, metric, label, legend }: { stages: StageView[]; metric: 'testAccuracy' | 'loss'; label: string; legend: boolean }) {
+  const data = useMemo(() => mergeByStep(stages, metric), [stages, metric]);
+  return (
+    <div className="chart" data-testid={`chart-${metric}`}>
+      <div className="chart-title">{label}</div>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 4, right: 12, bottom: 2, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} />
+          <YAxis domain={metric === 'testAccuracy' ? [0, 1] : [0, 'auto']} tick={{ fontSize: 11 }} width={40} tickFormatter={(v: number) => (metric === 'testAccuracy' ? `${Math.round(v * 100)}%` : v.toFixed(2))} />
+          <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? (metric === 'testAccuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(step) => `step ${step}`} />
+          {legend && <Legend wrapperStyle={{ fontSize: 12 }} />}
+          {stages.map((stage) => (
+            <Line key={stage.name} dataKey={stage.name} name={stage.label} stroke={STAGE_COLORS[stage.name]} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+          ))}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+});
+
+function GapChart() {
+  const run = useApp((s) => s.run);
+  const roles = rolesOf(run);
+  const series = useMemo(() => gapSeries(run), [run]);
+  const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
+  const result = student?.result;
+  const best = result ? series.find((p) => p.step === result.bestStep) : undefined;
+  const final = result ? series.at(-1) : undefined;
+  return (
+    <div className="chart" data-testid="chart-gap">
+      <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={series} margin={{ top: 4, right: 12, bottom: 2, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} />
+          {/* Early steps sit far below 0 (the student starts untrained); the story is between -0.5 and 1. */}
+          <YAxis domain={[-0.5, 1.25]} ticks={[-0.5, 0, 0.5, 1]} allowDataOverflow tick={{ fontSize: 11 }} width={40} />
+          <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : 'n/a')} labelFormatter={(step) => `step ${step}`} />
+          <Line dataKey="value" name={roles?.gapName ?? 'PGR'} stroke={STAGE_COLORS.student} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+          {best && best.value !== null && <ReferenceDot x={best.step} y={best.value} r={5} fill="#fff" stroke="#0f172a" label={{ value: 'best', position: 'top', fontSize: 11 }} />}
+          {final && final.value !== null && <ReferenceDot x={final.step} y={final.value} r={5} fill="#0f172a" stroke="#0f172a" label={{ value: 'final', position: 'bottom', fontSize: 11 }} />}
+        </LineChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}
+
+export function CurvesPanel() {
+  const stages = useApp((s) => s.run.stages);
+  const roles = useApp((s) => rolesOf(s.run));
+  return (
+    <Panel
+      title="Training curves"
+      testId="curves-panel"
+      help={
+        roles?.gapName === 'gap closed'
+          ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
+          : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
+      }
+      className="curves"
+    >
+      <div className="charts-grid">
+        <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend />
+        <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} />
+        <GapChart />
+      </div>
+    </Panel>
+  );
+}

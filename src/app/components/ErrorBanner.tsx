@@ -1,0 +1,24 @@
+import { useApp } from '../store/context';
+
+/** Problems of the current run, in words; the results already on screen stay. */
+export function ErrorBanner() {
+  const error = useApp((s) => s.run.error);
+  const status = useApp((s) => s.run.status);
+  const reset = useApp((s) => s.resetRun);
+  if (status !== 'error' || !error) return null;
+  return (
+    <div className="banner error" role="alert" data-testid="error-banner">
+      <strong>{error.kind === 'divergence' ? 'Training diverged.' : error.kind === 'crash' ? 'The training worker crashed.' : 'The run stopped.'}</strong> {error.message}
+      {error.problems && (
+        <ul>
+          {error.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+      <button type="button" onClick={reset}>
+        Run again
+      </button>
+    </div>
+  );
+}

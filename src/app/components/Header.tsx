@@ -1,0 +1,116 @@
+import { BACKENDS } from '../../core/backend-names';
+import { PRESETS } from '../../core/presets';
+import { useApp } from '../store/context';
+import type { BackendChoice } from '../../worker/protocol';
+
+const SPEEDS: { label: string; value: number | null }[] = [
+  { label: 'full speed', value: null },
+  { label: '200 steps/s', value: 200 },
+  { label: '50 steps/s', value: 50 },
+  { label: '10 steps/s', value: 10 },
+];
+
+function RunControls() {
+  const status = useApp((s) => s.run.status);
+  const problems = useApp((s) => s.problems.length);
+  const startRun = useApp((s) => s.startRun);
+  const togglePause = useApp((s) => s.togglePause);
+  const stopRun = useApp((s) => s.stopRun);
+  const stepRun = useApp((s) => s.stepRun);
+  const resetRun = useApp((s) => s.resetRun);
+  const stepsPerSecond = useApp((s) => s.stepsPerSecond);
+  const setSpeed = useApp((s) => s.setSpeed);
+  const active = status === 'running' || status === 'paused' || status === 'starting';
+  return (
+    <div className="controls" role="group" aria-label="Run controls">
+      <button type="button" className="primary" onClick={active ? togglePause : startRun} disabled={!active && problems > 0} title="Space" data-testid="run-button">
+        {status === 'running' ? 'Pause' : status === 'paused' ? 'Resume' : active ? 'Starting…' : 'Run'}
+      </button>
+      <button type="button" onClick={stepRun} disabled={!active} title="Run to the next measurement, then pause (S)">
+        Step
+      </button>
+      <button type="button" onClick={stopRun} disabled={!active} data-testid="stop-button">
+        Stop
+      </button>
+      <button type="button" onClick={resetRun} title="Start again from scratch with the same seed: the same numbers come back">
+        Reset
+      </button>
+      <label className="inline">
+        <span>Speed</span>
+        <select value={String(stepsPerSecond)} onChange={(e) => setSpeed(e.target.value === 'null' ? null : Number(e.target.value))}>
+          {SPEEDS.map((s) => (
+            <option key={s.label} value={String(s.value)}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function BackendPicker() {
+  const choice = useApp((s) => s.run.backendChoice);
+  const backend = useApp((s) => s.run.backend);
+  const setChoice = useApp((s) => s.setBackendChoice);
+  return (
+    <div className="backend">
+      <label className="inline">
+        <span>Backend</span>
+        <select value={choice} onChange={(e) => setChoice(e.target.value as BackendChoice)} data-testid="backend-select">
+          <option value="auto">automatic</option>
+          {BACKENDS.map((b) => (
+            <option key={b} value={b}>
+              {b}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="backend-badge" data-testid="backend-badge" title={backend ? [backend.reason, ...backend.skipped].join('\n') : ''}>
+        {backend ? (
+          <>
+            running on <strong>{backend.name}</strong>
+            <span className="backend-reason">: {backend.reason}</span>
+          </>
+        ) : (
+          'backend: not started'
+        )}
+      </span>
+    </div>
+  );
+}
+
+export function Header() {
+  const presetId = useApp((s) => s.presetId);
+  const loadPreset = useApp((s) => s.loadPreset);
+  const startRun = useApp((s) => s.startRun);
+  const preset = PRESETS.find((p) => p.id === presetId);
+  return (
+    <header className="top">
+      <div className="brand">
+        <h1>Distillery</h1>
+        <span className="tagline">weak-to-strong generalization &amp; distillation, trained in your browser</span>
+      </div>
+      <nav className="presets" aria-label="Presets">
+        {PRESETS.map((p) => (
+          <button
+            key={p.id}
+            type="button"
+            className={p.id === presetId ? 'preset active' : 'preset'}
+            title={p.lesson}
+            data-testid={`preset-${p.id}`}
+            onClick={() => {
+              loadPreset(p.id);
+              startRun();
+            }}
+          >
+            {p.title}
+          </button>
+        ))}
+      </nav>
+      <RunControls />
+      <BackendPicker />
+      {preset && <p className="lesson" data-testid="lesson">{preset.lesson}</p>}
+    </header>
+  );
+}

@@ -1,0 +1,74 @@
+import { gapAt, latestAccuracy, percent, ratio, rolesOf, STAGE_COLORS } from '../derived';
+import { useApp } from '../store/context';
+
+/** One card per model: its accuracy as it trains, then final and best; and the headline gap ratio. */
+export function StageSummary() {
+  const run = useApp((s) => s.run);
+  const roles = rolesOf(run);
+  const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
+  const studentAccuracy = latestAccuracy(student);
+  const gap = studentAccuracy !== null ? gapAt(run, studentAccuracy) : null;
+  const result = run.result;
+  const bestGap = result ? result.pgr.best : null;
+  return (
+    <section className="summary" aria-label="Models" data-testid="stage-summary">
+      {run.stages.length === 0 && <p className="muted">{run.status === 'starting' ? 'Loading data and starting the worker…' : 'Press Run to train.'}</p>}
+      {run.stages.map((stage) => {
+        const accuracy = latestAccuracy(stage);
+        const progress = stage.totalSteps ? (stage.history.at(-1)?.step ?? 0) / stage.totalSteps : 0;
+        return (
+          <div
+            key={stage.name}
+            className={`stage-card ${stage.status}`}
+            data-testid={`stage-${stage.name}`}
+            style={{ borderTopColor: STAGE_COLORS[stage.name] }}
+            title={`${stage.label}: ${stage.role}${stage.model ? `\n${stage.model}` : ''}${stage.result ? `\ntrained in ${stage.result.seconds.toFixed(1)} s` : ''}`}
+          >
+            <div className="stage-label" style={{ color: STAGE_COLORS[stage.name] }}>
+              {stage.label}
+            </div>
+            <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title="test accuracy (final checkpoint)">
+              {percent(accuracy)}
+            </div>
+            <div className="stage-detail">
+              {stage.result ? (
+                <>
+                  best <span data-testid={`best-${stage.name}`}>{percent(stage.result.bestAccuracy)}</span>
+                </>
+              ) : stage.status === 'training' ? (
+                `training · step ${stage.history.at(-1)?.step ?? 0}/${stage.totalSteps}`
+              ) : (
+                'waiting'
+              )}
+            </div>
+            <div className="stage-model" title={stage.role}>
+              {stage.model ?? stage.role}
+            </div>
+            <div className="progress" aria-hidden>
+              <div style={{ width: `${Math.round((stage.status === 'done' ? 1 : progress) * 100)}%`, background: STAGE_COLORS[stage.name] }} />
+            </div>
+          </div>
+        );
+      })}
+      {roles && (
+        <div className="stage-card gap-card" data-testid="gap-card">
+          <div className="stage-label">{roles.gapName}</div>
+          <div className="stage-accuracy" data-testid="gap-value" title={gap?.reason ?? `(student - ${roles.lower}) / (${roles.upper} - ${roles.lower})`}>
+            {gap ? ratio(gap.value) : '–'}
+          </div>
+          <div className="stage-detail">
+            {gap?.reason ? (
+              <span className="na-reason">{gap.reason}</span>
+            ) : result ? (
+              <>
+                best <span data-testid="gap-best">{ratio(bestGap)}</span>
+              </>
+            ) : (
+              `(student − ${roles.lower}) / (${roles.upper} − ${roles.lower})`
+            )}
+          </div>
+        </div>
+      )}
+    </section>
+  );
+}

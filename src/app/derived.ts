@@ -1,0 +1,84 @@
+/** Figures the panels show, computed from the run state with the core's own metric functions. */
+import { STAGE_ROLES, type StageRoles } from '../core/experiments/roles';
+import { mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown, type Pgr } from '../core/metrics';
+import type { RunState, StageView } from './store/run-state';
+
+export function rolesOf(run: RunState): StageRoles | null {
+  return run.start ? STAGE_ROLES[run.start.kind] : null;
+}
+
+export function stageByName(run: RunState, name: string): StageView | undefined {
+  return run.stages.find((s) => s.name === name);
+}
+
+/** Latest test accuracy of a stage (final once it is done); null before its first measurement. */
+export function latestAccuracy(stage: StageView | undefined): number | null {
+  if (!stage) return null;
+  if (stage.result) return stage.result.accuracy;
+  return stage.history.length ? stage.history[stage.history.length - 1].testAccuracy : null;
+}
+
+/**
+ * The beat/copy matrix between the finished supervisor and the student's latest predictions (live while the
+ * student trains). Null until both exist.
+ */
+export function liveBreakdown(run: RunState): MistakeBreakdown | null {
+  const roles = rolesOf(run);
+  if (!roles || !run.start) return null;
+  const supervisor = stageByName(run, roles.supervisor)?.result?.testPredictions;
+  const student = stageByName(run, roles.student)?.latestPredictions;
+  if (!supervisor || !student) return null;
+  return mistakeBreakdown(run.start.test.labels, supervisor, student);
+}
+
+/** The gap ratio from the finished lower and upper stages and the student's accuracy a. */
+export function gapAt(run: RunState, studentAccuracy: number): Pgr | null {
+  const roles = rolesOf(run);
+  if (!roles) return null;
+  const lower = stageByName(run, roles.lower)?.result?.accuracy;
+  const upper = stageByName(run, roles.upper)?.result?.accuracy;
+  if (lower === undefined || upper === undefined) return null;
+  return performanceGapRecovered(lower, upper, studentAccuracy);
+}
+
+export interface GapPoint {
+  step: number;
+  value: number | null;
+}
+
+/** The gap ratio along the student's training (needs the lower and upper stages finished). */
+export function gapSeries(run: RunState): GapPoint[] {
+  const roles = rolesOf(run);
+  if (!roles) return [];
+  const student = stageByName(run, roles.student);
+  if (!student) return [];
+  return student.history.map((p) => ({ step: p.step, value: gapAt(run, p.testAccuracy)?.value ?? null }));
+}
+
+export const percent = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`);
+export const ratio = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
+
+/** Colours per stage name, used by every chart and legend. */
+export const STAGE_COLORS: Record<string, string> = {
+  weak: '#d97706',
+  teacher: '#7c3aed',
+  ceiling: '#2563eb',
+  baseline: '#64748b',
+  student: '#059669',
+};
+
+export const CATEGORY_COLORS = {
+  bothRight: '#94a3b8',
+  beats: '#059669',
+  copies: '#dc2626',
+  otherWrong: '#d97706',
+  regresses: '#7c3aed',
+} as const;
+
+export const CATEGORY_LABELS = {
+  bothRight: 'both right',
+  beats: 'beats',
+  copies: 'copies',
+  otherWrong: 'other mistake',
+  regresses: 'regresses',
+} as const;

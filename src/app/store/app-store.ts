@@ -1,0 +1,152 @@
+/**
+ * The page's state (zustand, built from slices by a factory so tests can give it a fake worker client).
+ * config: the experiment being edited; run: what the worker reported; view: what the visitor is looking at.
+ */
+import { createStore } from 'zustand/vanilla';
+import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/config';
+import { DEFAULT_PRESET_ID, findPreset, presetConfig } from '../../core/presets';
+import type { MistakeCategory } from '../../core/metrics';
+import type { BackendChoice, FromWorker } from '../../worker/protocol';
+import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
+
+export interface WorkerControls {
+  start(config: ExperimentConfig, backend: BackendChoice, stepsPerSecond: number | null): number;
+  cancel(): void;
+  pause(): void;
+  resume(): void;
+  step(): void;
+  setSpeed(stepsPerSecond: number | null): void;
+}
+
+export type Path = (string | number)[];
+
+export interface ConfigSlice {
+  presetId: string | null;
+  /** The edited config; may be invalid while `problems` is non-empty. */
+  draft: ExperimentConfig;
+  problems: string[];
+  loadPreset(id: string): void;
+  setField(path: Path, value: unknown): void;
+  /** Replaces a sub-object (a model or loss spec) with its schema defaults for a new type. */
+  setVariant(path: Path, type: string): void;
+}
+
+export interface RunSlice {
+  run: RunState;
+  /** Steps per second while training; null: as fast as possible. */
+  stepsPerSecond: number | null;
+  startRun(): void;
+  stopRun(): void;
+  togglePause(): void;
+  stepRun(): void;
+  /** Starts the same config and seed again from scratch: the same numbers come back. */
+  resetRun(): void;
+  setSpeed(stepsPerSecond: number | null): void;
+  setBackendChoice(choice: BackendChoice): void;
+  receive(messages: FromWorker[]): void;
+  workerCrashed(reason: string): void;
+}
+
+export type ExampleSet = 'test';
+export interface ViewSlice {
+  /** The beat/copy category whose examples are shown. */
+  category: MistakeCategory;
+  regions: 'side-by-side' | 'supervisor' | 'student';
+  selectCategory(category: MistakeCategory): void;
+  setRegions(regions: ViewSlice['regions']): void;
+}
+
+export type AppState = ConfigSlice & RunSlice & ViewSlice;
+
+function setIn(target: unknown, path: Path, value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [key, ...rest] = path;
+  const source = (target ?? {}) as Record<string | number, unknown>;
+  const copy = (Array.isArray(source) ? [...source] : { ...source }) as Record<string | number, unknown>;
+  copy[key] = setIn(source[key], rest, value);
+  return copy;
+}
+
+export function getIn(target: unknown, path: Path): unknown {
+  return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], target);
+}
+
+export function createAppStore(controls: WorkerControls) {
+  return createStore<AppState>()((set, get) => {
+    const revalidate = (candidate: unknown, presetId: string | null) => {
+      const result = safeParseConfig(candidate);
+      if (result.ok) set({ draft: result.config, problems: [], presetId });
+      else set({ draft: candidate as ExperimentConfig, problems: result.problems, presetId });
+    };
+    const begin = (config: ExperimentConfig) => {
+      const runId = controls.start(config, get().run.backendChoice, get().stepsPerSecond);
+      set({ run: runRequested(get().run, runId, config, performance.now()) });
+    };
+
+    return {
+      // ---- config
+      presetId: DEFAULT_PRESET_ID,
+      draft: presetConfig(DEFAULT_PRESET_ID),
+      problems: [],
+      loadPreset(id) {
+        findPreset(id);
+        set({ draft: presetConfig(id), problems: [], presetId: id });
+      },
+      setField(path, value) {
+        revalidate(setIn(get().draft, path, value), get().presetId === null ? null : get().presetId);
+      },
+      setVariant(path, type) {
+        revalidate(setIn(get().draft, path, { type }), get().presetId);
+      },
+
+      // ---- run
+      run: initialRunState,
+      stepsPerSecond: null,
+      startRun() {
+        const { draft, problems } = get();
+        if (problems.length > 0) return;
+        begin(parseConfig(draft));
+      },
+      stopRun() {
+        const status = get().run.status;
+        if (status === 'running' || status === 'paused' || status === 'starting') controls.cancel();
+      },
+      togglePause() {
+        const status = get().run.status;
+        if (status === 'running') controls.pause();
+        else if (status === 'paused') controls.resume();
+        else get().startRun();
+      },
+      stepRun() {
+        const status = get().run.status;
+        if (status === 'paused' || status === 'running') controls.step();
+      },
+      resetRun() {
+        const config = get().run.config;
+        if (config) begin(config);
+        else get().startRun();
+      },
+      setSpeed(stepsPerSecond) {
+        set({ stepsPerSecond });
+        controls.setSpeed(stepsPerSecond);
+      },
+      setBackendChoice(choice) {
+        set({ run: { ...get().run, backendChoice: choice } });
+      },
+      receive(messages) {
+        set({ run: applyMessages(get().run, messages, performance.now()) });
+      },
+      workerCrashed(reason) {
+        set({ run: crashed(get().run, reason, performance.now()) });
+      },
+
+      // ---- view
+      category: 'beats',
+      regions: 'side-by-side',
+      selectCategory: (category) => set({ category }),
+      setRegions: (regions) => set({ regions }),
+    };
+  });
+}
+
+export type AppStore = ReturnType<typeof createAppStore>;

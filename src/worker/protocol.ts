@@ -1,0 +1,37 @@
+/**
+ * The typed messages between the page and the training worker. Every message carries the run it belongs to,
+ * so the page can drop anything from a run it has already cancelled. Plain data only: numbers, strings,
+ * typed arrays; never tensors.
+ */
+import type { BackendName } from '../core/backend';
+import type { ExperimentConfigInput } from '../core/config';
+import type { ExperimentEvent, ExperimentResult } from '../core/experiments';
+
+export type BackendChoice = 'auto' | BackendName;
+
+export interface BackendReport {
+  name: BackendName;
+  /** Why this backend runs, in a sentence for people. */
+  reason: string;
+  /** What was tried first and why it was passed over. */
+  skipped: string[];
+}
+
+export type ErrorKind = 'config' | 'divergence' | 'backend' | 'data' | 'internal';
+
+export type ToWorker =
+  | { type: 'start'; runId: number; config: ExperimentConfigInput; backend: BackendChoice; baseUrl: string; stepsPerSecond: number | null }
+  | { type: 'cancel'; runId: number }
+  | { type: 'pause'; runId: number }
+  | { type: 'resume'; runId: number }
+  /** Run to the next measurement, then pause. */
+  | { type: 'step'; runId: number }
+  | { type: 'speed'; runId: number; stepsPerSecond: number | null };
+
+export type FromWorker =
+  | { type: 'backend'; runId: number; backend: BackendReport }
+  | { type: 'progress'; runId: number; event: ExperimentEvent }
+  | { type: 'paused'; runId: number; paused: boolean }
+  | { type: 'done'; runId: number; result: ExperimentResult }
+  | { type: 'cancelled'; runId: number }
+  | { type: 'error'; runId: number; kind: ErrorKind; message: string; problems?: string[] };
