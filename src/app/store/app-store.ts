@@ -134,7 +134,13 @@ export function createAppStore(controls: WorkerControls) {
         set({ run: { ...get().run, backendChoice: choice } });
       },
       receive(messages) {
-        set({ run: applyMessages(get().run, messages, performance.now()) });
+        const before = get().run;
+        const run = applyMessages(before, messages, performance.now());
+        set({ run });
+        // Marks for benchmarks: the first curve point and the end of each run.
+        const points = (r: typeof run) => r.stages.reduce((n, s) => n + s.history.length, 0);
+        if (points(before) === 0 && points(run) > 0) performance.mark('distillery:first-point', { detail: { runId: run.runId } });
+        if (before.status !== 'done' && run.status === 'done') performance.mark('distillery:run-done', { detail: { runId: run.runId } });
       },
       workerCrashed(reason) {
         set({ run: crashed(get().run, reason, performance.now()) });

@@ -13,7 +13,7 @@ import { createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runS
 export const W2S_STAGES: StageInfo[] = [
   { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
   { name: 'ceiling', label: 'Strong ceiling', role: 'the strong model trained with ground truth on split B: the best the student could do' },
-  { name: 'student', label: 'W2S student', role: 'the strong model trained on split B with the weak supervisor\'s labels' },
+  { name: 'student', label: 'Student', role: 'the strong model trained on split B with the weak supervisor\'s labels' },
 ];
 
 export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
