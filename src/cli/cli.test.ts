@@ -63,7 +63,7 @@ describe('experiment CLI', () => {
   it('names an unknown preset and lists the real ones', async () => {
     const { code, stderr } = await cli(['--preset', 'nope']);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/unknown preset "nope"; presets: w2s-mnist, w2s-copying, kd-mnist/);
+    expect(stderr).toMatch(/unknown preset "nope"; presets: w2s-mnist, w2s-no-concept, w2s-copying, kd-mnist/);
   });
 
   it('refuses a backend Node does not have', async () => {

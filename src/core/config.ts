@@ -29,6 +29,12 @@ export interface DatasetInfo {
 export const ENCODER_KINDS = ['supervised', 'autoencoder'] as const;
 export type EncoderKind = (typeof ENCODER_KINDS)[number];
 
+/** What each pretrained encoder is, in the words the UI and presets use. */
+export const ENCODER_DESCRIPTIONS: Record<EncoderKind, string> = {
+  supervised: "pretrained with labels on 20,000 other images: a stand-in for a large model's pretraining (it has the concept)",
+  autoencoder: 'pretrained without labels (a denoising autoencoder) on the same 20,000 images: just as big, but without the concept',
+};
+
 const TOY_LIMIT = 20000;
 export const DATASETS = {
   mnist: { id: 'mnist', name: 'MNIST digits', kind: 'image', trainCount: 10000, testCount: 2000, numClasses: 10, featureShape: [28, 28, 1], encoders: ENCODER_KINDS },
@@ -82,9 +88,7 @@ export const ModelSpecSchema = z.discriminatedUnion('type', [
     encoder: z
       .enum(ENCODER_KINDS)
       .default('supervised')
-      .describe(
-        'supervised: pretrained with labels on 20,000 other images (a stand-in for a large model\'s pretraining); autoencoder: pretrained without labels on the same images.',
-      ),
+      .describe(`supervised: ${ENCODER_DESCRIPTIONS.supervised}; autoencoder: ${ENCODER_DESCRIPTIONS.autoencoder}.`),
     mode: z.enum(['frozen', 'finetune']).default('frozen').describe('frozen: only the probe trains; finetune: the encoder trains too.'),
     head: z.enum(['linear', 'mlp']).default('linear').describe('The probe on the 64 encoder features.'),
     headWidth: int(1, 512, 64, 'Hidden units of an MLP probe.'),

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { DATASETS, type ExperimentConfig, type ExperimentKind } from '../../core/config';
+import { DATASETS, ENCODER_DESCRIPTIONS, type EncoderKind, type ExperimentConfig, type ExperimentKind } from '../../core/config';
 import { fieldSpec, labelOf, variantFields, type FieldSpec } from '../schema-form';
 import { getIn, type Path } from '../store/app-store';
 import { useApp } from '../store/context';
@@ -59,6 +59,16 @@ function Field({ kind, path, spec, label }: { kind: ExperimentKind; path: Path; 
   );
 }
 
+/** Says in plain words what the chosen encoder knows: the lesson hangs on it. */
+function EncoderNote({ path }: { path: Path }) {
+  const encoder = useApp((s) => getIn(s.draft, path)) as EncoderKind;
+  return (
+    <p className="encoder-note" data-testid="encoder-note">
+      Encoder {ENCODER_DESCRIPTIONS[encoder] ?? ''}.
+    </p>
+  );
+}
+
 /** A discriminated-union field (model or loss): a select of its types, then the chosen type's fields. */
 function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path; label: string }) {
   const type = useApp((s) => String(getIn(s.draft, [...path, 'type'])));
@@ -85,6 +95,7 @@ function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path;
       {variantFields(kind, path, type).map(({ key, spec: fieldSpecOf }) => (
         <Field key={key} kind={kind} path={[...path, key]} spec={fieldSpecOf} />
       ))}
+      {type === 'pretrained' && <EncoderNote path={[...path, 'encoder']} />}
     </div>
   );
 }

@@ -66,6 +66,13 @@ describe('experiments (wasm)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('w2s-no-concept, reduced: the same student without the concept recovers far less of the gap', async () => {
+    const withConcept = await run(smallMnist);
+    const without = await run(reduced('w2s-no-concept', { data: { transferSize: 2000, validationSize: 200, testSize: 1000 }, student: { train: { epochs: 10 } } }));
+    expect(without.stages.ceiling.accuracy).toBeGreaterThan(without.stages.weak.accuracy);
+    expect(without.pgr.final!).toBeLessThan(withConcept.pgr.final! - 0.15);
+  });
+
   it('w2s-copying, reduced: a student from scratch copies at least 80% of its supervisor\'s mistakes', async () => {
     const result = await run(smallCopying);
     expect(result.mistakes.test.copyRate).toBeGreaterThanOrEqual(0.8);

@@ -1,0 +1,30 @@
+import { defineConfig, devices } from '@playwright/test';
+import { launchOptions } from './e2e/browser';
+
+const BASE_URL = 'http://localhost:4173/';
+
+export default defineConfig({
+  testDir: 'e2e',
+  // Training is CPU-bound and this suite runs on small machines: one test at a time, so timings stay honest.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  // The longest test trains two small experiments back to back (a few seconds each on wasm); the webgpu
+  // test runs on a software adapter at ~100 ms a step. 180 s leaves room for slow CI machines.
+  timeout: 180_000,
+  expect: { timeout: 10_000 },
+  reporter: 'list',
+  webServer: {
+    command: 'npm run build && npx vite preview --port 4173 --strictPort',
+    url: BASE_URL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+  },
+  use: {
+    baseURL: BASE_URL,
+    launchOptions,
+    viewport: { width: 1280, height: 720 },
+    trace: 'retain-on-failure',
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], launchOptions, viewport: { width: 1280, height: 720 } } }],
+});
