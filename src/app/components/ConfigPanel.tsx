@@ -72,6 +72,7 @@ function EncoderNote({ path }: { path: Path }) {
 /** A discriminated-union field (model or loss): a select of its types, then the chosen type's fields. */
 function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path; label: string }) {
   const type = useApp((s) => String(getIn(s.draft, [...path, 'type'])));
+  const head = useApp((s) => getIn(s.draft, [...path, 'head']));
   const setVariant = useApp((s) => s.setVariant);
   const spec = fieldSpec(kind, path);
   if (spec.kind !== 'variant') return null;
@@ -92,9 +93,12 @@ function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path;
         </select>
       </div>
       {option && <p className="variant-help">{option.help}</p>}
-      {variantFields(kind, path, type).map(({ key, spec: fieldSpecOf }) => (
-        <Field key={key} kind={kind} path={[...path, key]} spec={fieldSpecOf} />
-      ))}
+      {variantFields(kind, path, type)
+        // A linear probe has no width.
+        .filter(({ key }) => !(key === 'headWidth' && head === 'linear'))
+        .map(({ key, spec: fieldSpecOf }) => (
+          <Field key={key} kind={kind} path={[...path, key]} spec={fieldSpecOf} />
+        ))}
       {type === 'pretrained' && <EncoderNote path={[...path, 'encoder']} />}
     </div>
   );

@@ -169,9 +169,14 @@ export function ExamplesPanel() {
         </div>
       ) : (
         <>
-          <p className="example-count" data-testid="example-count">
-            {indices.length} example{indices.length === 1 ? '' : 's'}
+          <p className="example-count">
+            <span data-testid="example-count">{indices.length}</span> example{indices.length === 1 ? '' : 's'}
             {indices.length > MAX_SHOWN ? `, first ${MAX_SHOWN} shown` : ''}
+            {start.datasetKind === 'image' && (
+              <span className="caption-key">
+                under each: truth <span className="sup">supervisor</span> <span className="stu">student</span>
+              </span>
+            )}
           </p>
           {start.datasetKind === 'image' ? (
             <Gallery start={start} indices={indices} supervisor={supervisor} student={student} />

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../../core/presets';
+import type { FromWorker } from '../../worker/protocol';
+import { createAppStore, type WorkerControls } from './app-store';
+
+function fakeControls() {
+  const calls: string[] = [];
+  let runId = 0;
+  const controls: WorkerControls = {
+    start: (config, backend) => {
+      calls.push(`start ${config.kind} seed ${config.seed} ${backend}`);
+      return ++runId;
+    },
+    cancel: () => calls.push('cancel'),
+    pause: () => calls.push('pause'),
+    resume: () => calls.push('resume'),
+    step: () => calls.push('step'),
+    setSpeed: (s) => calls.push(`speed ${s}`),
+  };
+  return { controls, calls };
+}
+
+const start = (runId: number): FromWorker => ({
+  type: 'progress',
+  runId,
+  event: {
+    type: 'experiment-start',
+    kind: 'weak-to-strong',
+    dataset: 'Two moons',
+    datasetKind: 'toy',
+    classNames: ['a', 'b'],
+    stages: [{ name: 'weak', label: 'Weak', role: '' }],
+    test: { features: new Float32Array(4), featureShape: [2], labels: new Int32Array([0, 1]) },
+    grid: null,
+  },
+});
+const step = (runId: number, stepNumber: number): FromWorker => ({
+  type: 'progress',
+  runId,
+  event: { type: 'step', stage: 'weak', step: stepNumber, epoch: 0, loss: 0.5, testAccuracy: 0.75, validationAccuracy: null, learningRate: 0.01, totalSteps: 10, testPredictions: new Int32Array([0, 0]) },
+});
+
+describe('app store', () => {
+  it('starts the default preset, and validates edits with the schema', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    expect(store.getState().draft).toEqual(presetConfig('w2s-mnist'));
+    store.getState().setField(['student', 'train', 'learningRate'], 5);
+    expect(store.getState().problems[0]).toMatch(/^student\.train\.learningRate: must be at most 1/);
+    store.getState().startRun();
+    expect(calls).toEqual([]); // an invalid config never reaches the worker
+    store.getState().setField(['student', 'train', 'learningRate'], 0.01);
+    expect(store.getState().problems).toEqual([]);
+    store.getState().startRun();
+    expect(calls).toEqual(['start weak-to-strong seed 1 auto']);
+  });
+
+  it('replaces a model with the defaults of its new type', () => {
+    const store = createAppStore(fakeControls().controls);
+    store.getState().setVariant(['supervisor', 'model'], 'mlp');
+    expect(store.getState().draft.kind === 'weak-to-strong' && store.getState().draft.supervisor.model).toEqual({ type: 'mlp', width: 64, depth: 1, activation: 'relu', dropout: 0 });
+  });
+
+  it('builds the run view from messages, ignores other runs, and keeps results until the next run starts', () => {
+    const store = createAppStore(fakeControls().controls);
+    store.getState().startRun();
+    const first = store.getState().run.runId;
+    store.getState().receive([start(first), step(first, 0), step(first, 5), step(first + 7, 9)]);
+    expect(store.getState().run.stages[0].history.map((p) => p.step)).toEqual([0, 5]);
+    store.getState().receive([{ type: 'cancelled', runId: first }]);
+    expect(store.getState().run.status).toBe('cancelled');
+    // A new run: the old curves stay on screen until its first event arrives.
+    store.getState().startRun();
+    const second = store.getState().run.runId;
+    expect(store.getState().run.stages[0].history).toHaveLength(2);
+    store.getState().receive([step(first, 6)]); // late message from the cancelled run
+    expect(store.getState().run.stages[0].history).toHaveLength(2);
+    store.getState().receive([start(second)]);
+    expect(store.getState().run.stages[0].history).toHaveLength(0);
+  });
+
+  it('reset starts the config of the run on screen again, with the same seed', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    store.getState().startRun();
+    store.getState().setField(['seed'], 9); // an edit after the run does not change what Reset reruns
+    store.getState().resetRun();
+    expect(calls).toEqual(['start weak-to-strong seed 1 auto', 'start weak-to-strong seed 1 auto']);
+  });
+
+  it('pauses, resumes and steps only an active run; a worker crash becomes a visible error', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    store.getState().togglePause(); // idle: starts
+    const runId = store.getState().run.runId;
+    store.getState().receive([start(runId)]);
+    store.getState().togglePause();
+    store.getState().receive([{ type: 'paused', runId, paused: true }]);
+    expect(store.getState().run.status).toBe('paused');
+    store.getState().stepRun();
+    store.getState().togglePause();
+    expect(calls.slice(1)).toEqual(['pause', 'step', 'resume']);
+    store.getState().workerCrashed('out of memory');
+    expect(store.getState().run.error?.message).toBe('The training worker crashed: out of memory');
+  });
+});
