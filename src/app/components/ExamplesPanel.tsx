@@ -163,10 +163,19 @@ export function ExamplesPanel() {
       {!start || !supervisor || !student ? (
         <p className="muted">Appears when the student starts training.</p>
       ) : isPoints ? (
-        <div className="regions-row" data-testid="regions">
-          {regions !== 'student' && <RegionsPlot start={start} grid={supervisorStage?.latestGrid ?? null} title={supervisorStage?.label ?? 'supervisor'} supervisor={supervisor} student={student} category={category} />}
-          {regions !== 'supervisor' && <RegionsPlot start={start} grid={studentStage?.latestGrid ?? null} title={studentStage?.label ?? 'student'} supervisor={supervisor} student={student} category={category} />}
-        </div>
+        <>
+          <div className="regions-row" data-testid="regions">
+            {regions !== 'student' && <RegionsPlot start={start} grid={supervisorStage?.latestGrid ?? null} title={supervisorStage?.label ?? 'supervisor'} supervisor={supervisor} student={student} category={category} />}
+            {regions !== 'supervisor' && <RegionsPlot start={start} grid={studentStage?.latestGrid ?? null} title={studentStage?.label ?? 'student'} supervisor={supervisor} student={student} category={category} />}
+          </div>
+          <div className="regions-legend">
+            {(Object.keys(CATEGORY_LABELS) as MistakeCategory[]).map((c) => (
+              <span key={c} style={{ ['--dot' as string]: CATEGORY_COLORS[c], fontWeight: c === category ? 700 : 400 }}>
+                {CATEGORY_LABELS[c]}
+              </span>
+            ))}
+          </div>
+        </>
       ) : (
         <>
           <p className="example-count">

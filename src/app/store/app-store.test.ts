@@ -58,7 +58,8 @@ describe('app store', () => {
   it('replaces a model with the defaults of its new type', () => {
     const store = createAppStore(fakeControls().controls);
     store.getState().setVariant(['supervisor', 'model'], 'mlp');
-    expect(store.getState().draft.kind === 'weak-to-strong' && store.getState().draft.supervisor.model).toEqual({ type: 'mlp', width: 64, depth: 1, activation: 'relu', dropout: 0 });
+    const draft = store.getState().draft;
+    expect(draft.kind === 'weak-to-strong' ? draft.supervisor.model : null).toEqual({ type: 'mlp', width: 64, depth: 1, activation: 'relu', dropout: 0 });
   });
 
   it('builds the run view from messages, ignores other runs, and keeps results until the next run starts', () => {
