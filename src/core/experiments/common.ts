@@ -2,7 +2,8 @@
 import type { AssetSource } from '../assets';
 import type { ExperimentConfig, LossSpec, ModelSpec, TrainSpec } from '../config';
 import type { ExperimentData } from '../data/splits';
-import { argmaxRows, expectedCalibrationError, type MistakeBreakdown } from '../metrics';
+import { argmaxRows, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown } from '../metrics';
+import { STAGE_ROLES } from './roles';
 import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
 import { buildModel, type Model } from '../models/model';
 import type { Rng } from '../rng';
@@ -291,4 +292,48 @@ export interface ExperimentResult {
     transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
   };
   seconds: number;
+}
+
+export interface ResultParts {
+  config: ExperimentConfig;
+  backend: string;
+  data: ExperimentData;
+  stages: Record<string, StageResult>;
+  /** Accuracy the best-checkpoint ratio starts from (the weak model that made the labels is only ever final). */
+  lowerBestAccuracy: number;
+  definition: string;
+  transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
+  started: number;
+}
+
+/** The gap ratios, beat/copy breakdowns and per-example predictions every experiment kind reports. */
+export function assembleResult(parts: ResultParts): ExperimentResult {
+  const { config, data, stages, transfer } = parts;
+  const roles = STAGE_ROLES[config.kind];
+  const lower = stages[roles.lower];
+  const upper = stages[roles.upper];
+  const student = stages[roles.student];
+  const supervisor = stages[roles.supervisor];
+  const final = performanceGapRecovered(lower.accuracy, upper.accuracy, student.accuracy);
+  const best = performanceGapRecovered(parts.lowerBestAccuracy, upper.bestAccuracy, student.bestAccuracy);
+  const oracle = performanceGapRecovered(parts.lowerBestAccuracy, upper.oracleBestAccuracy, student.oracleBestAccuracy);
+  return {
+    formatVersion: 1,
+    kind: config.kind,
+    config,
+    backend: parts.backend,
+    dataset: { id: data.datasetId, name: data.name, classNames: data.classNames, testSize: data.test.count, transferSize: transfer.label.length },
+    stages,
+    roles: { supervisor: roles.supervisor, reference: config.kind === 'weak-to-strong' ? roles.upper : roles.lower, student: roles.student },
+    pgr: { definition: parts.definition, final: final.value, best: best.value, oracleBest: oracle.value, reason: final.reason ?? best.reason },
+    mistakes: {
+      test: mistakeBreakdown(data.test.y, supervisor.testPredictions, student.testPredictions),
+      transfer: mistakeBreakdown(transfer.label, transfer.supervisor, transfer.student),
+    },
+    predictions: {
+      test: { label: data.test.y, supervisor: supervisor.testPredictions, student: student.testPredictions },
+      transfer,
+    },
+    seconds: (performance.now() - parts.started) / 1000,
+  };
 }

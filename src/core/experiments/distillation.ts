@@ -5,10 +5,10 @@
  */
 import type { DistillationConfig } from '../config';
 import { buildSplits } from '../data/splits';
-import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
+import { argmaxRows } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import { assembleResult, createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
 
 export const KD_STAGES: StageInfo[] = [
   { name: 'teacher', label: 'Teacher', role: 'trained with ground truth on every training image' },
@@ -114,37 +114,16 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
     const studentLogitsTrain = own(predictLogits(studentModel, studentIn('train', all.x)));
     const studentOnTrain = argmaxRows((await studentLogitsTrain.data()) as Float32Array, numClasses);
 
-    const t = teacher.result;
-    const b = baseline.result;
-    const s = student.result;
-    const final = performanceGapRecovered(b.accuracy, t.accuracy, s.accuracy);
-    const best = performanceGapRecovered(b.bestAccuracy, t.bestAccuracy, s.bestAccuracy);
-    const oracle = performanceGapRecovered(b.oracleBestAccuracy, t.oracleBestAccuracy, s.oracleBestAccuracy);
-    return {
-      formatVersion: 1,
-      kind: config.kind,
+    return assembleResult({
       config,
       backend,
-      dataset: { id: data.datasetId, name: data.name, classNames: data.classNames, testSize: data.test.count, transferSize: all.count },
-      stages: { teacher: t, baseline: b, student: s },
-      roles: { supervisor: 'teacher', reference: 'baseline', student: 'student' },
-      pgr: {
-        definition: '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes',
-        final: final.value,
-        best: best.value,
-        oracleBest: oracle.value,
-        reason: final.reason ?? best.reason,
-      },
-      mistakes: {
-        test: mistakeBreakdown(data.test.y, t.testPredictions, s.testPredictions),
-        transfer: mistakeBreakdown(data.parts.train.y, teacherOnTrain, studentOnTrain),
-      },
-      predictions: {
-        test: { label: data.test.y, supervisor: t.testPredictions, student: s.testPredictions },
-        transfer: { label: data.parts.train.y, supervisor: teacherOnTrain, student: studentOnTrain },
-      },
-      seconds: (performance.now() - started) / 1000,
-    };
+      data,
+      stages: { teacher: teacher.result, baseline: baseline.result, student: student.result },
+      lowerBestAccuracy: baseline.result.bestAccuracy,
+      definition: '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes',
+      transfer: { label: data.parts.train.y, supervisor: teacherOnTrain, student: studentOnTrain },
+      started,
+    });
   } finally {
     models.forEach((m) => m.dispose());
     cache.dispose();

@@ -5,10 +5,10 @@
  */
 import type { WeakToStrongConfig } from '../config';
 import { buildSplits } from '../data/splits';
-import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
+import { argmaxRows } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor2D } from '../tf';
-import { createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import { assembleResult, createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
 
 export const W2S_STAGES: StageInfo[] = [
   { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
@@ -121,37 +121,16 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
     const studentLogitsB = own(predictLogits(studentModel, strongIn('B', B.x)));
     const studentOnB = argmaxRows((await studentLogitsB.data()) as Float32Array, numClasses);
 
-    const w = weak.result;
-    const c = ceiling.result;
-    const s = student.result;
-    const final = performanceGapRecovered(w.accuracy, c.accuracy, s.accuracy);
-    const best = performanceGapRecovered(w.accuracy, c.bestAccuracy, s.bestAccuracy);
-    const oracle = performanceGapRecovered(w.accuracy, c.oracleBestAccuracy, s.oracleBestAccuracy);
-    return {
-      formatVersion: 1,
-      kind: config.kind,
+    return assembleResult({
       config,
       backend,
-      dataset: { id: data.datasetId, name: data.name, classNames: data.classNames, testSize: data.test.count, transferSize: B.count },
-      stages: { weak: w, ceiling: c, student: s },
-      roles: { supervisor: 'weak', reference: 'ceiling', student: 'student' },
-      pgr: {
-        definition: '(student - weak) / (ceiling - weak), test accuracies; weak = the final supervisor that made the labels',
-        final: final.value,
-        best: best.value,
-        oracleBest: oracle.value,
-        reason: final.reason ?? best.reason,
-      },
-      mistakes: {
-        test: mistakeBreakdown(data.test.y, w.testPredictions, s.testPredictions),
-        transfer: mistakeBreakdown(data.parts.B.y, supervisorOnB, studentOnB),
-      },
-      predictions: {
-        test: { label: data.test.y, supervisor: w.testPredictions, student: s.testPredictions },
-        transfer: { label: data.parts.B.y, supervisor: supervisorOnB, student: studentOnB },
-      },
-      seconds: (performance.now() - started) / 1000,
-    };
+      data,
+      stages: { weak: weak.result, ceiling: ceiling.result, student: student.result },
+      lowerBestAccuracy: weak.result.accuracy,
+      definition: '(student - weak) / (ceiling - weak), test accuracies; weak = the final supervisor that made the labels',
+      transfer: { label: data.parts.B.y, supervisor: supervisorOnB, student: studentOnB },
+      started,
+    });
   } finally {
     models.forEach((m) => m.dispose());
     cache.dispose();
