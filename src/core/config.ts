@@ -352,6 +352,51 @@ export function parseConfig(input: unknown): ExperimentConfig {
   return result.data;
 }
 
+/**
+ * Tolerant parsing for links and imported files: unknown keys are dropped (the schema strips them), and every
+ * invalid value is replaced by its default. Returns the config and one line per replaced field.
+ * Throws ConfigError only when not even the experiment kind can be read.
+ */
+export function repairConfig(input: unknown): { config: ExperimentConfig; replaced: string[] } {
+  let candidate: unknown = input !== null && typeof input === 'object' && !Array.isArray(input) ? structuredClone(input) : {};
+  const replaced: string[] = [];
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const result = ExperimentConfigSchema.safeParse(candidate, { reportInput: true });
+    if (result.success) return { config: result.data, replaced };
+    let progressed = false;
+    for (const issue of result.error.issues) {
+      const path = issue.path.map(String);
+      if (path.length === 0 || (path.length === 1 && path[0] === 'kind')) {
+        throw new ConfigError([describeIssue(issue)]);
+      }
+      // A bad variant tag (a model or loss type) resets the whole variant to its defaults; a cross-field
+      // problem named on a section (sizes that do not fit the dataset) resets that section.
+      const target = path[path.length - 1] === 'type' || issue.code === 'invalid_union' ? path.slice(0, -1) : path;
+      const removed = target.length > 0 && deletePath(candidate, target);
+      if (removed) {
+        replaced.push(describeIssue(issue));
+        progressed = true;
+      }
+    }
+    if (!progressed) throw new ConfigError(result.error.issues.map(describeIssue));
+  }
+  throw new ConfigError(['the config could not be repaired']);
+}
+
+/** Deletes the value at `path` (so the schema's default applies); false when there was nothing to delete. */
+function deletePath(target: unknown, path: string[]): boolean {
+  let node = target as Record<string, unknown> | undefined;
+  for (const key of path.slice(0, -1)) {
+    const next = node?.[key];
+    if (next === null || typeof next !== 'object') return false;
+    node = next as Record<string, unknown>;
+  }
+  const last = path[path.length - 1];
+  if (!node || !(last in node)) return false;
+  delete node[last];
+  return true;
+}
+
 export function safeParseConfig(input: unknown): { ok: true; config: ExperimentConfig } | { ok: false; problems: string[] } {
   const result = ExperimentConfigSchema.safeParse(input, { reportInput: true });
   return result.success ? { ok: true, config: result.data } : { ok: false, problems: result.error.issues.map(describeIssue) };
