@@ -5,6 +5,7 @@ import { BACKENDS } from '../core/backend-names';
 import { PRESETS } from '../core/presets';
 import type { BackendChoice, FromWorker } from '../worker/protocol';
 import { App } from './components/App';
+import { decodeLink } from './share/url-codec';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
@@ -61,11 +62,31 @@ createRoot(document.getElementById('root')!).render(
   </StrictMode>,
 );
 
-// ?preset=ID and ?backend=NAME pick what runs first (benchmarks and tests use them); ?autorun=0 waits for Run.
+// A link's hash carries a config (see share/url-codec.ts); ?preset=ID, ?backend=NAME and ?autorun=0 are for
+// benchmarks and tests.
 const params = new URLSearchParams(window.location.search);
 const preset = params.get('preset');
 if (preset && PRESETS.some((p) => p.id === preset)) store.getState().loadPreset(preset);
 const backend = params.get('backend');
 if (backend && (['auto', ...BACKENDS] as string[]).includes(backend)) store.getState().setBackendChoice(backend as BackendChoice);
+
+/** Applies the link in the hash; returns whether the page should start running. */
+function applyLink(hash: string, firstLoad: boolean): boolean {
+  const link = decodeLink(hash);
+  store.getState().setLecture(link.lecture);
+  store.getState().setHidden(link.hide);
+  if (link.config) {
+    store.getState().loadConfig(link.config, link.notices);
+    return link.run;
+  }
+  // No readable config: the page behaves as if there were no link (the default preset runs at first load).
+  if (link.notices.length) store.getState().loadConfig(store.getState().draft, link.notices);
+  return firstLoad;
+}
+
+const runNow = applyLink(window.location.hash, true);
 // A visitor without a link sees the default preset unfold at once.
-if (params.get('autorun') !== '0') store.getState().startRun();
+if (runNow && params.get('autorun') !== '0') store.getState().startRun();
+window.addEventListener('hashchange', () => {
+  if (applyLink(window.location.hash, false)) store.getState().startRun();
+});

@@ -6,6 +6,7 @@ import { ErrorBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
 import { MatrixPanel } from './MatrixPanel';
+import { NoticeBanner } from './NoticeBanner';
 import { StageSummary } from './StageSummary';
 
 export function App() {
@@ -31,6 +32,7 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <NoticeBanner />
       <ErrorBanner />
       <main className="layout">
         <aside className="column config-column">

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { BACKENDS } from '../../core/backend-names';
+import { encodeLink } from '../share/url-codec';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
 import type { BackendChoice } from '../../worker/protocol';
@@ -80,6 +82,40 @@ function BackendPicker() {
   );
 }
 
+/** Copies a link that reproduces the experiment in the form (and starts it when opened). */
+function ShareButton() {
+  const draft = useApp((s) => s.draft);
+  const invalid = useApp((s) => s.problems.length > 0);
+  const lecture = useApp((s) => s.lecture);
+  const hidden = useApp((s) => s.hidden);
+  const [link, setLink] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const share = () => {
+    const hash = encodeLink(draft, { run: true, lecture, hide: hidden });
+    const url = `${window.location.origin}${window.location.pathname}${hash}`;
+    // The address bar shows the link too, so it can be copied by hand where the clipboard is not allowed.
+    window.history.replaceState(null, '', hash);
+    setLink(url);
+    navigator.clipboard?.writeText(url).then(
+      () => setStatus('Link copied'),
+      () => setStatus('Copy the link below'),
+    ) ?? setStatus('Copy the link below');
+  };
+  return (
+    <div className="share">
+      <button type="button" onClick={share} disabled={invalid} data-testid="copy-link" title="A link that opens this experiment and runs it">
+        Copy link
+      </button>
+      {link && (
+        <span className="share-result">
+          <span className="share-status">{status}</span>
+          <input readOnly value={link} data-testid="share-link" onFocus={(e) => e.target.select()} aria-label="Link to this experiment" />
+        </span>
+      )}
+    </div>
+  );
+}
+
 export function Header() {
   const presetId = useApp((s) => s.presetId);
   const loadPreset = useApp((s) => s.loadPreset);
@@ -109,6 +145,7 @@ export function Header() {
         ))}
       </nav>
       <RunControls />
+      <ShareButton />
       <BackendPicker />
       {preset && <p className="lesson" data-testid="lesson">{preset.lesson}</p>}
     </header>

@@ -4,7 +4,7 @@
  */
 import { createStore } from 'zustand/vanilla';
 import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/config';
-import { DEFAULT_PRESET_ID, findPreset, presetConfig } from '../../core/presets';
+import { DEFAULT_PRESET_ID, findPreset, presetConfig, PRESETS } from '../../core/presets';
 import type { MistakeCategory } from '../../core/metrics';
 import type { BackendChoice, FromWorker } from '../../worker/protocol';
 import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
@@ -26,6 +26,11 @@ export interface ConfigSlice {
   draft: ExperimentConfig;
   problems: string[];
   loadPreset(id: string): void;
+  /** Loads a config from a link or a file (already repaired); notices say what was replaced. */
+  loadConfig(config: ExperimentConfig, notices: string[]): void;
+  /** Messages about the link or file the config came from. */
+  notices: string[];
+  dismissNotices(): void;
   setField(path: Path, value: unknown): void;
   /** Replaces a sub-object (a model or loss spec) with its schema defaults for a new type. */
   setVariant(path: Path, type: string): void;
@@ -47,8 +52,13 @@ export interface RunSlice {
   workerCrashed(reason: string): void;
 }
 
-export type ExampleSet = 'test';
 export interface ViewSlice {
+  /** Lecture mode: large type and high-contrast charts. */
+  lecture: boolean;
+  /** Controls hidden through the link (config paths such as "student.loss", or panel names). */
+  hidden: string[];
+  setLecture(on: boolean): void;
+  setHidden(hidden: string[]): void;
   /** The beat/copy category whose examples are shown. */
   category: MistakeCategory;
   regions: 'side-by-side' | 'supervisor' | 'student';
@@ -90,13 +100,20 @@ export function createAppStore(controls: WorkerControls) {
       problems: [],
       loadPreset(id) {
         findPreset(id);
-        set({ draft: presetConfig(id), problems: [], presetId: id });
+        set({ draft: presetConfig(id), problems: [], presetId: id, notices: [] });
       },
+      loadConfig(config, notices) {
+        const preset = PRESETS.find((p) => JSON.stringify(presetConfig(p.id)) === JSON.stringify(config));
+        set({ draft: config, problems: [], presetId: preset?.id ?? null, notices });
+      },
+      notices: [],
+      dismissNotices: () => set({ notices: [] }),
+      // An edited config is no longer the preset it started from.
       setField(path, value) {
-        revalidate(setIn(get().draft, path, value), get().presetId === null ? null : get().presetId);
+        revalidate(setIn(get().draft, path, value), null);
       },
       setVariant(path, type) {
-        revalidate(setIn(get().draft, path, { type }), get().presetId);
+        revalidate(setIn(get().draft, path, { type }), null);
       },
 
       // ---- run
@@ -147,6 +164,10 @@ export function createAppStore(controls: WorkerControls) {
       },
 
       // ---- view
+      lecture: false,
+      hidden: [],
+      setLecture: (lecture) => set({ lecture }),
+      setHidden: (hidden) => set({ hidden }),
       category: 'beats',
       regions: 'side-by-side',
       selectCategory: (category) => set({ category }),

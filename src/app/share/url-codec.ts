@@ -1,0 +1,89 @@
+/**
+ * Shareable links: the full config (and only the config) in the URL hash, compressed and versioned.
+ *
+ *   #c=<lz-string of {"v": CONFIG_VERSION, ...config}>&run=1&lecture=1&hide=student.loss,supervisor.train
+ *
+ * Decoding never throws: unknown keys are ignored, invalid values fall back to their defaults with a notice
+ * naming each, and a link that cannot be read at all leaves the page as if there were no link.
+ */
+import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import { CONFIG_VERSION, ConfigError, repairConfig, type ExperimentConfig } from '../../core/config';
+import { migrateConfig } from '../../core/config-migrations';
+
+export interface LinkOptions {
+  /** Start the experiment as soon as the page opens. */
+  run?: boolean;
+  /** Lecture mode: large type, high contrast. */
+  lecture?: boolean;
+  /** Controls to hide, as config paths or panel names. */
+  hide?: string[];
+}
+
+export interface DecodedLink extends Required<LinkOptions> {
+  /** The config the link carries; null when there is none or it could not be read. */
+  config: ExperimentConfig | null;
+  /** What was wrong with the link, in words, one line each (shown to the visitor). */
+  notices: string[];
+}
+
+/** The longest hash we try to read (a config is a few hundred characters). */
+const MAX_HASH_LENGTH = 20_000;
+
+export function encodeLink(config: ExperimentConfig, options: LinkOptions = {}): string {
+  const params = new URLSearchParams();
+  params.set('c', compressToEncodedURIComponent(JSON.stringify({ ...config, v: CONFIG_VERSION })));
+  if (options.run) params.set('run', '1');
+  if (options.lecture) params.set('lecture', '1');
+  if (options.hide?.length) params.set('hide', options.hide.join(','));
+  return `#${params.toString()}`;
+}
+
+export function decodeLink(hash: string): DecodedLink {
+  const empty: DecodedLink = { config: null, notices: [], run: false, lecture: false, hide: [] };
+  if (typeof hash !== 'string' || hash.length <= 1) return empty;
+  if (hash.length > MAX_HASH_LENGTH) return { ...empty, notices: [`The link is too long to be an experiment (${hash.length} characters); showing the default experiment.`] };
+  let params: URLSearchParams;
+  try {
+    params = new URLSearchParams(hash.replace(/^#/, ''));
+  } catch {
+    return { ...empty, notices: ['The link could not be read; showing the default experiment.'] };
+  }
+  const result: DecodedLink = {
+    ...empty,
+    run: params.get('run') === '1',
+    lecture: params.get('lecture') === '1',
+    hide: (params.get('hide') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => /^[A-Za-z][\w.-]{0,80}$/.test(s))
+      .slice(0, 50),
+  };
+  const packed = params.get('c');
+  if (packed === null) return result;
+
+  let payload: unknown;
+  try {
+    const json = decompressFromEncodedURIComponent(packed);
+    if (!json) throw new Error('empty');
+    payload = JSON.parse(json);
+  } catch {
+    return { ...result, run: false, notices: ['The experiment in this link could not be read (the link may be cut short or altered); showing the default experiment instead.'] };
+  }
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    return { ...result, run: false, notices: ['The link does not hold an experiment; showing the default experiment instead.'] };
+  }
+
+  const notices: string[] = [];
+  const { v, ...body } = payload as Record<string, unknown>;
+  const version = typeof v === 'number' && Number.isInteger(v) ? v : CONFIG_VERSION;
+  if (version > CONFIG_VERSION) notices.push(`The link was made by a newer version of Distillery (settings version ${version}); settings this version does not know were ignored.`);
+  try {
+    const migrated = migrateConfig(body, Math.min(version, CONFIG_VERSION));
+    const { config, replaced } = repairConfig(migrated);
+    for (const line of replaced) notices.push(`Replaced by its default: ${line}`);
+    return { ...result, config, notices };
+  } catch (error) {
+    const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
+    return { ...result, run: false, notices: [`The experiment in this link is not valid (${detail}); showing the default experiment instead.`] };
+  }
+}
