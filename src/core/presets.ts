@@ -9,6 +9,8 @@ export interface Preset {
   title: string;
   /** The one line a visitor should take away. */
   lesson: string;
+  /** Captions a lecturer clicks through while the run plays. */
+  narrative: string[];
   config: ExperimentConfigInput;
 }
 
@@ -35,6 +37,14 @@ export const PRESETS: Preset[] = [
     title: 'Weak-to-strong (MNIST)',
     lesson:
       'A student with latent knowledge (an encoder pretrained on 20,000 other digits) trained only on a weak supervisor\'s labels recovers much of the gap to its ceiling: it beats its supervisor instead of copying it.',
+    narrative: [
+      'The weak supervisor (orange) is a linear model that sees only 100 labelled digits. It tops out near 70%.',
+      'It labels 5,000 new digits for the strong student. Its labels are right about 70% of the time, and its mistakes are systematic.',
+      'The strong ceiling (blue) is the same strong model trained on the true labels: the best the student could do.',
+      'The student (green) learns only from the weak labels, yet it ends well above its supervisor. Watch PGR climb.',
+      'Beat or copy: the student corrects about half of its supervisor\'s mistakes and copies about a third. Click "beats" to see them.',
+      'Why? Its encoder was pretrained with labels on 20,000 other digits: the concept "digit" is already in its features.',
+    ],
     config: W2S_MNIST,
   },
   {
@@ -42,6 +52,12 @@ export const PRESETS: Preset[] = [
     title: 'Same size, no concept',
     lesson:
       'The same student on an encoder pretrained without labels (an autoencoder of the same 20,000 digits): just as big, but with no concept of digit to fall back on, it recovers almost none of the gap (PGR about 0).',
+    narrative: [
+      'Same supervisor, same labels, same student size. Only the student\'s encoder differs: it learned the images without labels.',
+      'The ceiling is lower: with true labels this encoder still gets about 85%.',
+      'Trained on the weak labels, the student lands at its supervisor\'s accuracy: PGR about 0.',
+      'Beat or copy: it copies about 70% of its supervisor\'s mistakes. Size alone did not help; latent knowledge did.',
+    ],
     config: {
       ...W2S_MNIST,
       student: {
@@ -58,6 +74,13 @@ export const PRESETS: Preset[] = [
     title: 'From scratch on 2-D: copies',
     lesson:
       'A bigger network trained from scratch on a weak supervisor\'s labels has nothing of its own to go on: it learns the supervisor\'s boundary, mistakes included.',
+    narrative: [
+      'Two moons: the weak supervisor is a straight line, so it gets the tips of the moons wrong.',
+      'The strong ceiling, a two-layer network trained on the truth, bends around the moons: almost 100%.',
+      'The same network trained on the weak labels draws the supervisor\'s straight line instead.',
+      'Decision regions side by side: supervisor and student agree almost everywhere. Copy rate: 100%.',
+      'A network trained from scratch has nothing of its own to go on: it can only imitate.',
+    ],
     config: {
       kind: 'weak-to-strong',
       seed: 1,
@@ -76,6 +99,13 @@ export const PRESETS: Preset[] = [
     title: 'Distillation (MNIST)',
     lesson:
       'With ground truth for only 1,000 images, a small student distilled from a teacher over all 10,000 clearly beats the same student trained on its 1,000 labels; given the same labels as the teacher, distillation adds nothing at this scale.',
+    narrative: [
+      'The teacher (purple), a big network, trains on all 10,000 labelled digits and reaches about 95%.',
+      'A small student trained on only 1,000 labels stalls near 85% (grey).',
+      'The same student distilled from the teacher over all 10,000 images (green) reaches about 91%.',
+      'The teacher\'s soft predictions carry its knowledge to the 9,000 images the student has no labels for.',
+      'Given the same labels as the teacher, distillation adds nothing at this scale: its power is reaching unlabelled data.',
+    ],
     config: {
       kind: 'distillation',
       seed: 1,

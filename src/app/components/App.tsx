@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApp } from '../store/context';
+import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
 import { ErrorBanner } from './ErrorBanner';
@@ -11,6 +12,9 @@ import { StageSummary } from './StageSummary';
 
 export function App() {
   const togglePause = useApp((s) => s.togglePause);
+  const lecture = useApp((s) => s.lecture);
+  const hidden = useApp((s) => s.hidden);
+  const show = (part: string) => !isHidden(hidden, part);
   const stepRun = useApp((s) => s.stepRun);
 
   // Keyboard: space runs or pauses, "s" steps to the next measurement (not while typing in a field).
@@ -30,21 +34,23 @@ export function App() {
   }, [togglePause, stepRun]);
 
   return (
-    <div className="app">
+    <div className={lecture ? 'app lecture' : 'app'}>
       <Header />
       <NoticeBanner />
       <ErrorBanner />
-      <main className="layout">
-        <aside className="column config-column">
-          <ConfigPanel />
-        </aside>
+      <main className={show('config') ? 'layout' : 'layout no-config'}>
+        {show('config') && (
+          <aside className="column config-column">
+            <ConfigPanel />
+          </aside>
+        )}
         <div className="column center-column">
-          <StageSummary />
-          <CurvesPanel />
+          {show('summary') && <StageSummary />}
+          {show('curves') && <CurvesPanel />}
         </div>
         <div className="column right-column">
-          <MatrixPanel />
-          <ExamplesPanel />
+          {show('matrix') && <MatrixPanel />}
+          {show('examples') && <ExamplesPanel />}
         </div>
       </main>
     </div>

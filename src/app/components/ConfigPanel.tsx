@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { DATASETS, ENCODER_DESCRIPTIONS, type EncoderKind, type ExperimentConfig, type ExperimentKind } from '../../core/config';
 import { fieldSpec, labelOf, variantFields, type FieldSpec } from '../schema-form';
+import { isHidden } from '../hidden';
 import { getIn, type Path } from '../store/app-store';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
@@ -18,7 +19,9 @@ function Field({ kind, path, spec, label }: { kind: ExperimentKind; path: Path; 
   const value = useApp((s) => getIn(s.draft, path));
   const problems = useApp((s) => s.problems);
   const setField = useApp((s) => s.setField);
+  const hidden = useApp((s) => isHidden(s.hidden, path.join('.')));
   const field = spec ?? fieldSpec(kind, path);
+  if (hidden) return null;
   const name = label ?? labelOf(String(path[path.length - 1]));
   const problem = problemFor(problems, path);
   const id = `field-${path.join('-')}`;
@@ -74,8 +77,9 @@ function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path;
   const type = useApp((s) => String(getIn(s.draft, [...path, 'type'])));
   const head = useApp((s) => getIn(s.draft, [...path, 'head']));
   const setVariant = useApp((s) => s.setVariant);
+  const hidden = useApp((s) => isHidden(s.hidden, path.join('.')));
   const spec = fieldSpec(kind, path);
-  if (spec.kind !== 'variant') return null;
+  if (spec.kind !== 'variant' || hidden) return null;
   const option = spec.options.find((o) => o.type === type);
   const id = `field-${path.join('-')}-type`;
   return (
@@ -106,6 +110,8 @@ function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path;
 
 function RoleCard({ kind, role, title, blurb, withLoss }: { kind: ExperimentKind; role: string; title: string; blurb: string; withLoss?: boolean }) {
   const [more, setMore] = useState(false);
+  const hidden = useApp((s) => isHidden(s.hidden, role));
+  if (hidden) return null;
   return (
     <fieldset className={`role role-${role}`} data-testid={`role-${role}`}>
       <legend>{title}</legend>

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { BACKENDS } from '../../core/backend-names';
+import { isHidden } from '../hidden';
 import { encodeLink } from '../share/url-codec';
+import { Narrative } from './Narrative';
+import { PresetGallery } from './PresetGallery';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
 import type { BackendChoice } from '../../worker/protocol';
@@ -120,34 +123,49 @@ export function Header() {
   const presetId = useApp((s) => s.presetId);
   const loadPreset = useApp((s) => s.loadPreset);
   const startRun = useApp((s) => s.startRun);
+  const lecture = useApp((s) => s.lecture);
+  const setLecture = useApp((s) => s.setLecture);
+  const hidden = useApp((s) => s.hidden);
+  const [gallery, setGallery] = useState(false);
   const preset = PRESETS.find((p) => p.id === presetId);
+  const show = (part: string) => !isHidden(hidden, part);
   return (
     <header className="top">
       <div className="brand">
         <h1>Distillery</h1>
         <span className="tagline">weak-to-strong generalization &amp; distillation, trained in your browser</span>
       </div>
-      <nav className="presets" aria-label="Presets">
-        {PRESETS.map((p) => (
-          <button
-            key={p.id}
-            type="button"
-            className={p.id === presetId ? 'preset active' : 'preset'}
-            title={p.lesson}
-            data-testid={`preset-${p.id}`}
-            onClick={() => {
-              loadPreset(p.id);
-              startRun();
-            }}
-          >
-            {p.title}
+      {show('presets') && (
+        <nav className="presets" aria-label="Presets">
+          {PRESETS.map((p) => (
+            <button
+              key={p.id}
+              type="button"
+              className={p.id === presetId ? 'preset active' : 'preset'}
+              title={p.lesson}
+              data-testid={`preset-${p.id}`}
+              onClick={() => {
+                loadPreset(p.id);
+                startRun();
+              }}
+            >
+              {p.title}
+            </button>
+          ))}
+          <button type="button" className="preset" onClick={() => setGallery(true)} data-testid="open-gallery">
+            All experiments…
           </button>
-        ))}
-      </nav>
-      <RunControls />
-      <ShareButton />
-      <BackendPicker />
+        </nav>
+      )}
+      {show('controls') && <RunControls />}
+      {show('share') && <ShareButton />}
+      <button type="button" className={lecture ? 'preset active' : 'preset'} onClick={() => setLecture(!lecture)} aria-pressed={lecture} data-testid="lecture-toggle" title="Large type and high contrast for a projector">
+        Lecture mode
+      </button>
+      {show('backend') && <BackendPicker />}
       {preset && <p className="lesson" data-testid="lesson">{preset.lesson}</p>}
+      {lecture && <Narrative />}
+      {gallery && <PresetGallery onClose={() => setGallery(false)} />}
     </header>
   );
 }
