@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { compressToEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
+
+const { compressToEncodedURIComponent } = LZString;
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/config';
 import { MIGRATIONS } from '../../core/config-migrations';

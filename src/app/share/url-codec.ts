@@ -6,7 +6,7 @@
  * Decoding never throws: unknown keys are ignored, invalid values fall back to their defaults with a notice
  * naming each, and a link that cannot be read at all leaves the page as if there were no link.
  */
-import { compressToEncodedURIComponent, decompressFromEncodedURIComponent } from 'lz-string';
+import LZString from 'lz-string';
 import { CONFIG_VERSION, ConfigError, repairConfig, type ExperimentConfig } from '../../core/config';
 import { migrateConfig } from '../../core/config-migrations';
 
@@ -31,7 +31,7 @@ const MAX_HASH_LENGTH = 20_000;
 
 export function encodeLink(config: ExperimentConfig, options: LinkOptions = {}): string {
   const params = new URLSearchParams();
-  params.set('c', compressToEncodedURIComponent(JSON.stringify({ ...config, v: CONFIG_VERSION })));
+  params.set('c', LZString.compressToEncodedURIComponent(JSON.stringify({ ...config, v: CONFIG_VERSION })));
   if (options.run) params.set('run', '1');
   if (options.lecture) params.set('lecture', '1');
   if (options.hide?.length) params.set('hide', options.hide.join(','));
@@ -63,7 +63,7 @@ export function decodeLink(hash: string): DecodedLink {
 
   let payload: unknown;
   try {
-    const json = decompressFromEncodedURIComponent(packed);
+    const json = LZString.decompressFromEncodedURIComponent(packed);
     if (!json) throw new Error('empty');
     payload = JSON.parse(json);
   } catch {
