@@ -12,7 +12,8 @@ import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../c
 import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
 import { nodeAssetSource } from './node-assets';
 import { startNodeBackend, type NodeBackend } from './node-backend';
-import { formatResultTable, toJson } from './report';
+import { resultToJson } from '../core/experiments/serialize';
+import { formatResultTable } from './report';
 
 const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--seed N] [--backend cpu|wasm] [--out FILE] [--quiet]
        npm run experiment -- --list`;
@@ -96,7 +97,7 @@ async function main(): Promise<number> {
   const result: ExperimentResult = await runExperiment(config, { source: nodeAssetSource(), onEvent: progressPrinter(values.quiet) });
   console.log(`\n${formatResultTable(result)}`);
   if (values.out) {
-    await writeFile(values.out, toJson(result));
+    await writeFile(values.out, resultToJson(result));
     console.log(`\nwrote ${values.out}`);
   }
   return 0;

@@ -43,7 +43,3 @@ export function formatResultTable(result: ExperimentResult): string {
   return lines.join('\n');
 }
 
-/** JSON with typed arrays written as plain arrays. */
-export function toJson(result: ExperimentResult): string {
-  return `${JSON.stringify(result, (_key, value: unknown) => (ArrayBuffer.isView(value) ? Array.from(value as Int32Array) : value), 2)}\n`;
-}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BACKENDS } from '../../core/backend-names';
 import { isHidden } from '../hidden';
 import { encodeLink } from '../share/url-codec';
+import { ExportMenu } from './ExportMenu';
 import { Narrative } from './Narrative';
 import { PresetGallery } from './PresetGallery';
 import { PRESETS } from '../../core/presets';
@@ -159,6 +160,7 @@ export function Header() {
       )}
       {show('controls') && <RunControls />}
       {show('share') && <ShareButton />}
+      {show('export') && <ExportMenu />}
       <button type="button" className={lecture ? 'preset active' : 'preset'} onClick={() => setLecture(!lecture)} aria-pressed={lecture} data-testid="lecture-toggle" title="Large type and high contrast for a projector">
         Lecture mode
       </button>

@@ -1,0 +1,74 @@
+import { useRef, useState } from 'react';
+import { resultToJson } from '../../core/experiments/serialize';
+import { configJson, curvesCsv, download, examplesCsv, importConfig, svgToPng } from '../share/exports';
+import { useApp } from '../store/context';
+
+const CHARTS = [
+  ['chart-testAccuracy', 'accuracy'],
+  ['chart-loss', 'loss'],
+  ['chart-gap', 'pgr'],
+] as const;
+
+/** Downloads of the run on screen, and a config import validated like a link. */
+export function ExportMenu() {
+  const run = useApp((s) => s.run);
+  const draft = useApp((s) => s.draft);
+  const loadConfig = useApp((s) => s.loadConfig);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const name = `distillery-${run.config?.kind ?? draft.kind}-seed${run.config?.seed ?? draft.seed}`;
+  const hasRun = run.stages.some((s) => s.history.length > 0);
+
+  const onFile = async (file: File | undefined) => {
+    if (!file) return;
+    const result = importConfig(await file.text());
+    if ('error' in result) setProblem(result.error);
+    else {
+      setProblem(null);
+      loadConfig(result.config, result.notices);
+    }
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  return (
+    <details className="menu" data-testid="export-menu">
+      <summary>Export</summary>
+      <div className="menu-items">
+        <button type="button" disabled={!hasRun} onClick={() => download(`${name}-curves.csv`, curvesCsv(run), 'text/csv')} data-testid="export-curves-csv">
+          Curves (CSV)
+        </button>
+        <button type="button" disabled={!hasRun} onClick={() => download(`${name}-examples.csv`, examplesCsv(run), 'text/csv')} data-testid="export-examples-csv">
+          Per-example results (CSV)
+        </button>
+        <button type="button" disabled={!run.result} onClick={() => download(`${name}-results.json`, resultToJson(run.result), 'application/json')} data-testid="export-results-json">
+          Results (JSON)
+        </button>
+        <button type="button" onClick={() => download(`${name}-config.json`, configJson(draft), 'application/json')} data-testid="export-config-json">
+          Config (JSON)
+        </button>
+        {CHARTS.map(([testId, label]) => (
+          <button
+            key={testId}
+            type="button"
+            disabled={!hasRun}
+            onClick={async () => {
+              const svg = document.querySelector<SVGSVGElement>(`[data-testid="${testId}"] svg.recharts-surface`);
+              if (svg) download(`${name}-${label}.png`, await svgToPng(svg));
+            }}
+          >
+            {label} chart (PNG)
+          </button>
+        ))}
+        <label className="import">
+          Import config…
+          <input ref={fileInput} type="file" accept="application/json,.json" onChange={(e) => onFile(e.target.files?.[0])} data-testid="import-config" />
+        </label>
+        {problem && (
+          <p className="menu-problem" role="alert">
+            {problem}
+          </p>
+        )}
+      </div>
+    </details>
+  );
+}
