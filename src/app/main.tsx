@@ -6,6 +6,7 @@ import { PRESETS } from '../core/presets';
 import type { BackendChoice, FromWorker } from '../worker/protocol';
 import { App } from './components/App';
 import { decodeLink } from './share/url-codec';
+import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
@@ -36,17 +37,21 @@ const client = new TrainingClient({
   },
 });
 
-const store = createAppStore({
-  start: (config, backend, stepsPerSecond) => {
-    pending = [];
-    return client.start(config, backend, stepsPerSecond);
+const store = createAppStore(
+  {
+    start: (config, backend, stepsPerSecond) => {
+      pending = [];
+      return client.start(config, backend, stepsPerSecond);
+    },
+    cancel: () => client.cancel(),
+    pause: () => client.pause(),
+    resume: () => client.resume(),
+    step: () => client.step(),
+    setSpeed: (stepsPerSecond) => client.setSpeed(stepsPerSecond),
   },
-  cancel: () => client.cancel(),
-  pause: () => client.pause(),
-  resume: () => client.resume(),
-  step: () => client.step(),
-  setSpeed: (stepsPerSecond) => client.setSpeed(stepsPerSecond),
-});
+  typeof indexedDB === 'undefined' ? undefined : indexedDbArchive(),
+);
+void store.getState().refreshRuns();
 
 // Closing or leaving the page ends the worker.
 window.addEventListener('pagehide', () => client.dispose());

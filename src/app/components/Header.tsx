@@ -5,6 +5,7 @@ import { encodeLink } from '../share/url-codec';
 import { ExportMenu } from './ExportMenu';
 import { Narrative } from './Narrative';
 import { PresetGallery } from './PresetGallery';
+import { RunsPanel } from './RunsPanel';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
 import type { BackendChoice } from '../../worker/protocol';
@@ -128,6 +129,8 @@ export function Header() {
   const setLecture = useApp((s) => s.setLecture);
   const hidden = useApp((s) => s.hidden);
   const [gallery, setGallery] = useState(false);
+  const [runsOpen, setRunsOpen] = useState(false);
+  const savedCount = useApp((s) => s.savedRuns.length);
   const preset = PRESETS.find((p) => p.id === presetId);
   const show = (part: string) => !isHidden(hidden, part);
   return (
@@ -161,6 +164,11 @@ export function Header() {
       {show('controls') && <RunControls />}
       {show('share') && <ShareButton />}
       {show('export') && <ExportMenu />}
+      {show('runs') && (
+        <button type="button" onClick={() => setRunsOpen(true)} data-testid="open-runs">
+          Runs ({savedCount})
+        </button>
+      )}
       <button type="button" className={lecture ? 'preset active' : 'preset'} onClick={() => setLecture(!lecture)} aria-pressed={lecture} data-testid="lecture-toggle" title="Large type and high contrast for a projector">
         Lecture mode
       </button>
@@ -168,6 +176,7 @@ export function Header() {
       {preset && <p className="lesson" data-testid="lesson">{preset.lesson}</p>}
       {lecture && <Narrative />}
       {gallery && <PresetGallery onClose={() => setGallery(false)} />}
+      {runsOpen && <RunsPanel onClose={() => setRunsOpen(false)} />}
     </header>
   );
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../core/presets';
 import type { FromWorker } from '../../worker/protocol';
+import type { ExperimentResult } from '../../core/experiments';
+import { memoryArchive } from '../runs/archive';
+import { smooth } from '../runs/saved-run';
 import { createAppStore, type WorkerControls } from './app-store';
 
 function fakeControls() {
@@ -103,5 +106,34 @@ describe('app store', () => {
     expect(calls.slice(1)).toEqual(['pause', 'step', 'resume']);
     store.getState().workerCrashed('out of memory');
     expect(store.getState().run.error?.message).toBe('The training worker crashed: out of memory');
+  });
+});
+
+describe('runs kept in the browser', () => {
+  it('keeps every finished run, newest first, and deletes on request', async () => {
+    const store = createAppStore(fakeControls().controls, memoryArchive());
+    for (let i = 0; i < 2; i++) {
+      store.getState().startRun();
+      const runId = store.getState().run.runId;
+      const result = {
+        backend: 'wasm',
+        pgr: { final: 0.4 + i / 10 },
+        stages: { weak: { name: 'weak', label: 'Weak', accuracy: 0.7, bestAccuracy: 0.71, history: [{ step: 0, testAccuracy: 0.1 }] } },
+      } as unknown as ExperimentResult;
+      store.getState().receive([start(runId), { type: 'done', runId, result }]);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const runs = store.getState().savedRuns;
+    expect(runs.map((r) => r.pgr)).toEqual([0.5, 0.4]);
+    expect(runs[0].title).toBe('Weak-to-strong (MNIST), seed 1');
+    store.getState().toggleRunSelected(runs[0].id);
+    await store.getState().deleteRun(runs[0].id);
+    expect(store.getState().savedRuns).toHaveLength(1);
+    expect(store.getState().selectedRuns).toEqual([]);
+  });
+
+  it('smooths curves with an exponential moving average', () => {
+    expect(smooth([0, 1, 1], 0)).toEqual([0, 1, 1]);
+    expect(smooth([0, 1, 1], 0.5)).toEqual([0, 0.5, 0.75]);
   });
 });

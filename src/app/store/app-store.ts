@@ -7,6 +7,8 @@ import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/
 import { DEFAULT_PRESET_ID, findPreset, presetConfig, PRESETS } from '../../core/presets';
 import type { MistakeCategory } from '../../core/metrics';
 import type { BackendChoice, FromWorker } from '../../worker/protocol';
+import { memoryArchive, type RunArchive } from '../runs/archive';
+import { toSavedRun, type SavedRun } from '../runs/saved-run';
 import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
 
 export interface WorkerControls {
@@ -66,7 +68,20 @@ export interface ViewSlice {
   setRegions(regions: ViewSlice['regions']): void;
 }
 
-export type AppState = ConfigSlice & RunSlice & ViewSlice;
+export interface RunsSlice {
+  /** Finished runs kept in the browser, newest first. */
+  savedRuns: SavedRun[];
+  /** Runs whose curves are overlaid. */
+  selectedRuns: string[];
+  /** Curve smoothing for the overlay, 0 (none) to 0.95. */
+  smoothing: number;
+  refreshRuns(): Promise<void>;
+  deleteRun(id: string): Promise<void>;
+  toggleRunSelected(id: string): void;
+  setSmoothing(smoothing: number): void;
+}
+
+export type AppState = ConfigSlice & RunSlice & ViewSlice & RunsSlice;
 
 function setIn(target: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
@@ -81,7 +96,7 @@ export function getIn(target: unknown, path: Path): unknown {
   return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], target);
 }
 
-export function createAppStore(controls: WorkerControls) {
+export function createAppStore(controls: WorkerControls, archive: RunArchive = memoryArchive()) {
   return createStore<AppState>()((set, get) => {
     const revalidate = (candidate: unknown, presetId: string | null) => {
       const result = safeParseConfig(candidate);
@@ -157,11 +172,41 @@ export function createAppStore(controls: WorkerControls) {
         // Marks for benchmarks: the first curve point and the end of each run.
         const points = (r: typeof run) => r.stages.reduce((n, s) => n + s.history.length, 0);
         if (points(before) === 0 && points(run) > 0) performance.mark('distillery:first-point', { detail: { runId: run.runId } });
-        if (before.status !== 'done' && run.status === 'done') performance.mark('distillery:run-done', { detail: { runId: run.runId } });
+        if (before.status !== 'done' && run.status === 'done') {
+          performance.mark('distillery:run-done', { detail: { runId: run.runId } });
+          const preset = PRESETS.find((p) => run.config && JSON.stringify(presetConfig(p.id)) === JSON.stringify(run.config));
+          const title = `${preset?.title ?? `Custom ${run.config?.kind}`}, seed ${run.config?.seed}`;
+          const saved = toSavedRun(run, title, Date.now());
+          // Keeping the run is best effort: a full or missing IndexedDB must not break the page.
+          if (saved) void archive.save(saved).then(get().refreshRuns, () => undefined);
+        }
       },
       workerCrashed(reason) {
         set({ run: crashed(get().run, reason, performance.now()) });
       },
+
+      // ---- runs kept in the browser
+      savedRuns: [],
+      selectedRuns: [],
+      smoothing: 0.6,
+      async refreshRuns() {
+        try {
+          const savedRuns = await archive.list();
+          const ids = new Set(savedRuns.map((r) => r.id));
+          set({ savedRuns, selectedRuns: get().selectedRuns.filter((id) => ids.has(id)) });
+        } catch {
+          set({ savedRuns: [] });
+        }
+      },
+      async deleteRun(id) {
+        await archive.remove(id);
+        await get().refreshRuns();
+      },
+      toggleRunSelected(id) {
+        const selected = get().selectedRuns;
+        set({ selectedRuns: selected.includes(id) ? selected.filter((x) => x !== id) : [...selected, id] });
+      },
+      setSmoothing: (smoothing) => set({ smoothing: Math.min(0.95, Math.max(0, smoothing)) }),
 
       // ---- view
       lecture: false,
