@@ -141,3 +141,25 @@ test.describe('served from a sub-path', () => {
     expect(outside).toEqual([]);
   });
 });
+
+test('a sweep runs every cell, draws PGR as a heat map, and a cell opens as a run', async ({ page }) => {
+  await page.goto(`/?backend=wasm&autorun=0${encodeLink(QUICK)}`);
+  await page.getByTestId('open-sweep').click();
+  // Supervisor: linear only; student: linear and width 64 (the defaults are linear and 16 / linear and 64).
+  await page.getByRole('group', { name: 'Supervisor sizes' }).getByLabel('width 16').uncheck();
+  await page.getByTestId('start-sweep').click();
+  await page.waitForFunction(() => {
+    const s = (window as unknown as { distillery: { getState(): any } }).distillery.getState();
+    return s.sweep && !s.sweep.running && s.sweep.cells.every((c: any) => c.status === 'done');
+  }, undefined, { timeout: 150_000 });
+  const cells = page.getByTestId('sweep-cell');
+  await expect(cells).toHaveCount(2);
+  const sweep = (await state(page)).sweep;
+  await expect(cells.nth(1)).toContainText(sweep.cells[1].pgr.toFixed(3));
+  await expect(page.getByTestId('sweep-scatter').locator('.recharts-scatter-symbol')).toHaveCount(2);
+  await cells.nth(1).click();
+  await runDone(page, 3);
+  const s = await state(page);
+  expect(s.run.config).toEqual(sweep.cells[1].config);
+  expect(s.run.result.pgr.final).toBeCloseTo(sweep.cells[1].pgr, 10);
+});

@@ -6,6 +6,7 @@ import { ExportMenu } from './ExportMenu';
 import { Narrative } from './Narrative';
 import { PresetGallery } from './PresetGallery';
 import { RunsPanel } from './RunsPanel';
+import { SweepPanel } from './SweepPanel';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
 import type { BackendChoice } from '../../worker/protocol';
@@ -130,6 +131,7 @@ export function Header() {
   const hidden = useApp((s) => s.hidden);
   const [gallery, setGallery] = useState(false);
   const [runsOpen, setRunsOpen] = useState(false);
+  const [sweepOpen, setSweepOpen] = useState(false);
   const savedCount = useApp((s) => s.savedRuns.length);
   const preset = PRESETS.find((p) => p.id === presetId);
   const show = (part: string) => !isHidden(hidden, part);
@@ -169,6 +171,11 @@ export function Header() {
           Runs ({savedCount})
         </button>
       )}
+      {show('sweep') && (
+        <button type="button" onClick={() => setSweepOpen(true)} data-testid="open-sweep">
+          Sweep…
+        </button>
+      )}
       <button type="button" className={lecture ? 'preset active' : 'preset'} onClick={() => setLecture(!lecture)} aria-pressed={lecture} data-testid="lecture-toggle" title="Large type and high contrast for a projector">
         Lecture mode
       </button>
@@ -177,6 +184,7 @@ export function Header() {
       {lecture && <Narrative />}
       {gallery && <PresetGallery onClose={() => setGallery(false)} />}
       {runsOpen && <RunsPanel onClose={() => setRunsOpen(false)} />}
+      {sweepOpen && <SweepPanel onClose={() => setSweepOpen(false)} />}
     </header>
   );
 }

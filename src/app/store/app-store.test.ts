@@ -137,3 +137,45 @@ describe('runs kept in the browser', () => {
     expect(smooth([0, 1, 1], 0.5)).toEqual([0, 0.5, 0.75]);
   });
 });
+
+describe('sweeps', () => {
+  const done = (runId: number, pgr: number): FromWorker => ({
+    type: 'done',
+    runId,
+    result: { backend: 'cpu', pgr: { final: pgr }, stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.7 + 0.2 * pgr } } } as unknown as ExperimentResult,
+  });
+
+  it('runs the cells one after another and records each PGR', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    store.getState().loadPreset('w2s-copying');
+    store.getState().startSweep([0, 16], [64]);
+    expect(calls).toHaveLength(1);
+    let runId = store.getState().run.runId;
+    store.getState().receive([start(runId), done(runId, 0.1)]);
+    expect(calls).toHaveLength(2);
+    runId = store.getState().run.runId;
+    store.getState().receive([start(runId), done(runId, 0.5)]);
+    const sweep = store.getState().sweep!;
+    expect(sweep.running).toBe(false);
+    expect(sweep.cells.map((c) => [c.supervisorSize, c.studentSize, c.pgr])).toEqual([
+      [0, 64, 0.1],
+      [16, 64, 0.5],
+    ]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('stops when cancelled, and a cell reopens as an ordinary run with its own config', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    store.getState().loadPreset('w2s-copying');
+    store.getState().startSweep([0], [16, 64]);
+    const runId = store.getState().run.runId;
+    store.getState().receive([start(runId), done(runId, 0.2)]);
+    store.getState().cancelSweep();
+    expect(store.getState().sweep!.running).toBe(false);
+    expect(calls.at(-1)).toBe('cancel');
+    store.getState().openSweepCell(0);
+    expect(store.getState().run.config).toEqual(store.getState().sweep!.cells[0].config);
+  });
+});

@@ -9,6 +9,7 @@ import type { MistakeCategory } from '../../core/metrics';
 import type { BackendChoice, FromWorker } from '../../worker/protocol';
 import { memoryArchive, type RunArchive } from '../runs/archive';
 import { toSavedRun, type SavedRun } from '../runs/saved-run';
+import { sweepCellConfig } from '../../core/sweep';
 import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
 
 export interface WorkerControls {
@@ -81,7 +82,27 @@ export interface RunsSlice {
   setSmoothing(smoothing: number): void;
 }
 
-export type AppState = ConfigSlice & RunSlice & ViewSlice & RunsSlice;
+export interface SweepCell {
+  supervisorSize: number;
+  studentSize: number;
+  config: ExperimentConfig;
+  status: 'waiting' | 'running' | 'done' | 'failed';
+  runId: number | null;
+  accuracies: { weak: number; ceiling: number; student: number } | null;
+  pgr: number | null;
+}
+
+export interface SweepSlice {
+  /** The current or last sweep: cells run one after another through the same worker. */
+  sweep: { cells: SweepCell[]; running: boolean } | null;
+  /** Starts a grid over supervisor sizes x student sizes on the current weak-to-strong config. */
+  startSweep(supervisorSizes: number[], studentSizes: number[]): void;
+  cancelSweep(): void;
+  /** Opens one cell as an ordinary run (same config, same seed: same numbers). */
+  openSweepCell(index: number): void;
+}
+
+export type AppState = ConfigSlice & RunSlice & ViewSlice & RunsSlice & SweepSlice;
 
 function setIn(target: unknown, path: Path, value: unknown): unknown {
   if (path.length === 0) return value;
@@ -103,9 +124,33 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       if (result.ok) set({ draft: result.config, problems: [], presetId });
       else set({ draft: candidate as ExperimentConfig, problems: result.problems, presetId });
     };
-    const begin = (config: ExperimentConfig) => {
+    const begin = (config: ExperimentConfig): number => {
       const runId = controls.start(config, get().run.backendChoice, get().stepsPerSecond);
       set({ run: runRequested(get().run, runId, config, performance.now()) });
+      return runId;
+    };
+
+    /** Records the finished cell of a running sweep and starts the next one. */
+    const advanceSweep = (run: RunState) => {
+      const sweep = get().sweep;
+      if (!sweep?.running) return;
+      const index = sweep.cells.findIndex((c) => c.status === 'running' && c.runId === run.runId);
+      if (index < 0 || !['done', 'error', 'cancelled'].includes(run.status)) return;
+      const cells = [...sweep.cells];
+      const stages = run.result?.stages;
+      cells[index] =
+        run.status === 'done' && stages
+          ? { ...cells[index], status: 'done', pgr: run.result!.pgr.final, accuracies: { weak: stages.weak.accuracy, ceiling: stages.ceiling.accuracy, student: stages.student.accuracy } }
+          : { ...cells[index], status: 'failed' };
+      const next = cells.findIndex((c) => c.status === 'waiting');
+      if (next < 0 || run.status === 'cancelled') {
+        set({ sweep: { cells, running: false } });
+        return;
+      }
+      set({ sweep: { cells, running: true } });
+      const runId = begin(cells[next].config);
+      cells[next] = { ...cells[next], status: 'running', runId };
+      set({ sweep: { cells: [...cells], running: true } });
     };
 
     return {
@@ -137,6 +182,7 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       startRun() {
         const { draft, problems } = get();
         if (problems.length > 0) return;
+        if (get().sweep?.running) get().cancelSweep();
         begin(parseConfig(draft));
       },
       stopRun() {
@@ -154,6 +200,7 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
         if (status === 'paused' || status === 'running') controls.step();
       },
       resetRun() {
+        if (get().sweep?.running) get().cancelSweep();
         const config = get().run.config;
         if (config) begin(config);
         else get().startRun();
@@ -180,9 +227,44 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
           // Keeping the run is best effort: a full or missing IndexedDB must not break the page.
           if (saved) void archive.save(saved).then(get().refreshRuns, () => undefined);
         }
+        advanceSweep(run);
       },
       workerCrashed(reason) {
         set({ run: crashed(get().run, reason, performance.now()) });
+      },
+
+      // ---- sweeps
+      sweep: null,
+      startSweep(supervisorSizes, studentSizes) {
+        const base = get().draft;
+        if (base.kind !== 'weak-to-strong' || get().problems.length > 0) return;
+        const cells: SweepCell[] = supervisorSizes.flatMap((supervisorSize) =>
+          studentSizes.map((studentSize) => ({
+            supervisorSize,
+            studentSize,
+            config: sweepCellConfig(base, supervisorSize, studentSize),
+            status: 'waiting' as const,
+            runId: null,
+            accuracies: null,
+            pgr: null,
+          })),
+        );
+        if (cells.length === 0) return;
+        const runId = begin(cells[0].config);
+        cells[0] = { ...cells[0], status: 'running', runId };
+        set({ sweep: { cells, running: true } });
+      },
+      cancelSweep() {
+        const sweep = get().sweep;
+        if (!sweep?.running) return;
+        set({ sweep: { cells: sweep.cells.map((c) => (c.status === 'running' ? { ...c, status: 'failed' as const } : c)), running: false } });
+        controls.cancel();
+      },
+      openSweepCell(index) {
+        const cell = get().sweep?.cells[index];
+        if (!cell || get().sweep?.running) return;
+        get().loadConfig(cell.config, []);
+        begin(cell.config);
       },
 
       // ---- runs kept in the browser
