@@ -102,17 +102,25 @@ export function readPredictions(page: Page, supervisor: string, student: string)
  */
 export async function waitForStatus(page: Page, statuses: RunStatus | RunStatus[], options: { timeout?: number; afterRunId?: number } = {}): Promise<RunSnapshot> {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
-  const handle = await page.waitForFunction(
-    ({ wanted, afterRunId }) => {
-      const { run } = (window as unknown as DistilleryWindow).distillery.getState();
-      if (run.runId <= afterRunId) return false;
-      if (wanted.includes(run.status) || run.status === 'error') return run.status;
-      return false;
-    },
-    { wanted, afterRunId: options.afterRunId ?? 0 },
-    { timeout: options.timeout ?? 120_000, polling: 100 },
-  );
-  await handle.dispose();
+  const timeout = options.timeout ?? 120_000;
+  try {
+    const handle = await page.waitForFunction(
+      ({ wanted, afterRunId }) => {
+        const { run } = (window as unknown as DistilleryWindow).distillery.getState();
+        if (run.runId <= afterRunId) return false;
+        if (wanted.includes(run.status) || run.status === 'error') return run.status;
+        return false;
+      },
+      { wanted, afterRunId: options.afterRunId ?? 0 },
+      { timeout, polling: 100 },
+    );
+    await handle.dispose();
+  } catch (error) {
+    // Say where the run stands, not just that time ran out.
+    const now = await readState(page).catch(() => null);
+    const where = now ? `run ${now.runId} is '${now.status}' (${now.stages.map((s) => `${s.name}: ${s.status}, ${s.points} points`).join('; ')})` : 'the state could not be read';
+    throw new Error(`waited ${timeout} ms for status ${wanted.join(' or ')}${options.afterRunId ? ` of a run after ${options.afterRunId}` : ''}: ${where}`, { cause: error });
+  }
   const state = await readState(page);
   if (state.status === 'error' && !wanted.includes('error')) {
     throw new Error(`the run ended in an error (${state.error?.kind}): ${state.error?.message}`);
@@ -156,4 +164,21 @@ export function collectErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return errors;
+}
+
+/**
+ * Shrinks the w2s-copying preset through the form so that even the slow backends finish in seconds:
+ * 2 epochs for the supervisor and the student, and a transfer split of 500 (the preset's 2000 takes over a
+ * minute on software WebGPU, mostly in the first steps of each model). Fails if the form reports a problem.
+ */
+export async function shrinkCopyingConfig(page: Page): Promise<void> {
+  await setField(page, 'field-supervisor-train-epochs', 2);
+  await setField(page, 'field-student-train-epochs', 2);
+  await setField(page, 'field-data-transferSize', 500);
+  const draft = await page.evaluate(() => {
+    const state = (window as unknown as DistilleryWindow).distillery.getState();
+    if (state.draft.kind !== 'weak-to-strong') throw new Error(`expected a weak-to-strong draft, got ${state.draft.kind}`);
+    return { problems: state.problems, epochs: [state.draft.supervisor.train.epochs, state.draft.student.train.epochs], transfer: state.draft.data.transferSize };
+  });
+  expect(draft).toEqual({ problems: [], epochs: [2, 2], transfer: 500 });
 }

@@ -114,7 +114,8 @@ test('the curves CSV holds one row per step and model', async ({ page }) => {
 test.describe('served from a sub-path', () => {
   let server: ChildProcess;
   test.beforeAll(async () => {
-    server = spawn('npx', ['vite', 'preview', '--port', '4174', '--strictPort', '--base', '/distillery/'], { stdio: 'ignore' });
+    // vite itself, not through npx, so that kill() ends the server.
+    server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', '4174', '--strictPort', '--base', '/distillery/'], { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       try {
         if ((await fetch('http://localhost:4174/distillery/')).ok) return;
