@@ -11,8 +11,8 @@ import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
 
-// Worker messages are applied to the store at most ten times a second, so charts never stall the page.
-const FLUSH_MS = 100;
+// Worker messages are applied to the store at most five times a second, so charts never stall the page.
+const FLUSH_MS = 200;
 let pending: FromWorker[] = [];
 let flushTimer: ReturnType<typeof setTimeout> | null = null;
 

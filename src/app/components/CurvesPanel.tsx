@@ -7,11 +7,23 @@ import { Panel } from './Panel';
 
 type Row = Record<string, number | null>;
 
+/** Points drawn per curve at most: SVG cost grows with points, and a chart 500 px wide shows no more. */
+const MAX_POINTS_PER_CURVE = 120;
+
+/** Every k-th point (and always the last), so long runs draw as fast as short ones. */
+export function thin<T>(points: T[], max = MAX_POINTS_PER_CURVE): T[] {
+  if (points.length <= max) return points;
+  const stride = Math.ceil(points.length / max);
+  const kept = points.filter((_, i) => i % stride === 0);
+  if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]);
+  return kept;
+}
+
 /** Rows keyed by step with one column per stage: every model on one step axis. */
 function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[] {
   const rows = new Map<number, Row>();
   for (const stage of stages) {
-    for (const point of stage.history) {
+    for (const point of thin(stage.history)) {
       if (metric === 'loss' && point.step === 0) continue;
       const row = rows.get(point.step) ?? { step: point.step };
       row[stage.name] = point[metric];
@@ -45,11 +57,12 @@ const MetricChart = memo(function MetricChart({ stages, metric, label, legend }:
 function GapChart() {
   const run = useApp((s) => s.run);
   const roles = rolesOf(run);
-  const series = useMemo(() => gapSeries(run), [run]);
+  const full = useMemo(() => gapSeries(run), [run]);
+  const series = useMemo(() => thin(full), [full]);
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const result = student?.result;
-  const best = result ? series.find((p) => p.step === result.bestStep) : undefined;
-  const final = result ? series.at(-1) : undefined;
+  const best = result ? full.find((p) => p.step === result.bestStep) : undefined;
+  const final = result ? full.at(-1) : undefined;
   return (
     <div className="chart" data-testid="chart-gap">
       <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
