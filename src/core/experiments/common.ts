@@ -1,7 +1,7 @@
 /** What every experiment kind shares: progress events, stage results, and running one training stage. */
 import type { AssetSource } from '../assets';
 import type { ExperimentConfig, LossSpec, ModelSpec, TrainSpec } from '../config';
-import type { ExperimentData } from '../data/splits';
+import { buildSplits, type ExperimentData } from '../data/splits';
 import { argmaxRows, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown } from '../metrics';
 import { STAGE_ROLES } from './roles';
 import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
@@ -121,6 +121,59 @@ export class EncodingCache {
 export async function createModel(spec: ModelSpec, data: ExperimentData, ctx: RunContext, initLabel: string): Promise<Model> {
   const encoder = spec.type === 'pretrained' ? await loadEncoderWeights(encoderId(data.datasetId, spec.encoder), ctx.source) : undefined;
   return buildModel(spec, { featureShape: data.featureShape, numClasses: data.classNames.length, rng: ctx.rng.fork(initLabel), encoder });
+}
+
+/**
+ * Everything an experiment allocates (tensors, models, encoded inputs), released together in one `finally`.
+ */
+export class ExperimentScope {
+  readonly cache = new EncodingCache();
+  private readonly tensors: tf.Tensor[] = [];
+  private readonly models: { dispose(): void }[] = [];
+
+  own<T extends tf.Tensor>(tensor: T): T {
+    this.tensors.push(tensor);
+    return tensor;
+  }
+
+  split(set: { x: Float32Array; y: Int32Array; count: number }, featureSize: number): SplitTensors {
+    const tensors = toTensors(set, featureSize);
+    this.own(tensors.x);
+    this.own(tensors.y);
+    return tensors;
+  }
+
+  model<M extends { dispose(): void }>(model: M): M {
+    this.models.push(model);
+    return model;
+  }
+
+  dispose(): void {
+    this.models.forEach((m) => m.dispose());
+    this.cache.dispose();
+    this.tensors.forEach((t) => t.dispose());
+  }
+}
+
+export interface OpenedExperiment {
+  data: ExperimentData;
+  numClasses: number;
+  scope: ExperimentScope;
+  test: SplitTensors;
+  /** Decision-grid points for 2-D data. */
+  grid: Tensor2D | undefined;
+}
+
+/** Builds the splits, announces the experiment, and puts the test set (and grid) on the device. */
+export async function openExperiment(config: ExperimentConfig, ctx: RunContext, parts: { name: string; size: number }[], stages: StageInfo[]): Promise<OpenedExperiment> {
+  const { dataset, noise, testSize } = config.data;
+  const data = await buildSplits({ dataset, noise, testSize, parts }, config.seed, ctx.source);
+  const gridData = decisionGrid(data);
+  ctx.onEvent?.(experimentStart(config.kind, data, stages, gridData?.grid ?? null));
+  const scope = new ExperimentScope();
+  const test = scope.split(data.test, data.featureSize);
+  const grid = gridData ? scope.own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
+  return { data, numClasses: data.classNames.length, scope, test, grid };
 }
 
 const GRID_RESOLUTION = 48;

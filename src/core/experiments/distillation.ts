@@ -4,11 +4,10 @@
  * distilled from the teacher over every training image, with ground truth where it has it.
  */
 import type { DistillationConfig } from '../config';
-import { buildSplits } from '../data/splits';
 import { argmaxRows } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { assembleResult, createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import { assembleResult, createModel, oneHot, openExperiment, runStage, type ExperimentResult, type RunContext, type StageInfo } from './common';
 
 export const KD_STAGES: StageInfo[] = [
   { name: 'teacher', label: 'Teacher', role: 'trained with ground truth on every training image' },
@@ -18,40 +17,25 @@ export const KD_STAGES: StageInfo[] = [
 
 export async function runDistillation(config: DistillationConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
   const started = performance.now();
-  const { data: sizes } = config;
-  const data = await buildSplits(
-    {
-      dataset: sizes.dataset,
-      noise: sizes.noise,
-      testSize: sizes.testSize,
-      parts: [
-        { name: 'train', size: sizes.trainSize },
-        { name: 'V', size: sizes.validationSize },
-      ],
-    },
-    config.seed,
-    ctx.source,
+  const sizes = config.data;
+  const { data, numClasses, scope, test, grid } = await openExperiment(
+    config,
+    ctx,
+    [
+      { name: 'train', size: sizes.trainSize },
+      { name: 'V', size: sizes.validationSize },
+    ],
+    KD_STAGES,
   );
-  const numClasses = data.classNames.length;
-  const gridData = decisionGrid(data);
-  ctx.onEvent?.(experimentStart(config.kind, data, KD_STAGES, gridData?.grid ?? null));
-
-  const test = toTensors(data.test, data.featureSize);
-  const all = toTensors(data.parts.train, data.featureSize);
+  const all = scope.split(data.parts.train, data.featureSize);
   // The training split is already a random permutation, so its first rows are a random labelled subset.
   const labelledRows = sizes.labelledSize;
-  const V = sizes.validationSize > 0 ? toTensors(data.parts.V, data.featureSize) : null;
-  const cache = new EncodingCache();
-  const owned: tf.Tensor[] = [test.x, test.y, all.x, all.y, ...(V ? [V.x, V.y] : [])];
-  const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
-  const grid = gridData ? own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
-  const models: { dispose(): void }[] = [];
+  const V = sizes.validationSize > 0 ? scope.split(data.parts.V, data.featureSize) : null;
 
   try {
-    const teacherModel = await createModel(config.teacher.model, data, ctx, 'init:teacher');
-    models.push(teacherModel);
-    const teacherIn = (split: string, raw: Tensor2D) => cache.encode(teacherModel, split, raw);
-    const allTruth = own(oneHot(all.y, numClasses));
+    const teacherModel = scope.model(await createModel(config.teacher.model, data, ctx, 'init:teacher'));
+        const teacherIn = (split: string, raw: Tensor2D) => scope.cache.encode(teacherModel, split, raw);
+    const allTruth = scope.own(oneHot(all.y, numClasses));
     const teacher = await runStage({
       info: KD_STAGES[0],
       model: teacherModel,
@@ -66,21 +50,20 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       ctx,
       grid,
     });
-    own(teacher.testLogits);
-    const teacherLogits = own(predictLogits(teacherModel, teacherIn('train', all.x)));
-    const teacherOnV = V ? own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
+    scope.own(teacher.testLogits);
+    const teacherLogits = scope.own(predictLogits(teacherModel, teacherIn('train', all.x)));
+    const teacherOnV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
     const teacherOnTrain = argmaxRows((await teacherLogits.data()) as Float32Array, numClasses);
 
-    const baselineModel = await createModel(config.student.model, data, ctx, 'init:student');
-    models.push(baselineModel);
-    const studentIn = (split: string, raw: Tensor2D) => cache.encode(baselineModel, split, raw);
-    const labelledInputs = own(tf.slice(studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
+    const baselineModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
+        const studentIn = (split: string, raw: Tensor2D) => scope.cache.encode(baselineModel, split, raw);
+    const labelledInputs = scope.own(tf.slice(studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
     const baseline = await runStage({
       info: KD_STAGES[1],
       model: baselineModel,
       train: config.student.train,
       loss: { type: 'xent' },
-      data: { inputs: labelledInputs, targets: own(tf.slice(allTruth, [0, 0], [labelledRows, -1]) as Tensor2D) },
+      data: { inputs: labelledInputs, targets: scope.own(tf.slice(allTruth, [0, 0], [labelledRows, -1]) as Tensor2D) },
       test: { inputs: studentIn('test', test.x), labels: test.y },
       validation: V ? { inputs: studentIn('V', V.x), labels: V.y } : undefined,
       validationLabelledBy: 'ground truth',
@@ -89,13 +72,12 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       ctx,
       grid,
     });
-    own(baseline.testLogits);
+    scope.own(baseline.testLogits);
 
-    const studentModel = await createModel(config.student.model, data, ctx, 'init:student');
-    models.push(studentModel);
-    const labelledMask = own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
+    const studentModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
+        const labelledMask = scope.own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
     // Plain cross-entropy distils the teacher's probabilities; the KD losses mix teacher and truth themselves.
-    const targets = config.student.loss.type === 'xent' ? own(tf.softmax(teacherLogits) as Tensor2D) : allTruth;
+    const targets = config.student.loss.type === 'xent' ? scope.own(tf.softmax(teacherLogits) as Tensor2D) : allTruth;
     const student = await runStage({
       info: KD_STAGES[2],
       model: studentModel,
@@ -110,8 +92,8 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       ctx,
       grid,
     });
-    own(student.testLogits);
-    const studentLogitsTrain = own(predictLogits(studentModel, studentIn('train', all.x)));
+    scope.own(student.testLogits);
+    const studentLogitsTrain = scope.own(predictLogits(studentModel, studentIn('train', all.x)));
     const studentOnTrain = argmaxRows((await studentLogitsTrain.data()) as Float32Array, numClasses);
 
     return assembleResult({
@@ -125,8 +107,6 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
       started,
     });
   } finally {
-    models.forEach((m) => m.dispose());
-    cache.dispose();
-    owned.forEach((t) => t.dispose());
+    scope.dispose();
   }
 }

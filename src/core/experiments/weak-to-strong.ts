@@ -4,11 +4,10 @@
  * strong student (same architecture, same initial weights) on B with the weak labels; all scored on test.
  */
 import type { WeakToStrongConfig } from '../config';
-import { buildSplits } from '../data/splits';
 import { argmaxRows } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor2D } from '../tf';
-import { assembleResult, createModel, decisionGrid, EncodingCache, experimentStart, oneHot, runStage, toTensors, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import { assembleResult, createModel, oneHot, openExperiment, runStage, type ExperimentResult, type RunContext, type StageInfo } from './common';
 
 export const W2S_STAGES: StageInfo[] = [
   { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
@@ -18,46 +17,31 @@ export const W2S_STAGES: StageInfo[] = [
 
 export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
   const started = performance.now();
-  const { data: sizes } = config;
-  const data = await buildSplits(
-    {
-      dataset: sizes.dataset,
-      noise: sizes.noise,
-      testSize: sizes.testSize,
-      parts: [
-        { name: 'A', size: sizes.supervisorSize },
-        { name: 'B', size: sizes.transferSize },
-        { name: 'V', size: sizes.validationSize },
-      ],
-    },
-    config.seed,
-    ctx.source,
+  const sizes = config.data;
+  const { data, numClasses, scope, test, grid } = await openExperiment(
+    config,
+    ctx,
+    [
+      { name: 'A', size: sizes.supervisorSize },
+      { name: 'B', size: sizes.transferSize },
+      { name: 'V', size: sizes.validationSize },
+    ],
+    W2S_STAGES,
   );
-  const numClasses = data.classNames.length;
-  const gridData = decisionGrid(data);
-  ctx.onEvent?.(experimentStart(config.kind, data, W2S_STAGES, gridData?.grid ?? null));
-
-  const test = toTensors(data.test, data.featureSize);
-  const A = toTensors(data.parts.A, data.featureSize);
-  const B = toTensors(data.parts.B, data.featureSize);
-  const V = sizes.validationSize > 0 ? toTensors(data.parts.V, data.featureSize) : null;
-  const cache = new EncodingCache();
-  const owned: tf.Tensor[] = [test.x, test.y, A.x, A.y, B.x, B.y, ...(V ? [V.x, V.y] : [])];
-  const own = <T extends tf.Tensor>(t: T): T => (owned.push(t), t);
-  const grid = gridData ? own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
-  const models: { dispose(): void }[] = [];
+  const A = scope.split(data.parts.A, data.featureSize);
+  const B = scope.split(data.parts.B, data.featureSize);
+  const V = sizes.validationSize > 0 ? scope.split(data.parts.V, data.featureSize) : null;
 
   try {
     // 1. Weak supervisor on A with ground truth.
-    const weakModel = await createModel(config.supervisor.model, data, ctx, 'init:supervisor');
-    models.push(weakModel);
-    const weakIn = (split: string, raw: Tensor2D) => cache.encode(weakModel, split, raw);
+    const weakModel = scope.model(await createModel(config.supervisor.model, data, ctx, 'init:supervisor'));
+        const weakIn = (split: string, raw: Tensor2D) => scope.cache.encode(weakModel, split, raw);
     const weak = await runStage({
       info: W2S_STAGES[0],
       model: weakModel,
       train: config.supervisor.train,
       loss: { type: 'xent' },
-      data: { inputs: weakIn('A', A.x), targets: own(oneHot(A.y, numClasses)) },
+      data: { inputs: weakIn('A', A.x), targets: scope.own(oneHot(A.y, numClasses)) },
       test: { inputs: weakIn('test', test.x), labels: test.y },
       validation: V ? { inputs: weakIn('V', V.x), labels: V.y } : undefined,
       validationLabelledBy: 'ground truth',
@@ -66,31 +50,30 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       ctx,
       grid,
     });
-    own(weak.testLogits);
+    scope.own(weak.testLogits);
 
     // 2. Weak labels on B (soft or hard, at a temperature), and the supervisor's view of V.
-    const weakLogitsB = own(predictLogits(weakModel, weakIn('B', B.x)));
-    const weakTargets = own(
+    const weakLogitsB = scope.own(predictLogits(weakModel, weakIn('B', B.x)));
+    const weakTargets = scope.own(
       tf.tidy(() =>
         config.weakLabels.kind === 'soft'
           ? (tf.softmax(tf.div(weakLogitsB, config.weakLabels.temperature)) as Tensor2D)
           : oneHot(tf.argMax(weakLogitsB, -1) as tf.Tensor1D, numClasses),
       ),
     );
-    const weakOnV = V ? own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(weakModel, weakIn('V', V.x)), -1), 'int32') as tf.Tensor1D)) : null;
+    const weakOnV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(weakModel, weakIn('V', V.x)), -1), 'int32') as tf.Tensor1D)) : null;
     const supervisorOnB = argmaxRows((await weakLogitsB.data()) as Float32Array, numClasses);
 
     // 3. Strong ceiling on B with ground truth; 4. strong student on B with weak labels. Same initial weights.
     const strongRole = config.student;
-    const ceilingModel = await createModel(strongRole.model, data, ctx, 'init:strong');
-    models.push(ceilingModel);
-    const strongIn = (split: string, raw: Tensor2D) => cache.encode(ceilingModel, split, raw);
+    const ceilingModel = scope.model(await createModel(strongRole.model, data, ctx, 'init:strong'));
+        const strongIn = (split: string, raw: Tensor2D) => scope.cache.encode(ceilingModel, split, raw);
     const ceiling = await runStage({
       info: W2S_STAGES[1],
       model: ceilingModel,
       train: strongRole.train,
       loss: { type: 'xent' },
-      data: { inputs: strongIn('B', B.x), targets: own(oneHot(B.y, numClasses)) },
+      data: { inputs: strongIn('B', B.x), targets: scope.own(oneHot(B.y, numClasses)) },
       test: { inputs: strongIn('test', test.x), labels: test.y },
       validation: V ? { inputs: strongIn('V', V.x), labels: V.y } : undefined,
       validationLabelledBy: 'ground truth',
@@ -99,11 +82,10 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       ctx,
       grid,
     });
-    own(ceiling.testLogits);
+    scope.own(ceiling.testLogits);
 
-    const studentModel = await createModel(strongRole.model, data, ctx, 'init:strong');
-    models.push(studentModel);
-    const student = await runStage({
+    const studentModel = scope.model(await createModel(strongRole.model, data, ctx, 'init:strong'));
+        const student = await runStage({
       info: W2S_STAGES[2],
       model: studentModel,
       train: strongRole.train,
@@ -117,8 +99,8 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       ctx,
       grid,
     });
-    own(student.testLogits);
-    const studentLogitsB = own(predictLogits(studentModel, strongIn('B', B.x)));
+    scope.own(student.testLogits);
+    const studentLogitsB = scope.own(predictLogits(studentModel, strongIn('B', B.x)));
     const studentOnB = argmaxRows((await studentLogitsB.data()) as Float32Array, numClasses);
 
     return assembleResult({
@@ -132,8 +114,6 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
       started,
     });
   } finally {
-    models.forEach((m) => m.dispose());
-    cache.dispose();
-    owned.forEach((t) => t.dispose());
+    scope.dispose();
   }
 }
