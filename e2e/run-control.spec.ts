@@ -2,12 +2,17 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openPlayground, readState, shrinkCopyingConfig, waitForCurvePoints, waitForStatus, type DistilleryWindow } from './pages';
 
-/** Lengths of the drawn accuracy lines (SVG path data): non-zero once a curve is on screen. */
+/** Lengths of the drawn accuracy lines (SVG path data, once the run has stopped): non-zero once a curve is on screen. */
 async function drawnCurves(page: Page): Promise<number[]> {
   return page
     .getByTestId('chart-testAccuracy')
     .locator('path.recharts-line-curve')
     .evaluateAll((paths) => paths.map((p) => (p.getAttribute('d') ?? '').length));
+}
+
+/** Points on the live (canvas) accuracy chart while training. */
+async function livePoints(page: Page): Promise<number> {
+  return Number((await page.getByTestId('live-testAccuracy').getAttribute('data-points')) ?? 0);
 }
 
 test('Stop keeps the curves drawn so far, and the next preset starts clean', async ({ page }) => {
@@ -17,7 +22,7 @@ test('Stop keeps the curves drawn so far, and the next preset starts clean', asy
   const before = await readState(page);
   expect(before.status).toBe('running');
   expect(before.kind).toBe('distillation');
-  await expect.poll(async () => (await drawnCurves(page)).some((d) => d > 0)).toBe(true);
+  await expect.poll(async () => livePoints(page)).toBeGreaterThan(0);
 
   await page.getByTestId('stop-button').click();
   // A stop is honoured at the next training step; seconds, not the rest of the run.

@@ -1,5 +1,6 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { gapSeries, rolesOf, STAGE_COLORS } from '../derived';
 import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
@@ -33,8 +34,49 @@ function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[
   return [...rows.values()].sort((a, b) => (a.step as number) - (b.step as number));
 }
 
-const MetricChart = memo(function MetricChart({ stages, metric, label, legend }: { stages: StageView[]; metric: 'testAccuracy' | 'loss'; label: string; legend: boolean }) {
-  const data = useMemo(() => mergeByStep(stages, metric), [stages, metric]);
+const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
+const formatLoss = (v: number) => v.toFixed(2);
+const formatRatio = (v: number) => v.toFixed(1);
+const ACCURACY_DOMAIN: [number, number] = [0, 1];
+const GAP_DOMAIN: [number, number] = [-0.5, 1.25];
+
+function LiveLegend({ stages }: { stages: StageView[] }) {
+  return (
+    <div className="live-legend">
+      {stages.map((s) => (
+        <span key={s.name} style={{ color: STAGE_COLORS[s.name] }}>
+          ● {s.label}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+const MetricChart = memo(function MetricChart({ stages, metric, label, legend, training }: { stages: StageView[]; metric: 'testAccuracy' | 'loss'; label: string; legend: boolean; training: boolean }) {
+  const data = useMemo(() => (training ? [] : mergeByStep(stages, metric)), [stages, metric, training]);
+  const live = useMemo<LiveSeries[]>(
+    () =>
+      training
+        ? stages.map((stage) => ({
+            key: stage.name,
+            label: stage.label,
+            color: STAGE_COLORS[stage.name],
+            points: thin(stage.history)
+              .filter((p) => metric === 'testAccuracy' || p.step > 0)
+              .map((p) => ({ x: p.step, y: p[metric] })),
+          }))
+        : [],
+    [stages, metric, training],
+  );
+  if (training) {
+    return (
+      <div className="chart" data-testid={`chart-${metric}`}>
+        <div className="chart-title">{label}</div>
+        <LiveLineChart series={live} yDomain={metric === 'testAccuracy' ? ACCURACY_DOMAIN : undefined} formatY={metric === 'testAccuracy' ? formatPercent : formatLoss} testId={`live-${metric}`} />
+        {legend && <LiveLegend stages={stages} />}
+      </div>
+    );
+  }
   return (
     <div className="chart" data-testid={`chart-${metric}`}>
       <div className="chart-title">{label}</div>
@@ -54,11 +96,23 @@ const MetricChart = memo(function MetricChart({ stages, metric, label, legend }:
   );
 });
 
-function GapChart() {
+function GapChart({ training }: { training: boolean }) {
   const run = useApp((s) => s.run);
   const roles = rolesOf(run);
   const full = useMemo(() => gapSeries(run), [run]);
   const series = useMemo(() => thin(full), [full]);
+  const live = useMemo<LiveSeries[]>(
+    () => [{ key: 'gap', label: roles?.gapName ?? 'PGR', color: STAGE_COLORS.student, points: series.filter((p) => p.value !== null).map((p) => ({ x: p.step, y: p.value as number })) }],
+    [series, roles],
+  );
+  if (training) {
+    return (
+      <div className="chart" data-testid="chart-gap">
+        <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
+        <LiveLineChart series={live} yDomain={GAP_DOMAIN} formatY={formatRatio} testId="live-gap" />
+      </div>
+    );
+  }
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const result = student?.result;
   const best = result ? full.find((p) => p.step === result.bestStep) : undefined;
@@ -85,6 +139,8 @@ function GapChart() {
 export function CurvesPanel() {
   const stages = useApp((s) => s.run.stages);
   const roles = useApp((s) => rolesOf(s.run));
+  // Canvas while training (cheap redraws), Recharts once the run stops (tooltips, legend, PNG export).
+  const training = useApp((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
   return (
     <Panel
       title="Training curves"
@@ -97,9 +153,9 @@ export function CurvesPanel() {
       className="curves"
     >
       <div className="charts-grid">
-        <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend />
-        <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} />
-        <GapChart />
+        <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
+        <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} training={training} />
+        <GapChart training={training} />
       </div>
     </Panel>
   );

@@ -1,0 +1,100 @@
+import { useEffect, useRef } from 'react';
+
+export interface LiveSeries {
+  key: string;
+  label: string;
+  color: string;
+  points: { x: number; y: number }[];
+}
+
+const FONT = '11px system-ui, sans-serif';
+const MARGIN = { top: 6, right: 12, bottom: 20, left: 42 };
+
+function niceTicks(min: number, max: number, count: number): number[] {
+  const span = max - min || 1;
+  const raw = span / count;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(min / step) * step; t <= max + 1e-9; t += step) ticks.push(Number(t.toFixed(10)));
+  return ticks;
+}
+
+/**
+ * The curves while a run trains, drawn on a canvas: a redraw costs about a millisecond, where a Recharts redraw
+ * costs 50-80 ms of main thread on a small machine (BENCHMARKS.md). When the run ends the panel switches back
+ * to Recharts, with its tooltips and legend.
+ */
+export function LiveLineChart({ series, yDomain, formatY, testId }: { series: LiveSeries[]; yDomain?: [number, number]; formatY: (v: number) => string; testId: string }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const boxRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const box = boxRef.current;
+    if (!canvas || !box) return;
+    const draw = () => {
+      const { width, height } = box.getBoundingClientRect();
+      const ratio = window.devicePixelRatio || 1;
+      canvas.width = Math.max(1, Math.round(width * ratio));
+      canvas.height = Math.max(1, Math.round(height * ratio));
+      const context = canvas.getContext('2d');
+      if (!context) return;
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      context.clearRect(0, 0, width, height);
+      const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
+      const xMax = Math.max(1, ...all.map((p) => p.x));
+      let [yMin, yMax] = yDomain ?? [Math.min(0, ...all.map((p) => p.y)), Math.max(...all.map((p) => p.y), 1e-6)];
+      if (!yDomain && all.length === 0) [yMin, yMax] = [0, 1];
+      const plotW = width - MARGIN.left - MARGIN.right;
+      const plotH = height - MARGIN.top - MARGIN.bottom;
+      const toX = (x: number) => MARGIN.left + (x / xMax) * plotW;
+      const toY = (y: number) => MARGIN.top + (1 - (Math.min(yMax, Math.max(yMin, y)) - yMin) / (yMax - yMin || 1)) * plotH;
+      context.font = FONT;
+      context.strokeStyle = '#e2e8f0';
+      context.fillStyle = '#64748b';
+      context.lineWidth = 1;
+      context.setLineDash([3, 3]);
+      context.textAlign = 'right';
+      context.textBaseline = 'middle';
+      for (const t of niceTicks(yMin, yMax, 4)) {
+        context.beginPath();
+        context.moveTo(MARGIN.left, toY(t));
+        context.lineTo(MARGIN.left + plotW, toY(t));
+        context.stroke();
+        context.fillText(formatY(t), MARGIN.left - 4, toY(t));
+      }
+      context.textAlign = 'center';
+      context.textBaseline = 'top';
+      for (const t of niceTicks(0, xMax, 5)) {
+        context.beginPath();
+        context.moveTo(toX(t), MARGIN.top);
+        context.lineTo(toX(t), MARGIN.top + plotH);
+        context.stroke();
+        context.fillText(String(t), toX(t), MARGIN.top + plotH + 4);
+      }
+      context.setLineDash([]);
+      context.lineWidth = 2;
+      context.lineJoin = 'round';
+      for (const s of series) {
+        const points = s.points.filter((p) => Number.isFinite(p.y));
+        if (points.length === 0) continue;
+        context.strokeStyle = s.color;
+        context.beginPath();
+        points.forEach((p, i) => (i === 0 ? context.moveTo(toX(p.x), toY(p.y)) : context.lineTo(toX(p.x), toY(p.y))));
+        context.stroke();
+      }
+    };
+    draw();
+    const observer = new ResizeObserver(draw);
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, [series, yDomain, formatY]);
+
+  const points = series.reduce((n, s) => n + s.points.length, 0);
+  return (
+    <div ref={boxRef} className="live-chart" data-testid={testId} data-points={points}>
+      <canvas ref={canvasRef} />
+    </div>
+  );
+}
