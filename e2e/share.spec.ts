@@ -111,6 +111,18 @@ test('the curves CSV holds one row per step and model', async ({ page }) => {
   expect(keys.size).toBe(points);
 });
 
+test('a chart exports as a PNG of the chart itself', async ({ page }) => {
+  await page.goto(`/?backend=wasm${encodeLink(QUICK, { run: true })}`);
+  await runDone(page);
+  await page.getByTestId('export-menu').locator('summary').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-accuracy-png').click()]);
+  const png = readFileSync((await download.path())!);
+  expect(png.subarray(1, 4).toString()).toBe('PNG');
+  // Width and height from the IHDR chunk: twice the on-screen chart, far bigger than a legend icon.
+  expect(png.readUInt32BE(16)).toBeGreaterThan(400);
+  expect(png.readUInt32BE(20)).toBeGreaterThan(150);
+});
+
 test.describe('served from a sub-path', () => {
   let server: ChildProcess;
   test.beforeAll(async () => {

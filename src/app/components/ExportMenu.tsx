@@ -50,10 +50,14 @@ export function ExportMenu() {
           <button
             key={testId}
             type="button"
+            data-testid={`export-${label}-png`}
             disabled={!hasRun}
             onClick={async () => {
-              const svg = document.querySelector<SVGSVGElement>(`[data-testid="${testId}"] svg.recharts-surface`);
-              if (svg) download(`${name}-${label}.png`, await svgToPng(svg));
+              // The chart is the largest SVG in its box (legend icons are small SVGs too).
+              const svgs = [...document.querySelectorAll<SVGSVGElement>(`[data-testid="${testId}"] svg.recharts-surface`)];
+              const area = (svg: SVGSVGElement) => svg.getBoundingClientRect().width * svg.getBoundingClientRect().height;
+              const chart = svgs.sort((a, b) => area(b) - area(a))[0];
+              if (chart) download(`${name}-${label}.png`, await svgToPng(chart));
             }}
           >
             {label} chart (PNG)
