@@ -36,3 +36,20 @@ test('the Content-Security-Policy refuses scripts the site did not ship', async 
   expect(outcome.fetchRefused).toBe(true);
   expect(outcome.violations).toEqual(expect.arrayContaining(['script-src-elem', 'connect-src']));
 });
+
+test('when the wasm binaries cannot load, the run falls back to the next backend and says so', async ({ page }) => {
+  await page.route('**/*.wasm', (route) => route.abort());
+  await page.goto('/?preset=w2s-copying');
+  await page.waitForFunction(() => {
+    const s = (window as unknown as { distillery: { getState(): { run: { status: string } } } }).distillery.getState();
+    return s.run.status === 'done' || s.run.status === 'error';
+  }, undefined, { timeout: 150_000 });
+  const { backend, status } = await page.evaluate(() => {
+    const s = (window as unknown as { distillery: { getState(): { run: { status: string; backend: { name: string; skipped: string[] } } } } }).distillery.getState();
+    return { backend: s.run.backend, status: s.run.status };
+  });
+  expect(status).toBe('done');
+  expect(backend.name).toBe('webgl');
+  expect(backend.skipped.join(' ')).toMatch(/wasm failed to start/);
+  await expect(page.getByTestId('backend-badge')).toContainText('webgl');
+});
