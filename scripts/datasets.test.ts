@@ -6,49 +6,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { BlockSpec, DatasetIndexEntry, DatasetManifest, SplitSpec } from '../src/core/data/manifest';
 
 const DATASETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets');
 
-interface Block {
-  offset: number;
-  dtype: 'uint8' | 'float32';
-  byteLength: number;
-}
-
-interface SplitManifest {
-  count: number;
-  features: Block;
-  labels: Block;
-  classCounts: number[];
-}
-
-interface Manifest {
-  formatVersion: number;
-  id: string;
-  name: string;
-  kind: 'image' | 'tabular';
-  description: string;
-  file: string;
-  byteLength: number;
-  sha256: string;
-  featureShape: number[];
-  featureNames: string[] | null;
-  maxValue: number | null;
-  classes: string[];
-  splits: Record<string, SplitManifest>;
-  source: string;
-  license: string;
-}
-
-interface IndexEntry {
-  id: string;
-  name: string;
-  kind: 'image' | 'tabular';
-  manifest: string;
-  byteLength: number;
-  classes: number;
-  count: number;
-}
+// The manifest format has one home: src/core/data/manifest.ts, which the loader reads too.
+type Block = BlockSpec;
+type Manifest = Omit<DatasetManifest, 'splits'> & { splits: Record<string, SplitSpec> };
+type IndexEntry = DatasetIndexEntry;
 
 const MANIFEST_KEYS = [
   'formatVersion',
