@@ -11,6 +11,7 @@
 // little-endian float32 (N*F) for tabular data; labels are uint8 class indices.
 
 import { createHash } from 'node:crypto';
+import type { BlockSpec, SplitSpec } from '../src/core/data/manifest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -77,18 +78,9 @@ interface DatasetSpec {
   license: string;
 }
 
-interface BlockInfo {
-  offset: number;
-  dtype: 'uint8' | 'float32';
-  byteLength: number;
-}
-
-interface SplitManifest {
-  count: number;
-  features: BlockInfo;
-  labels: BlockInfo;
-  classCounts: number[];
-}
+// The manifest format has one home: src/core/data/manifest.ts, which the loader reads too.
+type BlockInfo = BlockSpec;
+type SplitManifest = SplitSpec;
 
 // ---------------------------------------------------------------------------
 // Dataset definitions
