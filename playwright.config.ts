@@ -1,7 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 import { launchOptions } from './e2e/browser';
 
-const BASE_URL = 'http://localhost:4173/';
+// E2E_PORT lets two checkouts (or two developers' builds) run the suite on one machine at once.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const BASE_URL = `http://localhost:${PORT}/`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -15,7 +17,7 @@ export default defineConfig({
   expect: { timeout: 10_000 },
   reporter: 'list',
   webServer: {
-    command: 'npm run build && npx vite preview --port 4173 --strictPort',
+    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
     url: BASE_URL,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

@@ -37,6 +37,7 @@ function cases(): Case[] {
   const out: Case[] = [];
   for (const preset of PRESETS) {
     const config = parseConfig(preset.config);
+    if (config.kind !== 'weak-to-strong' && config.kind !== 'distillation') continue;
     const roles = config.kind === 'weak-to-strong' ? { supervisor: config.supervisor, student: config.student } : { teacher: config.teacher, student: config.student };
     const inputSize = config.data.dataset === 'mnist' ? 784 : 2;
     const classes = config.data.dataset === 'mnist' ? 10 : 2;

@@ -163,51 +163,201 @@ const sizes = {
   noise: num(0, 1, 0.2, 'Noise of generated 2-D data (ignored for real datasets).'),
 };
 
-const WeakToStrongSchema = z.object({
-  version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
-  kind: z.literal('weak-to-strong'),
-  seed: int(0, 2 ** 31 - 1, 1, 'Seed for data, splits, initialisation and shuffling.'),
-  data: z
+const seedField = () => int(0, 2 ** 31 - 1, 1, 'Seed for data, splits, initialisation and shuffling.');
+const versionField = () => z.literal(CONFIG_VERSION).default(CONFIG_VERSION);
+
+const w2sData = () =>
+  z
     .object({
       ...sizes,
       supervisorSize: int(2, 20000, 100, 'Split A: examples with ground truth for the weak supervisor.'),
       transferSize: int(2, 20000, 5000, 'Split B: examples the supervisor labels for the student (the ceiling sees their ground truth).'),
     })
-    .prefault({}),
-  weakLabels: z
+    .prefault({});
+
+const weakLabelsField = () =>
+  z
     .object({
       kind: z.enum(['soft', 'hard']).default('soft').describe('soft: the supervisor\'s probabilities; hard: its argmax.'),
       temperature: num(0.1, 10, 1, 'Temperature applied to the supervisor\'s logits before the softmax.'),
     })
-    .prefault({}),
+    .prefault({});
+
+const WeakToStrongSchema = z.object({
+  version: versionField(),
+  kind: z.literal('weak-to-strong'),
+  seed: seedField(),
+  data: w2sData(),
+  weakLabels: weakLabelsField(),
   supervisor: RoleSchema.prefault({}),
   student: StudentRoleSchema.prefault({}),
 });
 
-const DistillationSchema = z.object({
-  version: z.literal(CONFIG_VERSION).default(CONFIG_VERSION),
-  kind: z.literal('distillation'),
-  seed: int(0, 2 ** 31 - 1, 1, 'Seed for data, splits, initialisation and shuffling.'),
-  data: z
+const kdData = () =>
+  z
     .object({
       ...sizes,
       trainSize: int(2, 20000, 5000, 'Training images: the teacher learns them with ground truth, the student is distilled on all of them.'),
       labelledSize: int(1, 20000, 1000, 'Of those, how many carry ground truth for the student (its baseline trains on these alone).'),
     })
-    .prefault({}),
+    .prefault({});
+
+const DistillationSchema = z.object({
+  version: versionField(),
+  kind: z.literal('distillation'),
+  seed: seedField(),
+  data: kdData(),
   teacher: RoleSchema.prefault({}),
   student: StudentRoleSchema.prefault({ loss: { type: 'kd' } }),
 });
 
-export const ExperimentConfigSchema = z
-  .discriminatedUnion('kind', [WeakToStrongSchema, DistillationSchema])
-  .superRefine((config, ctx) => {
-    const info = DATASETS[config.data.dataset];
-    const needed =
-      config.kind === 'weak-to-strong'
-        ? config.data.supervisorSize + config.data.transferSize + config.data.validationSize
-        : config.data.trainSize + config.data.validationSize;
-    const parts = config.kind === 'weak-to-strong' ? 'supervisorSize + transferSize + validationSize' : 'trainSize + validationSize';
+/** Bootstrapping (Burns et al. 2023): weak -> link 1 -> ... -> student, each trained on the previous one's labels. */
+const BootstrapSchema = z.object({
+  version: versionField(),
+  kind: z.literal('bootstrap'),
+  seed: seedField(),
+  data: w2sData(),
+  weakLabels: weakLabelsField(),
+  supervisor: RoleSchema.prefault({}),
+  /** Intermediate models between the supervisor and the final student, smallest first. */
+  chain: z.array(RoleSchema).min(1).max(3).prefault([{}]).describe('Intermediate students, smallest first: each is trained on the previous model\'s labels and labels the next.'),
+  student: StudentRoleSchema.prefault({}),
+});
+
+/** The same weak-to-strong pair trained with xent, the auxiliary confidence loss and the product loss. */
+const LossStudySchema = z.object({
+  version: versionField(),
+  kind: z.literal('loss-study'),
+  seed: seedField(),
+  data: w2sData(),
+  weakLabels: weakLabelsField(),
+  supervisor: RoleSchema.prefault({}),
+  student: RoleSchema.prefault({}),
+  logconf: z
+    .object({
+      aMax: num(0, 1, 0.5, 'Final weight of the student\'s own hardened predictions.'),
+      warmup: num(0, 1, 0.2, 'Fraction of training over which the weight ramps up.'),
+      schedule: z.enum(['paper', 'released']).default('paper').describe('paper: linear ramp to aMax; released: the openai code\'s ramp to aMax*warmup, then a jump to aMax.'),
+    })
+    .prefault({}),
+  product: z
+    .object({
+      a: num(0, 5, 1, 'Exponent of the supervisor\'s labels.'),
+      b: num(0, 5, 1, 'Exponent of the student\'s own predictions.'),
+    })
+    .prefault({}),
+});
+
+/** Forward KL, reverse KL and TAID against one teacher, and a temperature sweep of forward KL. */
+const KdVariantsSchema = z.object({
+  version: versionField(),
+  kind: z.literal('kd-variants'),
+  seed: seedField(),
+  data: kdData(),
+  teacher: RoleSchema.prefault({}),
+  student: RoleSchema.prefault({}),
+  temperature: num(0.1, 50, 4, 'Softmax temperature T of forward and reverse KL.'),
+  alpha: num(0, 1, 0.9, 'Weight of the teacher term on labelled examples (unlabelled ones use the teacher alone).'),
+  taid: z
+    .object({
+      tStart: num(0, 1, 0.4, 'Interpolation parameter t at the start.'),
+      tEnd: num(0, 1, 1, 'Interpolation parameter t at the end.'),
+      alphaT: num(0, 0.1, 5e-4, 'Step size of the adaptive update of t.'),
+      beta: num(0, 0.9999, 0.99, 'Momentum of the relative loss change.'),
+    })
+    .prefault({}),
+  temperatureSweep: z.array(num(0.1, 50, 1, 'A temperature of the sweep.')).max(6).default([1, 2, 4, 8]).describe('Temperatures at which forward-KL students are distilled for the accuracy-against-T plot (empty: no sweep).'),
+});
+
+/** A frozen random teacher; a student trained without labels to match it; linear probes of both (Sarnthein et al.). */
+const RandomTeacherSchema = z.object({
+  version: versionField(),
+  kind: z.literal('random-teacher'),
+  seed: seedField(),
+  data: z
+    .object({
+      ...sizes,
+      trainSize: int(2, 20000, 5000, 'Unlabelled examples the student learns to match the teacher on.'),
+      probeSize: int(2, 20000, 1000, 'Labelled examples the linear probes train on.'),
+    })
+    .prefault({}),
+  teacher: z.object({ model: ModelSpecSchema.prefault({ type: 'mlp' }) }).prefault({}),
+  outputDim: int(2, 1024, 256, 'Width of the teacher\'s (and student\'s) output, the distribution the student matches.'),
+  initNearTeacher: num(0, 1, 0, 'Student starts at teacher + eps x random weights (0: independent random start; small eps amplifies the effect).'),
+  student: z.object({ train: TrainSpecSchema.prefault({}) }).prefault({}),
+  probe: TrainSpecSchema.prefault({ epochs: 20, learningRate: 0.01 }).describe('How each linear probe is trained on the frozen features.'),
+  probeEvery: int(1, 100000, 100, 'Student steps between probe measurements.'),
+});
+
+/** Oracle -> teacher -> student: proxy (student-teacher) and golden (student-oracle) distances (Tiapkin et al. 2025). */
+const TeacherHackingSchema = z.object({
+  version: versionField(),
+  kind: z.literal('teacher-hacking'),
+  seed: seedField(),
+  oracle: z
+    .object({
+      width: int(4, 256, 64, 'Hidden units of the random oracle network.'),
+      numClasses: int(2, 10, 4, 'Classes of the oracle\'s output distribution.'),
+      temperature: num(0.1, 10, 1, 'Temperature of the oracle\'s softmax.'),
+    })
+    .prefault({}),
+  data: z
+    .object({
+      ...sizes,
+      dataset: z.enum(DATASET_IDS).default('moons').describe('Where the inputs come from; the oracle network, not the dataset, gives every label.'),
+      teacherSize: int(2, 20000, 200, 'Points the teacher is fit to (labels sampled from the oracle).'),
+      transferSize: int(2, 20000, 200, 'Size of the fixed transfer set (the fresh run draws this many new points every epoch).'),
+    })
+    .prefault({}),
+  teacher: RoleSchema.prefault({}),
+  student: RoleSchema.prefault({}),
+});
+
+const KIND_SCHEMAS = [WeakToStrongSchema, DistillationSchema, BootstrapSchema, LossStudySchema, KdVariantsSchema, RandomTeacherSchema, TeacherHackingSchema] as const;
+type AnyKindConfig = z.infer<(typeof KIND_SCHEMAS)[number]>;
+
+/** Training rows a config draws from its dataset, and how the UI names the sum; null for generated oracles. */
+function rowsNeeded(config: AnyKindConfig): { needed: number; parts: string } {
+  switch (config.kind) {
+    case 'weak-to-strong':
+    case 'bootstrap':
+    case 'loss-study':
+      return { needed: config.data.supervisorSize + config.data.transferSize + config.data.validationSize, parts: 'supervisorSize + transferSize + validationSize' };
+    case 'distillation':
+    case 'kd-variants':
+      return { needed: config.data.trainSize + config.data.validationSize, parts: 'trainSize + validationSize' };
+    case 'random-teacher':
+      return { needed: config.data.trainSize + config.data.probeSize + config.data.validationSize, parts: 'trainSize + probeSize + validationSize' };
+    case 'teacher-hacking':
+      return { needed: config.data.teacherSize + config.data.transferSize + config.data.validationSize, parts: 'teacherSize + transferSize + validationSize' };
+  }
+}
+
+/** Every model spec of a config, with the path the UI names it by. */
+export function modelsOf(config: AnyKindConfig): [string[], ModelSpec][] {
+  switch (config.kind) {
+    case 'weak-to-strong':
+    case 'loss-study':
+      return [[['supervisor', 'model'], config.supervisor.model], [['student', 'model'], config.student.model]];
+    case 'bootstrap':
+      return [
+        [['supervisor', 'model'], config.supervisor.model],
+        ...config.chain.map((link, i): [string[], ModelSpec] => [['chain', String(i), 'model'], link.model]),
+        [['student', 'model'], config.student.model],
+      ];
+    case 'distillation':
+    case 'kd-variants':
+    case 'teacher-hacking':
+      return [[['teacher', 'model'], config.teacher.model], [['student', 'model'], config.student.model]];
+    case 'random-teacher':
+      return [[['teacher', 'model'], config.teacher.model]];
+  }
+}
+
+export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS).superRefine((config, ctx) => {
+  const info = DATASETS[config.data.dataset];
+  {
+    const { needed, parts } = rowsNeeded(config);
     if (info.testCount > 0 && needed > info.trainCount) {
       ctx.addIssue({ code: 'custom', path: ['data'], message: `${parts} = ${needed} exceeds the ${info.trainCount} training examples of ${info.name}` });
     }
@@ -218,29 +368,27 @@ export const ExperimentConfigSchema = z
         message: `${parts} + testSize = ${needed + config.data.testSize} exceeds the ${info.trainCount} examples of ${info.name} (its test set is carved from them)`,
       });
     }
-    if (info.testCount > 0 && config.data.testSize > info.testCount) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'testSize'], message: `${info.name} has ${info.testCount} test examples; testSize must be at most ${info.testCount}` });
+  }
+  if (info.testCount > 0 && config.data.testSize > info.testCount) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'testSize'], message: `${info.name} has ${info.testCount} test examples; testSize must be at most ${info.testCount}` });
+  }
+  if ((config.kind === 'distillation' || config.kind === 'kd-variants') && config.data.labelledSize > config.data.trainSize) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'labelledSize'], message: `must be at most trainSize (${config.data.trainSize})` });
+  }
+  for (const [path, model] of modelsOf(config)) {
+    if (model.type === 'cnn' && info.kind !== 'image') {
+      ctx.addIssue({ code: 'custom', path: [...path, 'type'], message: `a CNN needs an image dataset; ${info.name} is ${info.kind}` });
     }
-    if (config.kind === 'distillation' && config.data.labelledSize > config.data.trainSize) {
-      ctx.addIssue({ code: 'custom', path: ['data', 'labelledSize'], message: `must be at most trainSize (${config.data.trainSize})` });
+    if (model.type === 'pretrained' && !(info.encoders as readonly string[]).includes(model.encoder)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'encoder'],
+        message: `no pretrained encoder ships for ${info.name}; pretrained students are available for MNIST and Fashion-MNIST`,
+      });
     }
-    const roles: [string, ModelSpec][] =
-      config.kind === 'weak-to-strong'
-        ? [['supervisor', config.supervisor.model], ['student', config.student.model]]
-        : [['teacher', config.teacher.model], ['student', config.student.model]];
-    for (const [role, model] of roles) {
-      if (model.type === 'cnn' && info.kind !== 'image') {
-        ctx.addIssue({ code: 'custom', path: [role, 'model', 'type'], message: `a CNN needs an image dataset; ${info.name} is ${info.kind}` });
-      }
-      if (model.type === 'pretrained' && !(info.encoders as readonly string[]).includes(model.encoder)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [role, 'model', 'encoder'],
-          message: `no pretrained encoder ships for ${info.name}; pretrained students are available for MNIST and Fashion-MNIST`,
-        });
-      }
-    }
-    const allowed: readonly string[] = config.kind === 'weak-to-strong' ? W2S_LOSSES : [...KD_LOSSES, 'xent'];
+  }
+  if (config.kind === 'weak-to-strong' || config.kind === 'distillation' || config.kind === 'bootstrap') {
+    const allowed: readonly string[] = config.kind === 'distillation' ? [...KD_LOSSES, 'xent'] : W2S_LOSSES;
     if (!allowed.includes(config.student.loss.type)) {
       ctx.addIssue({
         code: 'custom',
@@ -248,13 +396,20 @@ export const ExperimentConfigSchema = z
         message: `${config.kind} takes one of ${allowed.join(', ')}; got ${config.student.loss.type}`,
       });
     }
-  });
+  }
+});
 
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
 export type ExperimentConfigInput = z.input<typeof ExperimentConfigSchema>;
 export type WeakToStrongConfig = Extract<ExperimentConfig, { kind: 'weak-to-strong' }>;
 export type DistillationConfig = Extract<ExperimentConfig, { kind: 'distillation' }>;
+export type BootstrapConfig = Extract<ExperimentConfig, { kind: 'bootstrap' }>;
+export type LossStudyConfig = Extract<ExperimentConfig, { kind: 'loss-study' }>;
+export type KdVariantsConfig = Extract<ExperimentConfig, { kind: 'kd-variants' }>;
+export type RandomTeacherConfig = Extract<ExperimentConfig, { kind: 'random-teacher' }>;
+export type TeacherHackingConfig = Extract<ExperimentConfig, { kind: 'teacher-hacking' }>;
 export type ExperimentKind = ExperimentConfig['kind'];
+export const EXPERIMENT_KINDS = KIND_SCHEMAS.map((schema) => schema.shape.kind.value) as ExperimentKind[];
 
 /** Raised for a config that does not validate; `problems` has one readable line per problem. */
 export class ConfigError extends Error {
@@ -294,10 +449,12 @@ function rangeHint(path: PropertyKey[]): string {
  * text), `inner` with defaults unwrapped (it carries ranges and options).
  */
 export function schemaAt(kind: ExperimentKind, path: PropertyKey[]): { field: z.ZodType; inner: z.ZodType } | null {
-  let current: z.ZodType | undefined = kind === 'weak-to-strong' ? WeakToStrongSchema : DistillationSchema;
+  let current: z.ZodType | undefined = KIND_SCHEMAS.find((schema) => schema.shape.kind.value === kind);
+  if (!current) return null;
   for (const key of path) {
     const container = unwrap(current);
     if (container instanceof z.ZodObject) current = (container.shape as Record<string, z.ZodType>)[String(key)];
+    else if (container instanceof z.ZodArray && /^\d+$/.test(String(key))) current = container.element as z.ZodType;
     else return null;
     if (!current) return null;
   }
@@ -306,7 +463,7 @@ export function schemaAt(kind: ExperimentKind, path: PropertyKey[]): { field: z.
 
 /** Looks up a numeric field's [min, max] by path, for messages and forms. */
 export function numericRange(path: PropertyKey[]): [number, number] | null {
-  const schemas: z.ZodType[] = [WeakToStrongSchema, DistillationSchema];
+  const schemas: z.ZodType[] = [...KIND_SCHEMAS];
   for (const root of schemas) {
     const found = walk(root, path);
     if (found) return found;
@@ -342,6 +499,7 @@ function walk(schema: z.ZodType, path: PropertyKey[]): [number, number] | null {
     const next = (current.shape as Record<string, z.ZodType>)[String(path[0])];
     return next ? walk(next, path.slice(1)) : null;
   }
+  if (current instanceof z.ZodArray && /^\d+$/.test(String(path[0]))) return walk(current.element as z.ZodType, path.slice(1));
   return null;
 }
 

@@ -3,6 +3,7 @@ import type { AssetSource } from '../assets';
 import type { ExperimentConfig, LossSpec, ModelSpec, TrainSpec } from '../config';
 import { buildSplits, type ExperimentData } from '../data/splits';
 import { argmaxRows, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown } from '../metrics';
+import type { ChartData, ChartEvent } from './charts';
 import { STAGE_ROLES } from './roles';
 import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
 import { buildModel, type Model } from '../models/model';
@@ -69,7 +70,8 @@ export type ExperimentEvent =
   | ExperimentStart
   | { type: 'stage-start'; stage: string; label: string; model: string; parameters: number; totalSteps: number; trainingExamples: number }
   | ({ type: 'step'; stage: string } & StepEvent)
-  | { type: 'stage-end'; stage: string; result: StageResult };
+  | { type: 'stage-end'; stage: string; result: StageResult }
+  | ChartEvent;
 
 export interface RunContext {
   config: ExperimentConfig;
@@ -340,6 +342,8 @@ export interface ExperimentResult {
     reason: string | null;
   };
   mistakes: { test: MistakeBreakdown; transfer: MistakeBreakdown };
+  /** The experiment's characteristic plots beyond the training curves (see charts.ts). */
+  charts: ChartData[];
   predictions: {
     test: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
     transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
@@ -357,6 +361,7 @@ export interface ResultParts {
   definition: string;
   transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
   started: number;
+  charts?: ChartData[];
 }
 
 /** The gap ratios, beat/copy breakdowns and per-example predictions every experiment kind reports. */
@@ -367,9 +372,11 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
   const upper = stages[roles.upper];
   const student = stages[roles.student];
   const supervisor = stages[roles.supervisor];
-  const final = performanceGapRecovered(lower.accuracy, upper.accuracy, student.accuracy);
-  const best = performanceGapRecovered(parts.lowerBestAccuracy, upper.bestAccuracy, student.bestAccuracy);
-  const oracle = performanceGapRecovered(parts.lowerBestAccuracy, upper.oracleBestAccuracy, student.oracleBestAccuracy);
+  const noGap = { value: null, reason: 'this experiment has no gap ratio' };
+  const gap = (lowerAcc: number, upperAcc: number, studentAcc: number) => (roles.gapName ? performanceGapRecovered(lowerAcc, upperAcc, studentAcc) : noGap);
+  const final = gap(lower.accuracy, upper.accuracy, student.accuracy);
+  const best = gap(parts.lowerBestAccuracy, upper.bestAccuracy, student.bestAccuracy);
+  const oracle = gap(parts.lowerBestAccuracy, upper.oracleBestAccuracy, student.oracleBestAccuracy);
   return {
     formatVersion: 1,
     kind: config.kind,
@@ -377,12 +384,13 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
     backend: parts.backend,
     dataset: { id: data.datasetId, name: data.name, classNames: data.classNames, testSize: data.test.count, transferSize: transfer.label.length },
     stages,
-    roles: { supervisor: roles.supervisor, reference: config.kind === 'weak-to-strong' ? roles.upper : roles.lower, student: roles.student },
+    roles: { supervisor: roles.supervisor, reference: roles.supervisor === roles.lower ? roles.upper : roles.lower, student: roles.student },
     pgr: { definition: parts.definition, final: final.value, best: best.value, oracleBest: oracle.value, reason: final.reason ?? best.reason },
     mistakes: {
       test: mistakeBreakdown(data.test.y, supervisor.testPredictions, student.testPredictions),
       transfer: mistakeBreakdown(transfer.label, transfer.supervisor, transfer.student),
     },
+    charts: parts.charts ?? [],
     predictions: {
       test: { label: data.test.y, supervisor: supervisor.testPredictions, student: student.testPredictions },
       transfer,

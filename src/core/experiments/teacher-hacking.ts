@@ -1,0 +1,7 @@
+/** PLACEHOLDER: being written (issue 5). */
+import type { TeacherHackingConfig } from '../config';
+import type { ExperimentResult, RunContext } from './common';
+
+export async function runTeacherHacking(config: TeacherHackingConfig, _ctx: RunContext, _backend: string): Promise<ExperimentResult> {
+  throw new Error(`the ${config.kind} experiment is not available yet`);
+}
