@@ -68,6 +68,11 @@ export interface TrainOptions {
   beforeStep?: () => Promise<void> | void;
   /** Extra encoded inputs whose predictions each measurement reports (a decision-region grid). */
   probe?: Tensor2D;
+  /**
+   * Awaited after each measurement with the model as it is at that step: experiments measure what the loop
+   * does not (a linear probe of the features, a distance to a teacher or an oracle) and record it.
+   */
+  afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
 }
 
 export interface TrainResult {
@@ -247,6 +252,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     const testPredictions = Int32Array.from(values.subarray(4, 4 + testCount));
     const probePredictions = options.probe ? Int32Array.from(values.subarray(4 + testCount)) : undefined;
     options.onStep?.({ ...point, totalSteps, testPredictions, ...(probePredictions ? { probePredictions } : {}) });
+    await options.afterMeasure?.(step, epoch);
     return spec.patience > 0 && validation !== undefined && measurementsSinceBest >= spec.patience;
   };
 

@@ -244,6 +244,8 @@ export interface StageOptions {
   ctx: RunContext;
   /** Decision-grid points, for 2-D data. */
   grid?: Tensor2D;
+  /** Called after each measurement (see TrainOptions.afterMeasure). */
+  afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
 }
 
 export async function runStage(options: StageOptions): Promise<StageRun> {
@@ -272,6 +274,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     signal: ctx.signal,
     beforeStep: ctx.beforeStep,
     probe: options.grid,
+    afterMeasure: options.afterMeasure,
     onStep: (event) => {
       if (event.probePredictions) lastGrid = event.probePredictions;
       ctx.onEvent?.({ type: 'step', stage: info.name, ...event });
