@@ -13,6 +13,7 @@ import { chooseBackend } from './backend-choice';
 import { fetchAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
 import type { ErrorKind, FromWorker, ToWorker } from './protocol';
+import { prepareWasmThreads } from './wasm-threads';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -32,6 +33,8 @@ interface ActiveRun {
 }
 
 let active: ActiveRun | null = null;
+/** Once per worker, before the wasm backend first starts (tfjs starts it once). */
+let wasmThreadsReady: Promise<void> | null = null;
 
 const post = (message: FromWorker) => self.postMessage(message);
 
@@ -47,6 +50,8 @@ function classify(error: unknown): { kind: ErrorKind; message: string; problems?
 async function run(message: Extract<ToWorker, { type: 'start' }>, controller: AbortController, pacer: Pacer): Promise<void> {
   const { runId } = message;
   try {
+    wasmThreadsReady ??= prepareWasmThreads(message.wasmThreads ?? 'auto');
+    await wasmThreadsReady;
     const backend = await chooseBackend(message.backend, { wasmPaths: WASM_PATHS });
     post({ type: 'backend', runId, backend });
     const result = await runExperiment(message.config, {
