@@ -6,6 +6,7 @@
 import type { LossSpec, TrainSpec } from './config';
 import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, softCrossEntropy, taidLoss, TaidSchedule } from './losses';
 import type { Model } from './models/model';
+import { createOptimizer } from './optimizer';
 import { permutation, type Rng } from './rng';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf';
 
@@ -149,16 +150,6 @@ function makeLoss(spec: LossSpec, taid: TaidSchedule | null): BatchLoss {
   }
 }
 
-function makeOptimizer(spec: TrainSpec): tf.Optimizer {
-  return spec.optimizer === 'adam' ? tf.train.adam(spec.learningRate) : tf.train.momentum(spec.learningRate, spec.momentum);
-}
-
-/** Adam reads `learningRate` on every update; momentum SGD keeps it in a scalar that setLearningRate replaces. */
-function setLearningRate(optimizer: tf.Optimizer, spec: TrainSpec, rate: number): void {
-  if (spec.optimizer === 'sgd') (optimizer as tf.SGDOptimizer).setLearningRate(rate);
-  else (optimizer as unknown as { learningRate: number }).learningRate = rate;
-}
-
 /** Copies of a model's trainable weights. */
 export function snapshotWeights(model: Model): Tensor[] {
   return model.trainable.map((v) => tf.keep(tf.clone(v)));
@@ -235,7 +226,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const totalSteps = perEpoch * spec.epochs;
   const shuffleRng = rng.fork(`${options.stage}:shuffle`);
   const dropoutRng = rng.fork(`${options.stage}:dropout`);
-  const optimizer = makeOptimizer(spec);
+  const optimizer = createOptimizer(spec, model.trainable);
   const taid = options.loss.type === 'taid' ? new TaidSchedule(options.loss) : null;
   const lossOf = makeLoss(options.loss, taid);
   const testCount = test.inputs.shape[0];
@@ -315,11 +306,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         for (let i = 0; i < batchSize; i++) indices[i] = order[(b * batchSize + i) % examples];
         const progress = step / totalSteps;
         const learningRate = learningRateAt(spec, step, totalSteps);
-        if (spec.schedule !== 'constant') setLearningRate(optimizer, spec, learningRate);
+        if (spec.schedule !== 'constant') optimizer.setLearningRate(learningRate);
         const dropoutSeed = dropoutRng.uint32();
         const cost = tf.tidy(() => {
           const batch = batches.batch(indices);
-          const loss = optimizer.minimize(() => lossOf(model.forward(batch.inputs, true, dropoutSeed), batch, progress), true, model.trainable) as Scalar;
+          const loss = optimizer.minimize(() => lossOf(model.forward(batch.inputs, true, dropoutSeed), batch, progress));
           if (spec.weightDecay > 0) {
             const keep = 1 - learningRate * spec.weightDecay;
             for (const v of model.decayed) v.assign(tf.mul(v, keep));
@@ -344,8 +335,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     batches.dispose();
     pendingLosses.forEach((l) => l.dispose());
     optimizer.dispose();
-    // tfjs's momentum optimizer does not release the learning-rate scalar its SGD base class holds.
-    if (spec.optimizer === 'sgd') (optimizer as unknown as { c?: Tensor }).c?.dispose();
     taid?.dispose();
   }
   // A best checkpoint at the last step is the final one: no copy needed.

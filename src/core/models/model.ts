@@ -104,18 +104,21 @@ const hiddenDenseOnWasm = { relu: denseWithGradient('relu'), linear: denseWithGr
 /**
  * A fused dense layer applied to data (a model's first layer): only the kernel and bias are differentiable inputs,
  * so the gradient leaves out dL/dx, which nothing uses. tfjs computes the gradient of every input of a custom op
- * (and of its own fused matMul), so for a 784-128-10 MLP a third of a step's multiply-adds went to it.
+ * (and of its own fused matMul, which linear layers use), so on wasm a third of the multiply-adds of a step of a
+ * 784-128-10 MLP went to it.
  */
 function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Tensor2D {
   const grad = denseGradients(activation, tf.getBackend() === 'wasm');
+  // tfjs releases the forward pass's tensors before the backward pass: whatever the gradient needs is saved.
   const op = tf.customGrad(((kernel: Tensor2D, bias: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const y = tf.fused.matMul({ a: x, b: kernel, bias, activation }) as Tensor2D;
-    save([y]);
+    save([x, y]);
     return {
       value: y,
       gradFunc: (dy: Tensor2D, saved: tf.Tensor[]) => {
-        const dz = grad.preActivation(dy, saved[0] as Tensor2D);
-        return [grad.kernel(x, dz), grad.bias(dz)];
+        const [input, output] = saved as Tensor2D[];
+        const dz = grad.preActivation(dy, output);
+        return [grad.kernel(input, dz), grad.bias(dz)];
       },
     };
   }) as unknown as CustomGradFn) as unknown as (kernel: Tensor2D, bias: tf.Tensor1D) => Tensor2D;
