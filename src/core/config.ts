@@ -67,17 +67,19 @@ const num = (min: number, max: number, fallback: number, help: string) =>
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu'] as const;
 
+const MlpSpecSchema = z.object({
+  type: z.literal('mlp').describe('A fully connected network trained from scratch.'),
+  width: int(1, 1024, 64, 'Units in each hidden layer.'),
+  depth: int(1, 4, 1, 'Number of hidden layers.'),
+  activation: z.enum(ACTIVATIONS).default('relu').describe('Non-linearity after each hidden layer.'),
+  dropout: num(0, 0.8, 0, 'Fraction of hidden units dropped at each training step.'),
+});
+
 export const ModelSpecSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('linear').describe('Logistic regression on the raw features.'),
   }),
-  z.object({
-    type: z.literal('mlp').describe('A fully connected network trained from scratch.'),
-    width: int(1, 1024, 64, 'Units in each hidden layer.'),
-    depth: int(1, 4, 1, 'Number of hidden layers.'),
-    activation: z.enum(ACTIVATIONS).default('relu').describe('Non-linearity after each hidden layer.'),
-    dropout: num(0, 0.8, 0, 'Fraction of hidden units dropped at each training step.'),
-  }),
+  MlpSpecSchema,
   z.object({
     type: z.literal('cnn').describe('A small convolutional network for images, trained from scratch.'),
     filters: int(2, 64, 8, 'Filters in the first convolution (the second has twice as many).'),
@@ -183,13 +185,37 @@ const weakLabelsField = () =>
     })
     .prefault({});
 
+/**
+ * Where the weak labels come from: a trained model, or a labelling rule with errors of a known kind and rate
+ * (a synthetic supervisor). A rule labels the transfer set, the validation split and the test set alike, and
+ * always gives hard labels.
+ */
+export const SupervisorSourceSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('trained').describe('A model trained with ground truth on split A (the model and training settings below).') }),
+  z.object({
+    type: z.literal('flips').describe('No model: the truth with a share of labels, chosen at random, replaced by another class drawn at random. Random errors: hard labels.'),
+    rate: num(0, 1, 0.3, 'Share of examples whose label is flipped to another class.'),
+  }),
+  z.object({
+    type: z.literal('systematic').describe('No model: the truth, except that classes 0 to classes-1 are always labelled as the next class (0 as 1, 1 as 2, ...). Systematic errors: hard labels.'),
+    classes: int(1, 9, 1, 'How many classes are always mislabelled (class c as c+1), starting from class 0.'),
+  }),
+  z.object({
+    type: z.literal('region').describe('No model, 2-D data only: the truth, except in a half-plane of input space (a seeded direction) where every point gets the next class. Systematic errors: hard labels.'),
+    share: num(0, 1, 0.3, 'Share of the transfer set that falls in the mislabelled half-plane (its error rate).'),
+  }),
+]);
+export type SupervisorSource = z.infer<typeof SupervisorSourceSchema>;
+
 const WeakToStrongSchema = z.object({
   version: versionField(),
   kind: z.literal('weak-to-strong'),
   seed: seedField(),
   data: w2sData(),
   weakLabels: weakLabelsField(),
-  supervisor: RoleSchema.prefault({}),
+  supervisor: RoleSchema.extend({
+    source: SupervisorSourceSchema.prefault({ type: 'trained' }).describe('Where the weak labels come from: a trained model (default) or a rule with known errors.'),
+  }).prefault({}),
   student: StudentRoleSchema.prefault({}),
 });
 
@@ -269,7 +295,10 @@ const KdVariantsSchema = z.object({
   temperatureSweep: z.array(num(0.1, 50, 1, 'A temperature of the sweep.')).max(6).default([1, 2, 4, 8]).describe('Temperatures at which forward-KL students are distilled for the accuracy-against-T plot (empty: no sweep).'),
 });
 
-/** A frozen random teacher; a student trained without labels to match it; linear probes of both (Sarnthein et al.). */
+/**
+ * A frozen random teacher; a student of the same architecture trained without labels to match the teacher's
+ * output distribution; linear probes of both on their last hidden layer (Sarnthein et al. 2023).
+ */
 const RandomTeacherSchema = z.object({
   version: versionField(),
   kind: z.literal('random-teacher'),
@@ -277,16 +306,27 @@ const RandomTeacherSchema = z.object({
   data: z
     .object({
       ...sizes,
+      validationSize: int(0, 5000, 0, 'Held-out labelled examples: the student checkpoint whose probe does best on them is reported as best (0: the final checkpoint).'),
       trainSize: int(2, 20000, 5000, 'Unlabelled examples the student learns to match the teacher on.'),
       probeSize: int(2, 20000, 1000, 'Labelled examples the linear probes train on.'),
     })
     .prefault({}),
-  teacher: z.object({ model: ModelSpecSchema.prefault({ type: 'mlp' }) }).prefault({}),
+  teacher: z
+    .object({
+      model: z
+        .discriminatedUnion('type', [MlpSpecSchema])
+        .prefault({ type: 'mlp' })
+        .describe('The teacher and the student share this architecture; the probes read its last hidden layer.'),
+    })
+    .prefault({}),
   outputDim: int(2, 1024, 256, 'Width of the teacher\'s (and student\'s) output, the distribution the student matches.'),
-  initNearTeacher: num(0, 1, 0, 'Student starts at teacher + eps x random weights (0: independent random start; small eps amplifies the effect).'),
-  student: z.object({ train: TrainSpecSchema.prefault({}) }).prefault({}),
-  probe: TrainSpecSchema.prefault({ epochs: 20, learningRate: 0.01 }).describe('How each linear probe is trained on the frozen features.'),
-  probeEvery: int(1, 100000, 100, 'Student steps between probe measurements.'),
+  teacherTemperature: num(0.01, 10, 1, 'Temperature of the teacher\'s softmax: below 1 sharpens the distribution the student matches.'),
+  initNearTeacher: num(0, 1, 0, 'eps: the student starts at teacher + eps x random weights (0: an independent random start; a small eps amplifies the effect).'),
+  student: z.object({ train: TrainSpecSchema.omit({ evalEvery: true, patience: true }).prefault({}) }).prefault({}),
+  probe: TrainSpecSchema.omit({ evalEvery: true, patience: true })
+    .prefault({ epochs: 20, learningRate: 0.01 })
+    .describe('How each linear probe is trained on the frozen (standardised) features.'),
+  probeEvery: int(1, 100000, 100, 'Student steps between probe measurements (and loss read-backs).'),
 });
 
 /** Oracle -> teacher -> student: proxy (student-teacher) and golden (student-oracle) distances (Tiapkin et al. 2025). */
@@ -371,6 +411,15 @@ export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS)
   }
   if (info.testCount > 0 && config.data.testSize > info.testCount) {
     ctx.addIssue({ code: 'custom', path: ['data', 'testSize'], message: `${info.name} has ${info.testCount} test examples; testSize must be at most ${info.testCount}` });
+  }
+  if (config.kind === 'weak-to-strong') {
+    const source = config.supervisor.source;
+    if (source.type === 'region' && info.kind !== 'toy') {
+      ctx.addIssue({ code: 'custom', path: ['supervisor', 'source', 'type'], message: `a region of input space needs 2-D data; ${info.name} is ${info.kind}` });
+    }
+    if (source.type === 'systematic' && source.classes >= info.numClasses) {
+      ctx.addIssue({ code: 'custom', path: ['supervisor', 'source', 'classes'], message: `must be below the ${info.numClasses} classes of ${info.name}` });
+    }
   }
   if ((config.kind === 'distillation' || config.kind === 'kd-variants') && config.data.labelledSize > config.data.trainSize) {
     ctx.addIssue({ code: 'custom', path: ['data', 'labelledSize'], message: `must be at most trainSize (${config.data.trainSize})` });
