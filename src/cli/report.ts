@@ -1,5 +1,6 @@
 /** Text and JSON renderings of an experiment result for the CLI. */
 import type { ExperimentResult } from '../core/experiments';
+import { STAGE_ROLES } from '../core/experiments/roles';
 
 const pct = (x: number | null) => (x === null || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -24,7 +25,7 @@ export function formatResultTable(result: ExperimentResult): string {
     ]);
   }
   const m = result.mistakes.test;
-  const pgrName = result.kind === 'weak-to-strong' ? 'PGR' : 'gap closed';
+  const pgrName = STAGE_ROLES[result.kind].gapName ?? 'gap ratio';
   const lines = [
     `${result.kind} on ${result.dataset.name}, seed ${result.config.seed}, backend ${result.backend}, ${result.seconds.toFixed(1)} s`,
     '',
@@ -40,6 +41,23 @@ export function formatResultTable(result: ExperimentResult): string {
     ]),
     `  agreement with the supervisor where it is right ${pct(m.agreementWhenSupervisorRight)}, where it is wrong ${pct(m.agreementWhenSupervisorWrong)}`,
   ];
+  if (result.students?.length) {
+    lines.push('', `Students side by side (${pgrName} against the same ${result.stages[STAGE_ROLES[result.kind].lower].label} and ${result.stages[STAGE_ROLES[result.kind].upper].label}):`);
+    lines.push(
+      table([
+        ['student', 'test acc', 'best', `${pgrName} final`, `${pgrName} best`, 'beat rate', 'copy rate'],
+        ...result.students.map((s) => [s.label, pct(s.accuracy), pct(s.bestAccuracy), ratio(s.gap.final), ratio(s.gap.best), pct(s.mistakes.beatRate), pct(s.mistakes.copyRate)]),
+      ]),
+    );
+  }
+  for (const chart of result.charts) {
+    lines.push('', `Chart "${chart.info.id}": ${chart.info.title}`);
+    for (const series of chart.info.series) {
+      const points = chart.points[series.key] ?? [];
+      const value = (y: number) => (chart.info.percent ? pct(y) : y.toFixed(3));
+      lines.push(`  ${series.label}: ${points.map((p) => `${p.label ?? p.x} ${value(p.y)}`).join(', ')}`);
+    }
+  }
   return lines.join('\n');
 }
 
