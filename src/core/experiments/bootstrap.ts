@@ -5,10 +5,9 @@
  * the weak labels) against the same weak supervisor and the same ceiling (the final model on ground truth).
  */
 import type { BootstrapConfig, LossSpec } from '../config';
-import { performanceGapRecovered } from '../metrics';
 import { ChartRecorder } from './charts';
 import { assembleResult, type ExperimentResult, type RunContext, type StageInfo } from './common';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, W2S_DEFINITION, type Supervision, type Trained } from './transfer';
+import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Supervision, type Trained } from './transfer';
 
 const linkName = (i: number) => `link-${i + 1}`;
 
@@ -35,65 +34,70 @@ export async function runBootstrap(config: BootstrapConfig, ctx: RunContext, bac
   const links = config.chain.length;
   const stages = bootstrapStages(links);
   const info = (name: string) => stages.find((s) => s.name === name)!;
-  const recorder = new ChartRecorder(ctx.onEvent);
   const x = await openTransferExperiment(config, ctx, stages);
+  const end = links + 1;
+  const recorder = new ChartRecorder(ctx.onEvent);
+  recorder.declare({
+    id: 'chain',
+    title: 'Accuracy along the chain',
+    kind: 'line',
+    xLabel: 'position in the chain (0 = weak supervisor)',
+    yLabel: 'test accuracy',
+    percent: true,
+    series: [
+      { key: 'chain', label: "Chain (each on the previous model's labels)" },
+      { key: 'direct', label: 'Direct (final model on the weak labels)', dashed: true },
+      { key: 'ceiling', label: 'Ceiling (final model on ground truth)', dashed: true },
+    ],
+    note: `From the weak supervisor (0) through ${links === 1 ? 'one link' : `${links} links`} to the chain's end (${end}). The chain wins where its end lies above the direct line.`,
+  });
+  const bars = new PgrCopyChart(recorder, 'chain-pgr', {
+    title: 'PGR and copy rate: the chain against direct supervision',
+    xLabel: 'model',
+    note: "The direct student and each model of the chain against the same weak supervisor and ceiling. Copy rate: the share of the supervisor's test mistakes a model repeats. The chain wins where its end has the higher PGR and the lower copy rate.",
+  });
+  const reference = (key: 'direct' | 'ceiling', y: number) => {
+    recorder.add('chain', key, { x: 0, y });
+    recorder.add('chain', key, { x: end, y });
+  };
   try {
     const weak = await trainSupervisor(x, config, info('weak'));
     const weakLabels = await labelsFrom(x, weak, config.weakLabels, "the weak supervisor's labels");
+    recorder.add('chain', 'chain', { x: 0, y: weak.run.result.accuracy, label: 'weak' });
     const ceiling = await trainCeiling(x, config.student, info('ceiling'));
-    const weakAcc = weak.run.result.accuracy;
-    const ceilingAcc = ceiling.run.result.accuracy;
-    const pgrOf = (trained: Trained) => performanceGapRecovered(weakAcc, ceilingAcc, trained.run.result.accuracy).value;
+    reference('ceiling', ceiling.run.result.accuracy);
+    const trained = new Map<string, Trained>([['weak', weak], ['ceiling', ceiling]]);
+
+    const measure = (label: string, student: Trained) => bars.add(x, label, weak, ceiling, student);
 
     // Every model that learns from another model's labels uses the student's loss.
     const loss: LossSpec = config.student.loss;
-    const trained = new Map<string, Trained>([['weak', weak], ['ceiling', ceiling]]);
     const direct = await trainOnSplit(x, { info: info('direct'), role: config.student, loss, split: 'B', supervision: weakLabels, initLabel: 'init:strong', shuffleKey: 'strong' });
     trained.set('direct', direct);
-    const directAcc = direct.run.result.accuracy;
-
-    const end = links + 1;
-    recorder.declare({
-      id: 'chain',
-      title: 'Accuracy along the chain',
-      kind: 'line',
-      xLabel: 'position in the chain',
-      yLabel: 'test accuracy',
-      percent: true,
-      series: [
-        { key: 'chain', label: "Chain: each model trained on the previous one's labels" },
-        { key: 'direct', label: `Direct: the final model on the weak labels (${pgrText(pgrOf(direct))})`, dashed: true },
-        { key: 'ceiling', label: 'Ceiling: the final model on ground truth', dashed: true },
-      ],
-      note: 'Each point is a model of the chain, from the weak supervisor (left) to its end (right), labelled with its PGR against the same supervisor and ceiling. The chain wins where its end lies above the direct line.',
-    });
-    for (const [key, y] of [['direct', directAcc], ['ceiling', ceilingAcc]] as const) {
-      recorder.add('chain', key, { x: 0, y });
-      recorder.add('chain', key, { x: end, y });
-    }
-    recorder.add('chain', 'chain', { x: 0, y: weakAcc, label: 'weak' });
+    reference('direct', direct.run.result.accuracy);
+    measure('direct', direct);
 
     // The chain: link 1 learns from the weak labels, each next model from the one before.
     let supervision: Supervision = weakLabels;
     for (let i = 0; i < links; i++) {
-      const role = config.chain[i];
-      const link = await trainOnSplit(x, { info: info(linkName(i)), role, loss, split: 'B', supervision, initLabel: `init:${linkName(i)}`, shuffleKey: linkName(i) });
+      const link = await trainOnSplit(x, { info: info(linkName(i)), role: config.chain[i], loss, split: 'B', supervision, initLabel: `init:${linkName(i)}`, shuffleKey: linkName(i) });
       trained.set(linkName(i), link);
-      recorder.add('chain', 'chain', { x: i + 1, y: link.run.result.accuracy, label: `${linkName(i)} · ${pgrText(pgrOf(link))}` });
+      const pgr = measure(linkName(i), link);
+      recorder.add('chain', 'chain', { x: i + 1, y: link.run.result.accuracy, label: `${linkName(i)} · ${pgrText(pgr)}` });
       supervision = await labelsFrom(x, link, config.weakLabels, `link ${i + 1}'s labels`);
     }
     const student = await trainOnSplit(x, { info: info('student'), role: config.student, loss, split: 'B', supervision, initLabel: 'init:strong', shuffleKey: 'strong' });
     trained.set('student', student);
-    recorder.add('chain', 'chain', { x: end, y: student.run.result.accuracy, label: `chain's end · ${pgrText(pgrOf(student))}` });
+    const pgr = measure("chain's end", student);
+    recorder.add('chain', 'chain', { x: end, y: student.run.result.accuracy, label: `chain's end · ${pgrText(pgr)}` });
 
-    const stageResults = Object.fromEntries(stages.map((s) => [s.name, trained.get(s.name)!.run.result]));
     return assembleResult({
       config,
       backend,
       data: x.data,
-      stages: stageResults,
-      lowerBestAccuracy: weakAcc,
-      definition: `${W2S_DEFINITION}; student = the chain's end (the direct student's PGR is in students and in the chain chart)`,
+      stages: Object.fromEntries(stages.map((s) => [s.name, trained.get(s.name)!.run.result])),
+      lowerBestAccuracy: weak.run.result.accuracy,
+      definition: `${W2S_DEFINITION}; student = the chain's end (the direct student's PGR is in students and in the chain-pgr chart)`,
       transfer: { label: x.data.parts.B.y, supervisor: weakLabels.onB, student: await classesOnTransfer(x, student) },
       started,
       charts: recorder.charts,

@@ -4,10 +4,9 @@
  * trained on the same weak labels with cross-entropy, the auxiliary confidence loss and the product loss.
  */
 import type { LossSpec, LossStudyConfig } from '../config';
-import { mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import { ChartRecorder } from './charts';
 import { assembleResult, type ExperimentResult, type RunContext, type StageInfo } from './common';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, W2S_DEFINITION, type Trained } from './transfer';
+import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Trained } from './transfer';
 
 export const LOSS_STUDY_STAGES: StageInfo[] = [
   { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
@@ -31,33 +30,22 @@ export async function runLossStudy(config: LossStudyConfig, ctx: RunContext, bac
   const recorder = new ChartRecorder(ctx.onEvent);
   const x = await openTransferExperiment(config, ctx, LOSS_STUDY_STAGES);
   const info = (name: string) => LOSS_STUDY_STAGES.find((s) => s.name === name)!;
+  const losses = studyLosses(config);
+  const bars = new PgrCopyChart(recorder, 'losses', {
+    title: 'PGR and copy rate per loss',
+    xLabel: 'student loss',
+    note: "Same supervisor, same labels, same student start and data order: only the loss differs. Copy rate: the share of the supervisor's test mistakes a student repeats. Higher PGR and a lower copy rate: the student leans less on its supervisor's mistakes.",
+  });
   try {
     const weak = await trainSupervisor(x, config, info('weak'));
     const weakLabels = await labelsFrom(x, weak, config.weakLabels, "the weak supervisor's labels");
     const ceiling = await trainCeiling(x, config.student, info('ceiling'));
-    const losses = studyLosses(config);
-    recorder.declare({
-      id: 'losses',
-      title: 'PGR and copy rate per loss',
-      kind: 'bar',
-      xLabel: 'student loss',
-      yLabel: 'share',
-      series: [
-        { key: 'pgr', label: 'PGR (final)' },
-        { key: 'copyRate', label: "Copy rate (share of the supervisor's test mistakes copied)" },
-      ],
-      note: 'Same supervisor, same labels, same student start and data order: only the loss differs. Higher PGR and a lower copy rate mean the student leans less on its supervisor\'s mistakes.',
-    });
 
     const students = new Map<string, Trained>();
-    for (const [i, { name, loss }] of losses.entries()) {
+    for (const { name, loss } of losses) {
       const student = await trainOnSplit(x, { info: info(name), role: config.student, loss, split: 'B', supervision: weakLabels, initLabel: 'init:strong', shuffleKey: 'strong' });
       students.set(name, student);
-      const result = student.run.result;
-      const pgr = performanceGapRecovered(weak.run.result.accuracy, ceiling.run.result.accuracy, result.accuracy).value;
-      if (pgr !== null) recorder.add('losses', 'pgr', { x: i, y: pgr, label: name });
-      const copyRate = mistakeBreakdown(x.data.test.y, weak.run.result.testPredictions, result.testPredictions).copyRate;
-      if (copyRate !== null) recorder.add('losses', 'copyRate', { x: i, y: copyRate, label: name });
+      bars.add(x, name, weak, ceiling, student);
     }
 
     const headline = students.get('logconf')!;

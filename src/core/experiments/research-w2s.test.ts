@@ -80,7 +80,12 @@ describe('bootstrapping and the loss study (wasm)', () => {
     expect(chart.points.chain[2].label).toBe(`chain's end · PGR ${performanceGapRecovered(weak.accuracy, ceiling.accuracy, end.accuracy).value!.toFixed(2)}`);
     expect(chart.points.direct.map((p) => p.y)).toEqual([direct.accuracy, direct.accuracy]);
     expect(chart.points.ceiling.map((p) => p.y)).toEqual([ceiling.accuracy, ceiling.accuracy]);
-    expect(chart.info.series.find((s) => s.key === 'direct')!.label).toContain(`PGR ${student(result, 'direct').gap.final!.toFixed(2)}`);
+    // PGR and copy rate of the direct student, each link and the chain's end, as bar groups.
+    const bars = result.charts.find((c) => c.info.id === 'chain-pgr')!;
+    expect(bars.info.kind).toBe('bar');
+    expect(bars.points.pgr.map((p) => p.label)).toEqual(['direct', 'link-1', "chain's end"]);
+    expect(bars.points.pgr.map((p) => p.y)).toEqual([student(result, 'direct').gap.final, (result.stages['link-1'].accuracy - weak.accuracy) / (ceiling.accuracy - weak.accuracy), student(result, 'student').gap.final]);
+    expect(bars.points.copyRate.map((p) => p.y)).toEqual([student(result, 'direct').mistakes.copyRate, mistakeBreakdown(result.predictions.test.label, weak.testPredictions, result.stages['link-1'].testPredictions).copyRate, result.mistakes.test.copyRate]);
 
     // Stages stream in the announced order; the chart reaches the page as events.
     const announced = (events[0] as Extract<ExperimentEvent, { type: 'experiment-start' }>).stages.map((s) => s.name);

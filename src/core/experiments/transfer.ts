@@ -4,10 +4,11 @@
  * on A or B with ground truth or with another model's labels; and a trained model's labels on B (soft or hard).
  */
 import type { BootstrapConfig, LossSpec, LossStudyConfig, Role, WeakToStrongConfig } from '../config';
-import { argmaxRows } from '../metrics';
+import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import type { Model } from '../models/model';
 import { predictLogits } from '../train';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
+import type { ChartRecorder } from './charts';
 import { createModel, oneHot, openExperiment, runStage, type OpenedExperiment, type RunContext, type SplitTensors, type StageInfo, type StageRun } from './common';
 
 export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig;
@@ -137,3 +138,39 @@ export function trainCeiling(x: TransferExperiment, role: Role, info: StageInfo)
 }
 
 export const W2S_DEFINITION = '(student - weak) / (ceiling - weak), test accuracies; weak = the final supervisor that made the labels';
+
+/**
+ * A bar chart comparing students: per student (one bar group), its PGR against the weak supervisor and the
+ * ceiling and its copy rate (the share of the supervisor's test mistakes it repeats).
+ */
+export class PgrCopyChart {
+  private groups = 0;
+
+  constructor(
+    private readonly recorder: ChartRecorder,
+    private readonly id: string,
+    info: { title: string; xLabel: string; note: string },
+  ) {
+    recorder.declare({
+      id,
+      kind: 'bar',
+      yLabel: 'share',
+      series: [
+        { key: 'pgr', label: 'PGR (final)' },
+        { key: 'copyRate', label: "Copy rate of the supervisor's mistakes" },
+      ],
+      ...info,
+    });
+  }
+
+  /** Adds a student's bar group; returns its PGR (null when the ceiling does not beat the supervisor). */
+  add(x: TransferExperiment, label: string, weak: Trained, ceiling: Trained, student: Trained): number | null {
+    const result = student.run.result;
+    const pgr = performanceGapRecovered(weak.run.result.accuracy, ceiling.run.result.accuracy, result.accuracy).value;
+    const { copyRate } = mistakeBreakdown(x.data.test.y, weak.run.result.testPredictions, result.testPredictions);
+    if (pgr !== null) this.recorder.add(this.id, 'pgr', { x: this.groups, y: pgr, label });
+    if (copyRate !== null) this.recorder.add(this.id, 'copyRate', { x: this.groups, y: copyRate, label });
+    this.groups++;
+    return pgr;
+  }
+}
