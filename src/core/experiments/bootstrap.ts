@@ -45,8 +45,8 @@ export async function runBootstrap(config: BootstrapConfig, ctx: RunContext, bac
     yLabel: 'test accuracy',
     percent: true,
     series: [
-      { key: 'chain', label: "Chain (each on the previous model's labels)" },
-      { key: 'direct', label: 'Direct (final model on the weak labels)', dashed: true },
+      { key: 'chain', label: "Chain (each on the previous model's labels)", color: '#059669' },
+      { key: 'direct', label: 'Direct (final model on the weak labels)', color: '#64748b', dashed: true },
       { key: 'ceiling', label: 'Ceiling (final model on ground truth)', dashed: true },
     ],
     note: `From the weak supervisor (0) through ${links === 1 ? 'one link' : `${links} links`} to the chain's end (${end}). The chain wins where its end lies above the direct line.`,

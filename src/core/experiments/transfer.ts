@@ -156,8 +156,9 @@ export class PgrCopyChart {
       kind: 'bar',
       yLabel: 'share',
       series: [
-        { key: 'pgr', label: 'PGR (final)' },
-        { key: 'copyRate', label: "Copy rate of the supervisor's mistakes" },
+        // The page's colours for a student and for "copies" in the beat/copy matrix.
+        { key: 'pgr', label: 'PGR (final)', color: '#059669' },
+        { key: 'copyRate', label: "Copy rate of the supervisor's mistakes", color: '#dc2626' },
       ],
       ...info,
     });
