@@ -28,6 +28,8 @@ describe('CSV reader: good files', () => {
     expect(table.columns).toEqual(['sepal', 'petal', 'species']);
     expect(table.hasHeader).toBe(true);
     expect(guessLabelColumn(table)).toBe('species');
+    expect(guessLabelColumn(table, 'petal')).toBe('petal');
+    expect(guessLabelColumn(table, 'kind')).toBe('species');
     const rows = value(tableToRows(table, 'species', HASH));
     expect(rows.count).toBe(24);
     expect(rows.featureNames).toEqual(['sepal', 'petal']);

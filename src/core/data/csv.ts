@@ -144,8 +144,12 @@ export function readCsvTable(input: string | ArrayBuffer | Uint8Array): CsvResul
   return { ok: true, value: { columns, hasHeader, cells, rowNumbers, delimiter: parsed.meta.delimiter } };
 }
 
-/** The label column a form should offer first: the only non-numeric column, else one named like a label, else the last. */
-export function guessLabelColumn(table: CsvTable): string {
+/**
+ * The label column a form should offer first: `preferred` (the label of the data in use) when the file has it,
+ * else the only non-numeric column, else one named like a label, else the last.
+ */
+export function guessLabelColumn(table: CsvTable, preferred?: string): string {
+  if (preferred !== undefined && table.columns.includes(preferred)) return preferred;
   const sample = table.cells.slice(0, 200);
   const textual = table.columns.filter((_, c) => sample.some((row) => parseNumber(row[c]) === null));
   if (textual.length === 1) return textual[0];

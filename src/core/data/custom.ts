@@ -99,7 +99,17 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
   set('validationSize', validationSize);
   if (total > available) {
     const factor = available / total;
-    for (const key of summed) set(key, Math.max(2, Math.floor((data[key] as number) * factor)));
+    const sizes = summed.map((key) => Math.max(2, Math.floor((data[key] as number) * factor)));
+    // No split shrinks below 15% of the rows available (a supervisor on two examples teaches nothing); the
+    // largest split gives up what that costs.
+    const floor = Math.max(2, Math.floor(0.15 * available));
+    summed.forEach((key, i) => (sizes[i] = Math.max(sizes[i], Math.min(floor, data[key] as number))));
+    const excess = sizes.reduce((sum, size) => sum + size, 0) - available;
+    if (excess > 0) {
+      const largest = sizes.indexOf(Math.max(...sizes));
+      sizes[largest] = Math.max(2, sizes[largest] - excess);
+    }
+    summed.forEach((key, i) => set(key, sizes[i]));
     // A labelled subset of the training rows (distillation) shrinks with them.
     if (typeof data.labelledSize === 'number' && typeof data.trainSize === 'number' && data.labelledSize > data.trainSize) {
       set('labelledSize', Math.max(1, Math.min(data.trainSize, Math.floor(data.labelledSize * factor))));
