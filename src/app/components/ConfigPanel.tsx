@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { DATASETS, ENCODER_DESCRIPTIONS, type EncoderKind, type ExperimentConfig, type ExperimentKind } from '../../core/config';
+import { DATASETS, datasetInfoOf, ENCODER_DESCRIPTIONS, type EncoderKind, type ExperimentConfig, type ExperimentKind } from '../../core/config';
 import { fieldSpec, labelOf, variantFields, type FieldSpec } from '../schema-form';
 import { isHidden } from '../hidden';
 import { getIn, type Path } from '../store/app-store';
 import { useApp } from '../store/context';
+import { DatasetField } from './DatasetField';
 import { Panel } from './Panel';
 
 const MAIN_TRAIN_FIELDS = ['optimizer', 'learningRate', 'epochs', 'batchSize'];
@@ -137,7 +138,7 @@ export function ConfigPanel() {
   const draft = useApp((s) => s.draft);
   const problems = useApp((s) => s.problems);
   const kind = draft.kind;
-  const isToy = DATASETS[draft.data.dataset]?.kind === 'toy';
+  const isToy = datasetInfoOf(draft.data).kind === 'toy';
   return (
     <Panel
       title="Experiment"
@@ -151,7 +152,7 @@ export function ConfigPanel() {
       <div className="config-form">
         <fieldset className="role">
           <legend>Data</legend>
-          <Field kind={kind} path={['data', 'dataset']} />
+          <DatasetField />
           {sizeKeys(draft).map((key) => (
             <Field key={key} kind={kind} path={['data', key]} />
           ))}
