@@ -3,6 +3,7 @@ import { useApp } from '../store/context';
 import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
+import { CustomDataNotice } from './CustomDataNotice';
 import { ErrorBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
@@ -38,6 +39,7 @@ export function App() {
     <div className={lecture ? 'app lecture' : 'app'}>
       <Header />
       <NoticeBanner />
+      <CustomDataNotice />
       <ErrorBanner />
       <main className={show('config') ? 'layout' : 'layout no-config'}>
         {show('config') && (

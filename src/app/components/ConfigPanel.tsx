@@ -1,10 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import { DATASETS, ENCODER_DESCRIPTIONS, schemaAt, type EncoderKind, type ExperimentKind } from '../../core/config';
+import { DATASETS, datasetInfoOf, ENCODER_DESCRIPTIONS, schemaAt, type EncoderKind, type ExperimentKind } from '../../core/config';
 import { fieldSpec, labelOf, variantFields, type FieldSpec } from '../schema-form';
 import { isHidden } from '../hidden';
 import { getIn, type Path } from '../store/app-store';
 import { useApp } from '../store/context';
+import { DatasetField } from './DatasetField';
 import { Panel } from './Panel';
 
 const MAIN_TRAIN_FIELDS = ['optimizer', 'learningRate', 'epochs', 'batchSize'];
@@ -147,7 +148,7 @@ function sizeKeys(kind: ExperimentKind): string[] {
   const found = schemaAt(kind, ['data']);
   const shape = found?.inner instanceof z.ZodObject ? Object.keys(found.inner.shape) : [];
   const first = ['supervisorSize', 'transferSize', 'teacherSize', 'trainSize', 'labelledSize', 'probeSize'];
-  const sizes = shape.filter((key) => key !== 'dataset' && key !== 'noise');
+  const sizes = shape.filter((key) => key !== 'dataset' && key !== 'noise' && key !== 'custom');
   return [...first.filter((k) => sizes.includes(k)), ...sizes.filter((k) => !first.includes(k))];
 }
 
@@ -343,13 +344,13 @@ export function ConfigPanel() {
   const problems = useApp((s) => s.problems);
   const kind = draft.kind;
   const layout = LAYOUTS[kind];
-  const isToy = DATASETS[draft.data.dataset]?.kind === 'toy';
+  const isToy = datasetInfoOf(draft.data).kind === 'toy';
   return (
     <Panel title="Experiment" testId="config-panel" help={layout.help}>
       <div className="config-form">
         <fieldset className="role">
           <legend>Data</legend>
-          <Field kind={kind} path={['data', 'dataset']} />
+          <DatasetField />
           {sizeKeys(kind).map((key) => (
             <Field key={key} kind={kind} path={['data', key]} />
           ))}
