@@ -3,11 +3,13 @@ import { useApp } from '../store/context';
 import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
+import { CustomDataNotice } from './CustomDataNotice';
 import { ErrorBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
 import { MatrixPanel } from './MatrixPanel';
 import { NoticeBanner } from './NoticeBanner';
+import { ResearchPanel } from './ResearchPanel';
 import { StageSummary } from './StageSummary';
 
 export function App() {
@@ -16,6 +18,7 @@ export function App() {
   const hidden = useApp((s) => s.hidden);
   const show = (part: string) => !isHidden(hidden, part);
   const stepRun = useApp((s) => s.stepRun);
+  const hasResearch = useApp((s) => s.run.charts.length > 0);
 
   // Keyboard: space runs or pauses, "s" steps to the next measurement (not while typing in a field).
   useEffect(() => {
@@ -37,6 +40,7 @@ export function App() {
     <div className={lecture ? 'app lecture' : 'app'}>
       <Header />
       <NoticeBanner />
+      <CustomDataNotice />
       <ErrorBanner />
       <main className={show('config') ? 'layout' : 'layout no-config'}>
         {show('config') && (
@@ -44,9 +48,10 @@ export function App() {
             <ConfigPanel />
           </aside>
         )}
-        <div className="column center-column">
+        <div className={hasResearch && show('research') ? 'column center-column with-research' : 'column center-column'}>
           {show('summary') && <StageSummary />}
           {show('curves') && <CurvesPanel />}
+          {show('research') && <ResearchPanel />}
         </div>
         <div className="column right-column">
           {show('matrix') && <MatrixPanel />}
