@@ -175,6 +175,85 @@ export const PRESETS: Preset[] = [
       product: { a: 1, b: 1 },
     },
   },
+  {
+    id: 'w2s-flips',
+    title: 'Random errors: easy to beat',
+    lesson:
+      'A supervisor whose mistakes are random (31% of its labels flipped to another digit at random) is easy to beat: the student with latent knowledge sees through the noise and corrects almost 90% of them.',
+    narrative: [
+      'No trained supervisor this time: the labels are the truth, with 31.4% of them flipped to another digit at random. Its accuracy on test: 68.6%, about the linear supervisor\'s.',
+      'The student is the one of the default experiment: a linear probe on an encoder pretrained with labels on other digits.',
+      'Random mistakes point every which way: for each digit, most of its labels still say the right thing, and the student follows the majority.',
+      'It ends near 88%, close to its ceiling: PGR about 0.8.',
+      'Beat or copy: it corrects almost 90% of its supervisor\'s mistakes and copies about 1%. Compare with w2s-systematic: the same error rate, a different kind of error.',
+    ],
+    config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'flips', rate: 0.314 } } },
+  },
+  {
+    id: 'w2s-systematic',
+    title: 'Systematic errors: copied',
+    lesson:
+      'A supervisor with the same error rate whose mistakes are systematic (every 0 labelled 1, every 1 labelled 2, every 2 labelled 3) gets copied: the same student learns the rule, mistakes and all, and beats none of them.',
+    narrative: [
+      'Again no trained supervisor: the labels are the truth, except that digits 0, 1 and 2 are always labelled as the next digit. Its accuracy on test: 68.6%, the same as the random flips.',
+      'The same student as before, the same data: only the kind of mistake differs.',
+      'This time the mistakes are consistent: "a 2 is called 3" is as easy a rule to learn as "a 4 is called 4", and the student has no way to tell them apart.',
+      'It learns the rule, mistakes included, and ends below its supervisor: PGR below 0.',
+      'Beat or copy: it copies about 96% of its supervisor\'s mistakes and beats none. Random errors are easy to beat; systematic ones get copied.',
+    ],
+    config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'systematic', classes: 3 } } },
+  },
+  {
+    id: 'w2s-early-stop',
+    title: 'Overfitting weak labels: stop early',
+    lesson:
+      'A student that can memorise, trained long on hard weak labels, learns the truth first and the mistakes later: its test accuracy peaks and falls. A validation split labelled by the supervisor, never the truth, finds the early checkpoint.',
+    narrative: [
+      'The supervisor of w2s-flips (31.4% of labels flipped at random) labels only 1,000 digits this time.',
+      'The student can memorise: the pretrained encoder with a 512-unit MLP probe, trained for 100 epochs at a high learning rate.',
+      'Early on it learns what most labels agree on, the true digits: test accuracy climbs to about 90% within the first epochs.',
+      'Then it memorises the flipped labels one by one, and test accuracy falls, ending below its supervisor.',
+      'Best checkpoint: chosen on 500 validation digits labelled by the same supervisor, never with the truth. The student agrees most with those noisy labels when it is most often right, so the choice lands early.',
+      'The checkpoints chart: final, best on the weak-labelled validation split, and the oracle (best on test, grey: no one could choose it in practice). Best is close to the oracle and far above final.',
+    ],
+    config: {
+      ...W2S_MNIST,
+      data: { ...W2S_MNIST.data, transferSize: 1000 },
+      weakLabels: { kind: 'hard', temperature: 1 },
+      supervisor: { ...W2S_MNIST.supervisor, source: { type: 'flips', rate: 0.314 } },
+      student: {
+        model: { type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'mlp', headWidth: 512 },
+        train: { optimizer: 'adam', learningRate: 0.01, batchSize: 64, epochs: 100, evalEvery: 40 },
+        loss: { type: 'xent' },
+      },
+    },
+  },
+  {
+    id: 'random-teacher',
+    title: 'Random teachers are good teachers',
+    lesson:
+      'A student that imitates a random, never-trained network, without a single label, ends with better features than the network it imitates: a linear probe on its hidden layer beats the same probe on the teacher\'s.',
+    narrative: [
+      'The teacher is a network that was never trained: 784-128-128, random weights, frozen.',
+      'A linear probe, trained on 500 labelled digits, reads the teacher\'s hidden layer: about 72% on test. That is what random features are worth (dashed line).',
+      'The student has the same architecture and starts near the teacher (teacher + 0.1 x random weights). It learns, without labels, to match the teacher\'s sharpened output distribution on 5,000 digits.',
+      'Every 20 steps the same probe is trained on the student\'s hidden layer. It climbs above the dashed line within the first steps and stays there: about 5 points better.',
+      'Imitating noise taught the student something about the data: its features organise the digits better than the random ones it copied.',
+      'Try the eps slider: at this width an independent start (eps 0) gains about as much; the paper finds that starting near the teacher amplifies the effect.',
+    ],
+    config: {
+      kind: 'random-teacher',
+      seed: 1,
+      data: { dataset: 'mnist', trainSize: 5000, probeSize: 500, validationSize: 0, testSize: 2000 },
+      teacher: { model: { type: 'mlp', width: 128, depth: 1, activation: 'relu', dropout: 0 } },
+      outputDim: 128,
+      teacherTemperature: 0.05,
+      initNearTeacher: 0.1,
+      student: { train: { optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 3 } },
+      probe: { optimizer: 'adam', learningRate: 0.01, batchSize: 100, epochs: 30 },
+      probeEvery: 20,
+    },
+  },
 ];
 
 export const DEFAULT_PRESET_ID = 'w2s-mnist';

@@ -99,6 +99,15 @@ export async function linearProbe(model: Model, data: ProbeData, spec: Omit<Trai
   }
 }
 
+/**
+ * theta_student = theta_teacher + eps * theta_random, where theta_random is the student's own random
+ * initialisation (its current weights). Same architecture required.
+ */
+export function startNearTeacher(student: Model, teacher: Model, eps: number): void {
+  if (student.trainable.length !== teacher.trainable.length) throw new Error('the student and the teacher must share an architecture');
+  tf.tidy(() => student.trainable.forEach((v, i) => v.assign(tf.add(teacher.trainable[i], tf.mul(v, eps)))));
+}
+
 export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
   const started = performance.now();
   const sizes = config.data;
@@ -142,10 +151,7 @@ export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunCont
     const teacherModel = scope.model(buildModel(spec, modelContext('init:teacher')));
     const studentModel = scope.model(buildModel(spec, modelContext('init:student')));
     const eps = config.initNearTeacher;
-    if (eps > 0) {
-      // theta_student = theta_teacher + eps * theta_random, with theta_random the student's own random initialisation.
-      studentModel.trainable.forEach((v, i) => v.assign(tf.tidy(() => tf.add(teacherModel.trainable[i], tf.mul(v, eps)))));
-    }
+    if (eps > 0) startNearTeacher(studentModel, teacherModel, eps);
 
     // 1. The teacher: never trained, probed once.
     const teacherInfo = RANDOM_TEACHER_STAGES[0];
