@@ -193,13 +193,13 @@ export const PRESETS: Preset[] = [
     id: 'w2s-systematic',
     title: 'Systematic errors: copied',
     lesson:
-      'A supervisor with the same error rate whose mistakes are systematic (every 0 labelled 1, every 1 labelled 2, every 2 labelled 3) gets copied: the same student learns the rule, mistakes and all, and beats none of them.',
+      'A supervisor with the same error rate whose mistakes are systematic (every 0 labelled 1, every 1 labelled 2, every 2 labelled 3) gets copied: the same student learns the rule, mistakes and all, and beats almost none of them.',
     narrative: [
       'Again no trained supervisor: the labels are the truth, except that digits 0, 1 and 2 are always labelled as the next digit. Its accuracy on test: 68.6%, the same as the random flips.',
       'The same student as before, the same data: only the kind of mistake differs.',
       'This time the mistakes are consistent: "a 2 is called 3" is as easy a rule to learn as "a 4 is called 4", and the student has no way to tell them apart.',
       'It learns the rule, mistakes included, and ends below its supervisor: PGR below 0.',
-      'Beat or copy: it copies about 96% of its supervisor\'s mistakes and beats none. Random errors are easy to beat; systematic ones get copied.',
+      'Beat or copy: it copies about 96% of its supervisor\'s mistakes and beats almost none. Random errors are easy to beat; systematic ones get copied.',
     ],
     config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'systematic', classes: 3 } } },
   },
