@@ -58,6 +58,43 @@ export function datasetInfo(id: DatasetId): DatasetInfo {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The visitor's own data: a CSV file or drawn points that live in the browser only. The config names the data
+// (file name, SHA-256 of its bytes, label column, shape) so that a link says which file it needs.
+
+export const CUSTOM_DATASET = 'custom';
+/** A shipped dataset or the visitor's own. */
+export type DataSource = DatasetId | typeof CUSTOM_DATASET;
+
+/** Limits on custom data, chosen to fit comfortably in a browser tab. */
+export const CUSTOM_DATA_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, minRows: 20, features: 1024, minClasses: 2, maxClasses: 50 } as const;
+
+export const CustomDataSchema = z.object({
+  name: z.string().min(1).max(200).describe('The file the data came from (it is never uploaded: only its name and hash travel in a link).'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').describe('SHA-256 of the file\'s bytes.'),
+  label: z.string().max(200).describe('The column that holds the class labels; every other column is a numeric feature.'),
+  rows: z.number().int().min(CUSTOM_DATA_LIMITS.minRows).max(CUSTOM_DATA_LIMITS.rows).describe('Data rows in the file.'),
+  features: z.number().int().min(1).max(CUSTOM_DATA_LIMITS.features).describe('Feature columns.'),
+  classes: z.number().int().min(CUSTOM_DATA_LIMITS.minClasses).max(CUSTOM_DATA_LIMITS.maxClasses).describe('Distinct labels.'),
+});
+export type CustomData = z.infer<typeof CustomDataSchema>;
+
+/** What the cross-field checks need to know about a config's data, shipped or custom. */
+export function datasetInfoOf(data: { dataset: DataSource; custom?: CustomData }): DatasetInfo {
+  if (data.dataset !== CUSTOM_DATASET) return DATASETS[data.dataset];
+  const custom = data.custom;
+  return {
+    id: CUSTOM_DATASET,
+    name: custom ? `your data "${custom.name}"` : 'your data',
+    kind: 'tabular',
+    trainCount: custom?.rows ?? 0,
+    testCount: 0,
+    numClasses: custom?.classes ?? 0,
+    featureShape: [custom?.features ?? 0],
+    encoders: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Building blocks
 
 const int = (min: number, max: number, fallback: number, help: string) =>
@@ -157,7 +194,8 @@ const StudentRoleSchema = RoleSchema.extend({
 });
 
 const sizes = {
-  dataset: z.enum(DATASET_IDS).default('mnist').describe('The data every model trains and is scored on.'),
+  dataset: z.enum([...DATASET_IDS, CUSTOM_DATASET]).default('mnist').describe('The data every model trains and is scored on.'),
+  custom: CustomDataSchema.optional().describe('Your own data (when dataset is "custom"): which file, and its shape.'),
   validationSize: int(0, 5000, 500, 'Held-out training examples for checkpoint choice and early stopping (labelled by the supervisor for the student).'),
   testSize: int(10, 20000, 2000, 'Test examples with ground truth that score every model (capped by the official test split).'),
   noise: num(0, 1, 0.2, 'Noise of generated 2-D data (ignored for real datasets).'),
@@ -317,7 +355,7 @@ const KIND_SCHEMAS = [WeakToStrongSchema, DistillationSchema, BootstrapSchema, L
 type AnyKindConfig = z.infer<(typeof KIND_SCHEMAS)[number]>;
 
 /** Training rows a config draws from its dataset, and how the UI names the sum; null for generated oracles. */
-function rowsNeeded(config: AnyKindConfig): { needed: number; parts: string } {
+export function rowsNeeded(config: AnyKindConfig): { needed: number; parts: string } {
   switch (config.kind) {
     case 'weak-to-strong':
     case 'bootstrap':
@@ -355,7 +393,11 @@ export function modelsOf(config: AnyKindConfig): [string[], ModelSpec][] {
 }
 
 export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS).superRefine((config, ctx) => {
-  const info = DATASETS[config.data.dataset];
+  if (config.data.dataset === CUSTOM_DATASET && !config.data.custom) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'dataset'], message: '"custom" needs data.custom, the description of your file (load a CSV or draw points)' });
+    return;
+  }
+  const info = datasetInfoOf(config.data);
   {
     const { needed, parts } = rowsNeeded(config);
     if (info.testCount > 0 && needed > info.trainCount) {
@@ -529,7 +571,13 @@ export function repairConfig(input: unknown): { config: ExperimentConfig; replac
       }
       // A bad variant tag (a model or loss type) resets the whole variant to its defaults; a cross-field
       // problem named on a section (sizes that do not fit the dataset) resets that section.
-      const target = path[path.length - 1] === 'type' || issue.code === 'invalid_union' ? path.slice(0, -1) : path;
+      // A bad field of a custom-data descriptor drops the whole descriptor (half a description names no file).
+      const target =
+        path[0] === 'data' && path[1] === 'custom'
+          ? path.slice(0, 2)
+          : path[path.length - 1] === 'type' || issue.code === 'invalid_union'
+            ? path.slice(0, -1)
+            : path;
       const removed = target.length > 0 && deletePath(candidate, target);
       if (removed) {
         replaced.push(describeIssue(issue));

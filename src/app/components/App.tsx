@@ -3,11 +3,13 @@ import { useApp } from '../store/context';
 import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
+import { CustomDataNotice } from './CustomDataNotice';
 import { ErrorBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
 import { MatrixPanel } from './MatrixPanel';
 import { NoticeBanner } from './NoticeBanner';
+import { ResearchPanel } from './ResearchPanel';
 import { StageSummary } from './StageSummary';
 
 export function App() {
@@ -37,6 +39,7 @@ export function App() {
     <div className={lecture ? 'app lecture' : 'app'}>
       <Header />
       <NoticeBanner />
+      <CustomDataNotice />
       <ErrorBanner />
       <main className={show('config') ? 'layout' : 'layout no-config'}>
         {show('config') && (
@@ -47,6 +50,7 @@ export function App() {
         <div className="column center-column">
           {show('summary') && <StageSummary />}
           {show('curves') && <CurvesPanel />}
+          {show('research') && <ResearchPanel />}
         </div>
         <div className="column right-column">
           {show('matrix') && <MatrixPanel />}

@@ -1,6 +1,7 @@
 /** What every experiment kind shares: progress events, stage results, and running one training stage. */
 import type { AssetSource } from '../assets';
 import type { ExperimentConfig, LossSpec, ModelSpec, TrainSpec } from '../config';
+import type { CustomRows } from '../data/custom';
 import { buildSplits, type ExperimentData } from '../data/splits';
 import { argmaxRows, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown } from '../metrics';
 import type { ChartData, ChartEvent } from './charts';
@@ -81,6 +82,8 @@ export interface RunContext {
   onEvent?: (event: ExperimentEvent) => void;
   /** Awaited before every training step (pause, single-step, pacing). */
   beforeStep?: () => Promise<void> | void;
+  /** The rows of the visitor's own data, when config.data.dataset is "custom". */
+  customRows?: CustomRows;
 }
 
 /** Tensors of one labelled split. */
@@ -168,8 +171,8 @@ export interface OpenedExperiment {
 
 /** Builds the splits, announces the experiment, and puts the test set (and grid) on the device. */
 export async function openExperiment(config: ExperimentConfig, ctx: RunContext, parts: { name: string; size: number }[], stages: StageInfo[]): Promise<OpenedExperiment> {
-  const { dataset, noise, testSize } = config.data;
-  const data = await buildSplits({ dataset, noise, testSize, parts }, config.seed, ctx.source);
+  const { dataset, noise, testSize, custom } = config.data;
+  const data = await buildSplits({ dataset, noise, testSize, parts, custom, customRows: ctx.customRows }, config.seed, ctx.source);
   const gridData = decisionGrid(data);
   ctx.onEvent?.(experimentStart(config.kind, data, stages, gridData?.grid ?? null));
   const scope = new ExperimentScope();
