@@ -154,6 +154,35 @@ export const PRESETS: Preset[] = [
       temperatureSweep: [1, 2, 4, 8],
     },
   },
+  {
+    id: 'teacher-hacking',
+    title: 'Teacher hacking (2-D)',
+    lesson:
+      'Distilled over and over on one small fixed set, a student keeps getting closer to its imperfect teacher while drifting away from the truth behind it; the same number of steps on fresh points ends about twice as close to the truth.',
+    narrative: [
+      'The oracle (the truth) is a random network: every point gets a probability for each of 4 classes. Accuracy is measured against its most likely class.',
+      'The teacher sees only 100 points, each with a class drawn from the oracle, and learns them by heart: an imperfect copy of the oracle.',
+      'A small student learns the teacher\'s probabilities on one fixed set of 64 points, 300 times over (red), or on 64 new points every epoch, 19,200 in all (blue): the same 600 steps.',
+      'Distances on 1,000 held-out points: the proxy (dashed) is how far the student is from the teacher, the golden distance (solid) how far it is from the oracle.',
+      'Fixed set: the proxy keeps falling, but after the first few dozen steps the golden distance turns and climbs to several times its minimum. The student is learning the teacher\'s quirks, not the truth: teacher hacking.',
+      'Fresh points: the student ends nearer the teacher and about twice as near the oracle. It drifts too, more slowly: at its best it was closer to the oracle than the teacher itself is.',
+      'Watching only the proxy, you would never see it. Fresh data (or more of it) is the remedy the paper found.',
+    ],
+    config: {
+      kind: 'teacher-hacking',
+      seed: 1,
+      oracle: { width: 64, depth: 3, numClasses: 4, temperature: 0.3 },
+      data: { dataset: 'gaussians', noise: 0.5, teacherSize: 100, transferSize: 64, validationSize: 0, testSize: 1000 },
+      teacher: {
+        model: { type: 'mlp', width: 64, depth: 2, activation: 'relu', dropout: 0 },
+        train: { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 200, evalEvery: 50 },
+      },
+      student: {
+        model: { type: 'mlp', width: 16, depth: 1, activation: 'tanh', dropout: 0 },
+        train: { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 300, evalEvery: 20 },
+      },
+    },
+  },
 ];
 
 export const DEFAULT_PRESET_ID = 'w2s-mnist';
