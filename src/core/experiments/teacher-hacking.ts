@@ -3,7 +3,8 @@
  * initialised network) gives a class distribution softmax(z / temperature) for every input; a teacher is fit to
  * a few points whose labels are sampled from it; a student is distilled from the teacher (cross-entropy to the
  * teacher's probabilities) either on one FIXED small transfer set for many epochs or on FRESH points, a new set
- * every epoch (one pass over epochs x transferSize points: the same number of steps, every point new).
+ * every epoch (one pass over epochs x transferSize points: the same number of steps, every point new). The fixed
+ * set is the first transferSize of those points, so both students start from the same data.
  * At every measurement, on the held-out test points: the proxy distance mean KL(teacher || student) and the
  * golden distance mean KL(oracle || student). Accuracy is against the oracle's most likely class.
  */
@@ -126,12 +127,12 @@ export async function runTeacherHacking(config: TeacherHackingConfig, ctx: RunCo
     xLabel: 'student step',
     yLabel: 'mean KL divergence (nats)',
     series: [
-      { key: 'fixed-proxy', label: 'fixed set: proxy KL(teacher || student)', color: '#d62728', dashed: true },
-      { key: 'fixed-golden', label: 'fixed set: golden KL(oracle || student)', color: '#d62728' },
-      { key: 'fresh-proxy', label: 'fresh points: proxy KL(teacher || student)', color: '#1f77b4', dashed: true },
-      { key: 'fresh-golden', label: 'fresh points: golden KL(oracle || student)', color: '#1f77b4' },
+      { key: 'fixed-proxy', label: 'fixed set: to teacher (proxy)', color: '#d62728', dashed: true },
+      { key: 'fixed-golden', label: 'fixed set: to oracle (golden)', color: '#d62728' },
+      { key: 'fresh-proxy', label: 'fresh points: to teacher (proxy)', color: '#1f77b4', dashed: true },
+      { key: 'fresh-golden', label: 'fresh points: to oracle (golden)', color: '#1f77b4' },
     ],
-    note: 'Teacher hacking: on the fixed set the proxy keeps falling while the golden distance turns up; with fresh points both fall.',
+    note: 'Mean KL(teacher || student) and KL(oracle || student). On the fixed set the proxy keeps falling while the golden distance climbs: teacher hacking. Fresh points end nearer both.',
   });
 
   try {
