@@ -132,8 +132,8 @@ export const PRESETS: Preset[] = [
       'Forward KL (Hinton KD, T = 4): the same student, same initial weights, learns the teacher\'s softened predictions on all 10,000 images.',
       'Reverse KL(student || teacher) seeks the teacher\'s main mode instead of covering all of its mass.',
       'TAID: the target starts as a mix of the student\'s own predictions and the teacher\'s, and moves towards the teacher as training goes. Its t chart: t starts at 0.4, runs ahead of its linear floor while the loss falls, and reaches 1.',
-      'The temperature sweep: the forward-KL student distilled again at T = 1, 2, 4 and 8, against the student alone and the teacher (dashed).',
-      'The bars: every variant lands far above the student alone. The teacher\'s knowledge reaches the 9,000 images the student has no labels for.',
+      'The temperature sweep: the forward-KL student distilled again at T = 1, 2, 4 and 8, against the student alone and the teacher (dashed). At this scale the temperature hardly matters: every point lies within a point or so of 91.5%.',
+      'The bars: every variant lands far above the student alone and closes 45-77% of the gap to the teacher; TAID a little more than forward KL, reverse KL a little less. The teacher\'s knowledge reaches the 9,000 images the student has no labels for.',
     ],
     config: {
       kind: 'kd-variants',
@@ -165,7 +165,7 @@ export const PRESETS: Preset[] = [
       'A small student learns the teacher\'s probabilities on one fixed set of 64 points, 300 times over (red), or on 64 new points every epoch, 19,200 in all (blue): the same 600 steps.',
       'Distances on 1,000 held-out points: the proxy (dashed) is how far the student is from the teacher, the golden distance (solid) how far it is from the oracle.',
       'Fixed set: the proxy keeps falling, but after the first few dozen steps the golden distance turns and climbs to several times its minimum. The student is learning the teacher\'s quirks, not the truth: teacher hacking.',
-      'Fresh points: the student ends nearer the teacher and about twice as near the oracle. It drifts too, more slowly: at its best it was closer to the oracle than the teacher itself is.',
+      'Fresh points: the student ends nearer the teacher and about twice as near the oracle; it even beats its teacher\'s accuracy (about 65% against 47%). It drifts too, more slowly, as it picks up the teacher\'s own mistakes.',
       'Watching only the proxy, you would never see it. Fresh data (or more of it) is the remedy the paper found.',
     ],
     config: {
