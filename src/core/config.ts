@@ -258,8 +258,14 @@ const BootstrapSchema = z.object({
   weakLabels: weakLabelsField(),
   supervisor: RoleSchema.prefault({}),
   /** Intermediate models between the supervisor and the final student, smallest first. */
-  chain: z.array(RoleSchema).min(1).max(3).prefault([{}]).describe('Intermediate students, smallest first: each is trained on the previous model\'s labels and labels the next.'),
-  student: StudentRoleSchema.prefault({}),
+  chain: z
+    .array(RoleSchema)
+    .min(1)
+    .max(3)
+    .prefault([{}])
+    .describe('Intermediate students (1 to 3), smallest first: each is trained on split B with the previous model\'s labels (soft or hard as weakLabels says) and labels the next.'),
+  /** The chain's end; the ceiling and the direct student are the same model trained on truth and on the weak labels. */
+  student: StudentRoleSchema.prefault({}).describe('The final, largest model: the chain\'s end. Its loss trains every link and the direct student too.'),
 });
 
 /** The same weak-to-strong pair trained with xent, the auxiliary confidence loss and the product loss. */
@@ -480,6 +486,11 @@ export class ConfigError extends Error {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
   const received = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'array') {
+    const count = Array.isArray(issue.input) ? ` (got ${issue.input.length})` : '';
+    const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+    return `${field}: must have at ${issue.code === 'too_big' ? 'most' : 'least'} ${bound} ${bound === 1 ? 'entry' : 'entries'}${count}`;
+  }
   switch (issue.code) {
     case 'too_big':
       return `${field}: must be at most ${String(issue.maximum)}${rangeHint(issue.path)}${received}`;

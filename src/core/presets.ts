@@ -122,6 +122,60 @@ export const PRESETS: Preset[] = [
     },
   },
   {
+    id: 'w2s-bootstrap',
+    title: 'Bootstrapping: a chain of growing students',
+    lesson:
+      'A big student trained straight on weak labels learns their mistakes; a chain of growing students, each trained on the previous one\'s labels, hands it cleaner labels and recovers about twice as much of the gap.',
+    narrative: [
+      'The weak supervisor, a linear model that saw 100 labelled digits, labels 5,000 new digits with hard labels. About 70% of them are right.',
+      'The final student is big: the pretrained encoder with a 256-unit MLP probe. Trained on the true labels (the ceiling) it reaches about 94%.',
+      'Trained straight on the weak labels (direct), it is big enough to learn its supervisor\'s mistakes too: it copies about half of them.',
+      'The chain starts small: a linear probe learns the weak labels. It cannot fit their mistakes, so its own labels come out cleaner than the ones it learned from.',
+      'A 64-unit probe learns from those labels, then the 256-unit student from the 64-unit probe\'s: each step hands the next one cleaner labels.',
+      'The chain plot: accuracy climbs link by link and ends well above the direct line, with about twice its PGR. Growing in small steps, the big model copies far less.',
+    ],
+    config: {
+      kind: 'bootstrap',
+      seed: 1,
+      data: W2S_MNIST.data,
+      weakLabels: { kind: 'hard', temperature: 1 },
+      supervisor: W2S_MNIST.supervisor,
+      chain: [
+        { model: { type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'linear' }, train: W2S_MNIST.student.train },
+        { model: { type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'mlp', headWidth: 64 }, train: W2S_MNIST.student.train },
+      ],
+      student: {
+        model: { type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'mlp', headWidth: 256 },
+        train: W2S_MNIST.student.train,
+        loss: { type: 'xent' },
+      },
+    },
+  },
+  {
+    id: 'w2s-losses',
+    title: 'The student\'s loss: xent, logconf, product',
+    lesson:
+      'Against a supervisor that is confident in its mistakes, the auxiliary confidence loss (trust your own hardened predictions) copies fewer of them and recovers more of the gap than plain cross-entropy.',
+    narrative: [
+      'One weak supervisor, one strong ceiling, and three copies of the same strong student: same start, same labels, same data order. Only the loss differs.',
+      'The weak labels are sharpened (temperature 0.5): the supervisor sounds sure of itself even where it is wrong.',
+      'Cross-entropy (xent) learns the labels as given: it copies about a third of the supervisor\'s mistakes.',
+      'The auxiliary confidence loss (logconf) mixes the student\'s own hardened predictions into the target, up to half of it after a 20% warm-up: it copies fewer mistakes and recovers more of the gap.',
+      'The product loss weights the labels by the student\'s own belief (target proportional to p times y). With hard labels it would be plain cross-entropy: a one-hot label stays one-hot.',
+      'The bar chart puts PGR and copy rate side by side; pick a student in the beat-or-copy matrix to see which mistakes each one copied.',
+    ],
+    config: {
+      kind: 'loss-study',
+      seed: 1,
+      data: W2S_MNIST.data,
+      weakLabels: { kind: 'soft', temperature: 0.5 },
+      supervisor: W2S_MNIST.supervisor,
+      student: { model: W2S_MNIST.student.model, train: W2S_MNIST.student.train },
+      logconf: { aMax: 0.5, warmup: 0.2, schedule: 'paper' },
+      product: { a: 1, b: 1 },
+    },
+  },
+  {
     id: 'kd-variants',
     title: 'Distillation variants (MNIST)',
     lesson:

@@ -18,6 +18,7 @@ export function App() {
   const hidden = useApp((s) => s.hidden);
   const show = (part: string) => !isHidden(hidden, part);
   const stepRun = useApp((s) => s.stepRun);
+  const hasResearch = useApp((s) => s.run.charts.length > 0);
 
   // Keyboard: space runs or pauses, "s" steps to the next measurement (not while typing in a field).
   useEffect(() => {
@@ -47,7 +48,7 @@ export function App() {
             <ConfigPanel />
           </aside>
         )}
-        <div className="column center-column">
+        <div className={hasResearch && show('research') ? 'column center-column with-research' : 'column center-column'}>
           {show('summary') && <StageSummary />}
           {show('curves') && <CurvesPanel />}
           {show('research') && <ResearchPanel />}

@@ -25,7 +25,8 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
   })
   .map(({ preset, seed, model, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
-    const role = base.kind === 'weak-to-strong' ? 'supervisor' : 'teacher';
+    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher.
+    const role = 'supervisor' in base ? 'supervisor' : 'teacher';
     return parseConfig({ ...base, seed, [role]: { ...base[role], model, train: { ...base[role].train, ...train } } });
   });
 

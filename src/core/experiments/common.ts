@@ -368,11 +368,25 @@ export interface ExperimentResult {
   mistakes: { test: MistakeBreakdown; transfer: MistakeBreakdown };
   /** The experiment's characteristic plots beyond the training curves (see charts.ts). */
   charts: ChartData[];
+  /** Every student compared side by side (kinds whose roles name `students`), against the same supervisor and gap. */
+  students?: StudentSummary[];
   predictions: {
     test: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
     transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
   };
   seconds: number;
+}
+
+/** One student of several, measured as the headline student is: accuracies, gap ratio, beats and copies on test. */
+export interface StudentSummary {
+  stage: string;
+  label: string;
+  accuracy: number;
+  bestAccuracy: number;
+  /** The gap ratio (PGR, gap closed) against the same lower and upper models as the headline. */
+  gap: { final: number | null; best: number | null };
+  /** Against the supervisor on the test set: beatRate, copyRate... */
+  mistakes: MistakeBreakdown;
 }
 
 export interface ResultParts {
@@ -401,6 +415,17 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
   const final = gap(lower.accuracy, upper.accuracy, student.accuracy);
   const best = gap(parts.lowerBestAccuracy, upper.bestAccuracy, student.bestAccuracy);
   const oracle = gap(parts.lowerBestAccuracy, upper.oracleBestAccuracy, student.oracleBestAccuracy);
+  const students = roles.students?.filter((name) => name in stages).map((name): StudentSummary => {
+    const stage = stages[name];
+    return {
+      stage: name,
+      label: stage.label,
+      accuracy: stage.accuracy,
+      bestAccuracy: stage.bestAccuracy,
+      gap: { final: gap(lower.accuracy, upper.accuracy, stage.accuracy).value, best: gap(parts.lowerBestAccuracy, upper.bestAccuracy, stage.bestAccuracy).value },
+      mistakes: mistakeBreakdown(data.test.y, supervisor.testPredictions, stage.testPredictions),
+    };
+  });
   return {
     formatVersion: 1,
     kind: config.kind,
@@ -415,6 +440,7 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
       transfer: mistakeBreakdown(transfer.label, transfer.supervisor, transfer.student),
     },
     charts: parts.charts ?? [],
+    ...(students ? { students } : {}),
     predictions: {
       test: { label: data.test.y, supervisor: supervisor.testPredictions, student: student.testPredictions },
       transfer,
