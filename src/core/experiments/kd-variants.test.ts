@@ -73,14 +73,11 @@ describe('kd-variants (wasm)', () => {
     expect(sweep.points.student.map((p) => p.y)).toEqual([result.stages['kd-T1'].accuracy, kd.accuracy, result.stages['kd-T8'].accuracy]);
     expect(sweep.points.teacher.every((p) => p.y === teacher.accuracy)).toBe(true);
     expect(sweep.points.baseline.every((p) => p.y === baseline.accuracy)).toBe(true);
-    // Its y range frames both references.
-    expect(sweep.info.yDomain![0]).toBeLessThan(baseline.accuracy);
-    expect(sweep.info.yDomain![1]).toBeGreaterThan(teacher.accuracy);
     console.log(`temperature sweep (reduced): ${sweep.points.student.map((p) => `T=${p.x}: ${(100 * p.y).toFixed(1)}%`).join(', ')}; baseline ${(100 * baseline.accuracy).toFixed(1)}%, teacher ${(100 * teacher.accuracy).toFixed(1)}%`);
 
-    // Bars: accuracy of every model, gap closed of every variant.
+    // Bars: accuracy of every model (the references first), gap closed of every variant.
     const bars = chart(result.charts, 'variants');
-    expect(bars.points.accuracy.map((p) => p.label)).toEqual(['Student alone', 'Forward KL (Hinton KD)', 'Reverse KL', 'TAID', 'Teacher']);
+    expect(bars.points.accuracy.map((p) => p.label)).toEqual(['Teacher', 'Student alone', 'Forward KL (Hinton KD)', 'Reverse KL', 'TAID']);
     expect(bars.points.gap.map((p) => p.y)[0]).toBeCloseTo(result.pgr.final!, 10);
   }, 60_000);
 

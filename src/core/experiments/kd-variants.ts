@@ -67,6 +67,22 @@ export async function runKdVariants(config: KdVariantsConfig, ctx: RunContext, b
     ],
     note: 't moves the target from the student\'s own predictions (0) to the teacher\'s (1); never below its linear floor, never above tEnd.',
   });
+  if (temperatures.length > 0) {
+    charts.declare({
+      id: 'temperature-sweep',
+      title: 'Forward KL: test accuracy against temperature',
+      kind: 'line',
+      xLabel: 'temperature T',
+      yLabel: 'test accuracy',
+      percent: true,
+      series: [
+        { key: 'student', label: 'forward KL' },
+        { key: 'baseline', label: 'student alone', dashed: true },
+        { key: 'teacher', label: 'teacher', dashed: true },
+      ],
+      note: 'The same student distilled at each temperature; dashed: the student alone and the teacher.',
+    });
+  }
   charts.declare({
     id: 'variants',
     title: 'Accuracy and gap closed per variant',
@@ -84,27 +100,15 @@ export async function runKdVariants(config: KdVariantsConfig, ctx: RunContext, b
     const bench = await teacherAndBaseline(config, ctx, opened, { teacher: info('teacher'), baseline: info('baseline') });
     const teacherAcc = bench.teacher.result.accuracy;
     const baselineAcc = bench.baseline.result.accuracy;
-    if (temperatures.length > 0) {
-      // Declared once the references are known, so its y range can frame them (from 0 the differences vanish).
-      const low = Math.max(0, Math.floor((Math.min(baselineAcc, teacherAcc) - 0.03) * 20) / 20);
-      const high = Math.min(1, Math.ceil((Math.max(baselineAcc, teacherAcc) + 0.01) * 20) / 20);
-      charts.declare({
-        id: 'temperature-sweep',
-        title: 'Forward KL: test accuracy against temperature',
-        kind: 'line',
-        xLabel: 'temperature T',
-        yLabel: 'test accuracy',
-        percent: true,
-        yDomain: [low, high],
-        series: [
-          { key: 'student', label: 'forward KL' },
-          { key: 'baseline', label: 'student alone', dashed: true },
-          { key: 'teacher', label: 'teacher', dashed: true },
-        ],
-        note: 'The same student distilled at each temperature; dashed: the student alone and the teacher.',
-      });
-    }
-
+    // Bars as the models finish: the two references first, then each variant with the share of the gap it closes.
+    let group = 0;
+    const addBars = (label: string, accuracy: number, gap: number | null) => {
+      charts.add('variants', 'accuracy', { x: group, y: accuracy, label });
+      if (gap !== null) charts.add('variants', 'gap', { x: group, y: gap, label });
+      group++;
+    };
+    addBars(info('teacher').label, teacherAcc, null);
+    addBars(info('baseline').label, baselineAcc, null);
     const runs: Record<string, StageRun> = {};
     for (const variant of VARIANTS) {
       // TAID's t is read back with every measurement; plot it as it arrives.
@@ -124,6 +128,8 @@ export async function runKdVariants(config: KdVariantsConfig, ctx: RunContext, b
             }
           : ctx;
       runs[variant] = await bench.distil(info(variant), lossOf(config, variant), { ctx: variantCtx });
+      const accuracy = runs[variant].result.accuracy;
+      addBars(info(variant).label, accuracy, performanceGapRecovered(baselineAcc, teacherAcc, accuracy).value);
     }
 
     const sweep: Record<string, StageRun> = {};
@@ -135,16 +141,6 @@ export async function runKdVariants(config: KdVariantsConfig, ctx: RunContext, b
       charts.add('temperature-sweep', 'baseline', { x: temperature, y: baselineAcc });
       charts.add('temperature-sweep', 'teacher', { x: temperature, y: teacherAcc });
     }
-
-    const bars: [string, number, number | null][] = [
-      [info('baseline').label, baselineAcc, null],
-      ...VARIANTS.map((v): [string, number, number | null] => [info(v).label, runs[v].result.accuracy, performanceGapRecovered(baselineAcc, teacherAcc, runs[v].result.accuracy).value]),
-      [info('teacher').label, teacherAcc, null],
-    ];
-    bars.forEach(([label, acc, gap], x) => {
-      charts.add('variants', 'accuracy', { x, y: acc, label });
-      if (gap !== null) charts.add('variants', 'gap', { x, y: gap, label });
-    });
 
     const studentOnTrain = await bench.predictTrain(runs.kd);
     const results = Object.fromEntries([
