@@ -373,28 +373,41 @@ const RandomTeacherSchema = z.object({
   probeEvery: int(1, 100000, 100, 'Student steps between probe measurements (and loss read-backs).'),
 });
 
-/** Oracle -> teacher -> student: proxy (student-teacher) and golden (student-oracle) distances (Tiapkin et al. 2025). */
+/**
+ * Oracle -> teacher -> student: proxy (student-teacher) and golden (student-oracle) distances (Tiapkin et al. 2025).
+ * The defaults are the teacher-hacking preset's setting, where the effect shows on seeds 1-3.
+ */
 const TeacherHackingSchema = z.object({
   version: versionField(),
   kind: z.literal('teacher-hacking'),
   seed: seedField(),
   oracle: z
     .object({
-      width: int(4, 256, 64, 'Hidden units of the random oracle network.'),
+      width: int(4, 256, 64, 'Hidden units in each layer of the random oracle network (tanh).'),
+      depth: int(1, 4, 3, 'Hidden layers of the oracle network.'),
       numClasses: int(2, 10, 4, 'Classes of the oracle\'s output distribution.'),
-      temperature: num(0.1, 10, 1, 'Temperature of the oracle\'s softmax.'),
+      temperature: num(0.1, 10, 0.3, 'Temperature of the oracle\'s softmax: lower gives a more certain oracle.'),
     })
     .prefault({}),
   data: z
     .object({
       ...sizes,
-      dataset: z.enum(DATASET_IDS).default('moons').describe('Where the inputs come from; the oracle network, not the dataset, gives every label.'),
-      teacherSize: int(2, 20000, 200, 'Points the teacher is fit to (labels sampled from the oracle).'),
-      transferSize: int(2, 20000, 200, 'Size of the fixed transfer set (the fresh run draws this many new points every epoch).'),
+      dataset: z.enum(DATASET_IDS).default('gaussians').describe('Where the inputs come from; the oracle network, not the dataset, gives every label.'),
+      noise: num(0, 1, 0.5, 'Noise of generated 2-D data (ignored for real datasets).'),
+      validationSize: int(0, 5000, 0, 'Held-out points for checkpoint choice (labelled by the oracle for the teacher, by the teacher for the students).'),
+      testSize: int(10, 20000, 1000, 'Held-out points on which accuracy (against the oracle\'s most likely class) and both distances are measured.'),
+      teacherSize: int(2, 20000, 100, 'Points the teacher is fit to, each with a label sampled from the oracle.'),
+      transferSize: int(2, 20000, 64, 'Size of the fixed transfer set; the fresh run draws this many new points for every epoch (transferSize x student epochs in all).'),
     })
     .prefault({}),
-  teacher: RoleSchema.prefault({}),
-  student: RoleSchema.prefault({}),
+  teacher: RoleSchema.prefault({
+    model: { type: 'mlp', width: 64, depth: 2 },
+    train: { learningRate: 0.01, batchSize: 32, epochs: 200, evalEvery: 50 },
+  }),
+  student: RoleSchema.prefault({
+    model: { type: 'mlp', width: 16, depth: 1, activation: 'tanh' },
+    train: { learningRate: 0.01, batchSize: 32, epochs: 300, evalEvery: 20 },
+  }),
 });
 
 const KIND_SCHEMAS = [WeakToStrongSchema, DistillationSchema, BootstrapSchema, LossStudySchema, KdVariantsSchema, RandomTeacherSchema, TeacherHackingSchema] as const;
@@ -413,7 +426,10 @@ export function rowsNeeded(config: AnyKindConfig): { needed: number; parts: stri
     case 'random-teacher':
       return { needed: config.data.trainSize + config.data.probeSize + config.data.validationSize, parts: 'trainSize + probeSize + validationSize' };
     case 'teacher-hacking':
-      return { needed: config.data.teacherSize + config.data.transferSize + config.data.validationSize, parts: 'teacherSize + transferSize + validationSize' };
+      return {
+        needed: config.data.teacherSize + config.data.transferSize * config.student.train.epochs + config.data.validationSize,
+        parts: 'teacherSize + transferSize x student epochs (the fresh points) + validationSize',
+      };
   }
 }
 

@@ -254,6 +254,68 @@ export const PRESETS: Preset[] = [
       probeEvery: 20,
     },
   },
+  {
+    id: 'kd-variants',
+    title: 'Distillation variants (MNIST)',
+    lesson:
+      'With ground truth for only 1,000 images, the same small student distilled from one teacher with forward KL, reverse KL or TAID closes most of the gap to the teacher; how it is distilled matters far less than that it is.',
+    narrative: [
+      'The teacher (purple), a big network, trains on all 10,000 labelled digits and reaches about 95%.',
+      'The student alone, a 784-32-10 network, trains on only 1,000 of them and stalls near 85%.',
+      'Forward KL (Hinton KD, T = 4): the same student, same initial weights, learns the teacher\'s softened predictions on all 10,000 images.',
+      'Reverse KL(student || teacher) seeks the teacher\'s main mode instead of covering all of its mass.',
+      'TAID: the target starts as a mix of the student\'s own predictions and the teacher\'s, and moves towards the teacher as training goes. Its t chart: t starts at 0.4, runs ahead of its linear floor while the loss falls, and reaches 1.',
+      'The temperature sweep: the forward-KL student distilled again at T = 1, 2, 4 and 8, against the student alone and the teacher (dashed). At this scale the temperature hardly matters: every point lies within a point or so of 91.5%.',
+      'The bars: every variant lands far above the student alone and closes 45-77% of the gap to the teacher; TAID a little more than forward KL, reverse KL a little less. The teacher\'s knowledge reaches the 9,000 images the student has no labels for.',
+    ],
+    config: {
+      kind: 'kd-variants',
+      seed: 1,
+      data: { dataset: 'mnist', trainSize: 10000, labelledSize: 1000, validationSize: 0, testSize: 2000 },
+      teacher: {
+        model: { type: 'mlp', width: 512, depth: 2, activation: 'relu', dropout: 0.2 },
+        train: { optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 8, evalEvery: 50 },
+      },
+      student: {
+        model: { type: 'mlp', width: 32, depth: 1, activation: 'relu', dropout: 0 },
+        train: { optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 10, evalEvery: 50 },
+      },
+      temperature: 4,
+      alpha: 0.9,
+      // Ten times TAID's default step size: over 1,570 steps the default barely leaves the linear floor.
+      taid: { tStart: 0.4, tEnd: 1, alphaT: 0.005, beta: 0.99 },
+      temperatureSweep: [1, 2, 4, 8],
+    },
+  },
+  {
+    id: 'teacher-hacking',
+    title: 'Teacher hacking (2-D)',
+    lesson:
+      'Distilled over and over on one small fixed set, a student keeps getting closer to its imperfect teacher while drifting away from the truth behind it; the same number of steps on fresh points ends about twice as close to the truth.',
+    narrative: [
+      'The oracle (the truth) is a random network: every point gets a probability for each of 4 classes. Accuracy is measured against its most likely class.',
+      'The teacher sees only 100 points, each with a class drawn from the oracle, and learns them by heart: an imperfect copy of the oracle.',
+      'A small student learns the teacher\'s probabilities on one fixed set of 64 points, 300 times over (red), or on 64 new points every epoch, 19,200 in all (blue): the same 600 steps.',
+      'Distances on 1,000 held-out points: the proxy (dashed) is how far the student is from the teacher, the golden distance (solid) how far it is from the oracle.',
+      'Fixed set: the proxy keeps falling, but after the first few dozen steps the golden distance turns and climbs to several times its minimum. The student is learning the teacher\'s quirks, not the truth: teacher hacking.',
+      'Fresh points: the student ends nearer the teacher and about twice as near the oracle; it even beats its teacher\'s accuracy (about 65% against 47%). It drifts too, more slowly, as it picks up the teacher\'s own mistakes.',
+      'Watching only the proxy, you would never see it. Fresh data (or more of it) is the remedy the paper found.',
+    ],
+    config: {
+      kind: 'teacher-hacking',
+      seed: 1,
+      oracle: { width: 64, depth: 3, numClasses: 4, temperature: 0.3 },
+      data: { dataset: 'gaussians', noise: 0.5, teacherSize: 100, transferSize: 64, validationSize: 0, testSize: 1000 },
+      teacher: {
+        model: { type: 'mlp', width: 64, depth: 2, activation: 'relu', dropout: 0 },
+        train: { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 200, evalEvery: 50 },
+      },
+      student: {
+        model: { type: 'mlp', width: 16, depth: 1, activation: 'tanh', dropout: 0 },
+        train: { optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 300, evalEvery: 20 },
+      },
+    },
+  },
 ];
 
 export const DEFAULT_PRESET_ID = 'w2s-mnist';

@@ -169,13 +169,31 @@ export interface OpenedExperiment {
   grid: Tensor2D | undefined;
 }
 
-/** Builds the splits, announces the experiment, and puts the test set (and grid) on the device. */
-export async function openExperiment(config: ExperimentConfig, ctx: RunContext, parts: { name: string; size: number }[], stages: StageInfo[]): Promise<OpenedExperiment> {
+/**
+ * Builds the splits, announces the experiment, and puts the test set (and grid) on the device. `prepare` may
+ * replace the data before it is announced (an oracle that relabels every example); what it allocates goes in
+ * `scope`, which is released if it fails.
+ */
+export async function openExperiment(
+  config: ExperimentConfig,
+  ctx: RunContext,
+  parts: { name: string; size: number }[],
+  stages: StageInfo[],
+  prepare?: (data: ExperimentData, scope: ExperimentScope) => Promise<ExperimentData>,
+): Promise<OpenedExperiment> {
   const { dataset, noise, testSize, custom } = config.data;
-  const data = await buildSplits({ dataset, noise, testSize, parts, custom, customRows: ctx.customRows }, config.seed, ctx.source);
+  const scope = new ExperimentScope();
+  let data = await buildSplits({ dataset, noise, testSize, parts, custom, customRows: ctx.customRows }, config.seed, ctx.source);
+  if (prepare) {
+    try {
+      data = await prepare(data, scope);
+    } catch (error) {
+      scope.dispose();
+      throw error;
+    }
+  }
   const gridData = decisionGrid(data);
   ctx.onEvent?.(experimentStart(config.kind, data, stages, gridData?.grid ?? null));
-  const scope = new ExperimentScope();
   const test = scope.split(data.test, data.featureSize);
   const grid = gridData ? scope.own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
   return { data, numClasses: data.classNames.length, scope, test, grid };
