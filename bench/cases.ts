@@ -5,7 +5,7 @@
  *
  * Presets are read from PRESETS, so new presets are benchmarked without touching this file.
  */
-import { DATASETS, parseConfig, type ExperimentConfig, type ModelSpec, type TrainSpec } from '../src/core/config';
+import { datasetInfoOf, parseConfig, type ExperimentConfig, type ModelSpec, type TrainSpec } from '../src/core/config';
 import { PRESETS } from '../src/core/presets';
 
 /** One layer of the twin networks (tf.layers, PyTorch). */
@@ -82,20 +82,22 @@ function stepModel(spec: ModelSpec, featureShape: number[], classes: number): { 
   }
 }
 
+type StepTrain = StepCase['train'];
+
 /** Every trained role of a config: [role name, model, train spec, classes]. */
-function rolesOf(config: ExperimentConfig): { role: string; model: ModelSpec; train: TrainSpec; classes: number }[] {
-  const classes = DATASETS[config.data.dataset].numClasses;
+function rolesOf(config: ExperimentConfig): { role: string; model: ModelSpec; train: StepTrain; classes: number }[] {
+  const classes = datasetInfoOf(config.data).numClasses;
   if (config.kind === 'random-teacher') {
     // The student has the teacher's architecture with outputDim outputs.
     return [{ role: 'student', model: config.teacher.model, train: config.student.train, classes: config.outputDim }];
   }
   const out = config.kind === 'teacher-hacking' ? config.oracle.numClasses : classes;
-  const roles: { role: string; model: ModelSpec; train: TrainSpec; classes: number }[] = [];
+  const roles: { role: string; model: ModelSpec; train: StepTrain; classes: number }[] = [];
   const visit = (value: unknown, path: string[]) => {
     if (!value || typeof value !== 'object' || path.length > 3) return;
     const record = value as Record<string, unknown>;
     if (record.model && record.train && typeof record.model === 'object' && typeof record.train === 'object') {
-      roles.push({ role: path.join('.'), model: record.model as ModelSpec, train: record.train as TrainSpec, classes: out });
+      roles.push({ role: path.join('.'), model: record.model as ModelSpec, train: record.train as StepTrain, classes: out });
       return;
     }
     for (const [key, child] of Object.entries(record)) visit(child, [...path, key]);
@@ -138,7 +140,7 @@ export function stepCases(presetIds?: string[]): StepCase[] {
   for (const preset of PRESETS) {
     if (presetIds && !presetIds.includes(preset.id)) continue;
     const config = parseConfig(preset.config);
-    const info = DATASETS[config.data.dataset];
+    const info = datasetInfoOf(config.data);
     for (const { role, model, train, classes } of rolesOf(config)) {
       const c = describeCase(model, [...info.featureShape], classes, train, info.id, `${preset.id} ${role}`);
       const existing = cases.get(c.key);

@@ -5,6 +5,7 @@
  */
 import type { BackendName } from '../core/backend';
 import type { ExperimentConfigInput } from '../core/config';
+import type { CustomRows } from '../core/data/custom';
 import type { ExperimentEvent, ExperimentResult } from '../core/experiments';
 
 export type BackendChoice = 'auto' | BackendName;
@@ -29,6 +30,7 @@ export type ToWorker =
       backend: BackendChoice;
       baseUrl: string;
       stepsPerSecond: number | null;
+      customRows?: CustomRows;
       /** On a cross-origin isolated page: whether wasm runs its multithreaded binary (`?wasm-threads=on|off`); unset: automatic. */
       wasmThreads?: 'on' | 'off';
     }

@@ -7,6 +7,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { ConfigError } from '../core/config';
+import { CustomDataError } from '../core/data/custom';
 import { runExperiment } from '../core/experiments';
 import { CancelledError, DivergenceError } from '../core/train';
 import { chooseBackend } from './backend-choice';
@@ -41,6 +42,7 @@ const post = (message: FromWorker) => self.postMessage(message);
 function classify(error: unknown): { kind: ErrorKind; message: string; problems?: string[] } {
   if (error instanceof ConfigError) return { kind: 'config', message: 'The experiment settings are invalid.', problems: error.problems };
   if (error instanceof DivergenceError) return { kind: 'divergence', message: error.message };
+  if (error instanceof CustomDataError) return { kind: 'data', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   if (/could not load/.test(message)) return { kind: 'data', message };
   if (/backend/.test(message)) return { kind: 'backend', message };
@@ -58,6 +60,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
       source: fetchAssetSource(message.baseUrl),
       signal: controller.signal,
       beforeStep: pacer.beforeStep,
+      customRows: message.customRows,
       onEvent: (event) => {
         if (controller.signal.aborted) return;
         post({ type: 'progress', runId, event });
