@@ -1,5 +1,4 @@
-import { memo, useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useEffect, useMemo, useState } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { gapSeries, rolesOf, STAGE_COLORS, stageColor } from '../derived';
 import type { StageView } from '../store/run-state';
@@ -7,6 +6,22 @@ import { useApp } from '../store/context';
 import { Panel } from './Panel';
 
 type Row = Record<string, number | null>;
+
+/**
+ * Recharts loads after the page has appeared (see StaticCharts.tsx), long before a run ends; once it is here the
+ * charts render in the same pass as the state that asks for them (the PNG export finds them at once).
+ */
+const staticChartsModule = import('./StaticCharts');
+let staticCharts: typeof import('./StaticCharts') | null = null;
+void staticChartsModule.then((module) => (staticCharts = module));
+
+function useStaticCharts(): typeof import('./StaticCharts') | null {
+  const [module, setModule] = useState(staticCharts);
+  useEffect(() => {
+    if (!module) void staticChartsModule.then(setModule);
+  }, [module]);
+  return module;
+}
 
 /** Points drawn per curve at most: SVG cost grows with points, and a chart 500 px wide shows no more. */
 const MAX_POINTS_PER_CURVE = 120;
@@ -53,6 +68,7 @@ function LiveLegend({ stages }: { stages: StageView[] }) {
 }
 
 const MetricChart = memo(function MetricChart({ stages, metric, label, legend, training }: { stages: StageView[]; metric: 'testAccuracy' | 'loss'; label: string; legend: boolean; training: boolean }) {
+  const charts = useStaticCharts();
   const data = useMemo(() => (training ? [] : mergeByStep(stages, metric)), [stages, metric, training]);
   const live = useMemo<LiveSeries[]>(
     () =>
@@ -80,23 +96,13 @@ const MetricChart = memo(function MetricChart({ stages, metric, label, legend, t
   return (
     <div className="chart" data-testid={`chart-${metric}`}>
       <div className="chart-title">{label}</div>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 4, right: 12, bottom: 2, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} />
-          <YAxis domain={metric === 'testAccuracy' ? [0, 1] : [0, 'auto']} tick={{ fontSize: 11 }} width={40} tickFormatter={(v: number) => (metric === 'testAccuracy' ? `${Math.round(v * 100)}%` : v.toFixed(2))} />
-          <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? (metric === 'testAccuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(step) => `step ${step}`} />
-          {legend && <Legend wrapperStyle={{ fontSize: 12 }} />}
-          {stages.map((stage) => (
-            <Line key={stage.name} dataKey={stage.name} name={stage.label} stroke={stageColor(stage.name)} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+      {charts && <charts.MetricLineChart data={data} stages={stages} metric={metric} legend={legend} />}
     </div>
   );
 });
 
 function GapChart({ training }: { training: boolean }) {
+  const charts = useStaticCharts();
   const run = useApp((s) => s.run);
   const roles = rolesOf(run);
   const full = useMemo(() => gapSeries(run), [run]);
@@ -120,18 +126,7 @@ function GapChart({ training }: { training: boolean }) {
   return (
     <div className="chart" data-testid="chart-gap">
       <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={series} margin={{ top: 4, right: 12, bottom: 2, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} />
-          {/* Early steps sit far below 0 (the student starts untrained); the story is between -0.5 and 1. */}
-          <YAxis domain={[-0.5, 1.25]} ticks={[-0.5, 0, 0.5, 1]} allowDataOverflow tick={{ fontSize: 11 }} width={40} />
-          <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : 'n/a')} labelFormatter={(step) => `step ${step}`} />
-          <Line dataKey="value" name={roles?.gapName ?? 'PGR'} stroke={STAGE_COLORS.student} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
-          {best && best.value !== null && <ReferenceDot x={best.step} y={best.value} r={5} fill="#fff" stroke="#0f172a" label={{ value: 'best', position: 'top', fontSize: 11 }} />}
-          {final && final.value !== null && <ReferenceDot x={final.step} y={final.value} r={5} fill="#0f172a" stroke="#0f172a" label={{ value: 'final', position: 'bottom', fontSize: 11 }} />}
-        </LineChart>
-      </ResponsiveContainer>
+      {charts && <charts.GapLineChart series={series} name={roles?.gapName ?? 'PGR'} best={best} final={final} />}
     </div>
   );
 }

@@ -1,15 +1,17 @@
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { BACKENDS } from '../../core/backend-names';
 import { isHidden } from '../hidden';
 import { encodeLink } from '../share/url-codec';
 import { ExportMenu } from './ExportMenu';
 import { Narrative } from './Narrative';
 import { PresetGallery } from './PresetGallery';
-import { RunsPanel } from './RunsPanel';
-import { SweepPanel } from './SweepPanel';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
 import type { BackendChoice } from '../../worker/protocol';
+
+// Both draw with Recharts, which loads only when one of them is opened.
+const RunsPanel = lazy(() => import('./RunsPanel').then((m) => ({ default: m.RunsPanel })));
+const SweepPanel = lazy(() => import('./SweepPanel').then((m) => ({ default: m.SweepPanel })));
 
 /** The first presets get a button of their own (plus the one on screen); the gallery has them all. */
 const FEATURED_PRESETS = 4;
@@ -186,8 +188,10 @@ export function Header() {
       {preset && <p className="lesson" data-testid="lesson">{preset.lesson}</p>}
       {lecture && <Narrative />}
       {gallery && <PresetGallery onClose={() => setGallery(false)} />}
-      {runsOpen && <RunsPanel onClose={() => setRunsOpen(false)} />}
-      {sweepOpen && <SweepPanel onClose={() => setSweepOpen(false)} />}
+      <Suspense fallback={null}>
+        {runsOpen && <RunsPanel onClose={() => setRunsOpen(false)} />}
+        {sweepOpen && <SweepPanel onClose={() => setSweepOpen(false)} />}
+      </Suspense>
     </header>
   );
 }
