@@ -354,6 +354,7 @@ async function bundleSection(): Promise<void> {
     line(`wasm binary, ${variant} (${variant === 'simd' ? 'fetched by the wasm backend' : 'fetched instead when the page is cross-origin isolated'})`, pick, now.wasm.filter((f) => new RegExp(`wasm-${variant}-`).test(f.file)).map((f) => f.file).join(', '));
   }
   print();
+  print(`tfjs in the initial JavaScript: ${builds.map((b) => `${b.label}: ${b.sizes.initialHoldsTfjs ? 'yes' : 'no'}`).join('; ')} (it loads with the worker).\n`);
   print(`Data the default preset (${DEFAULT_PRESET_ID}) fetches, found by running it in Node with a recording asset source (the worker asks for the same paths):\n`);
   print('| file | raw | gzip |');
   print('|---|---|---|');

@@ -3,7 +3,7 @@
  * many of each, and how much of the step's time is spent inside kernels versus around them (tfjs's engine,
  * the gradient tape, tidy, JavaScript).
  *
- *   npx tsx bench/profile-step.bench.ts [--backend wasm] [--steps 200] [--model 784-128-10] [--batch 64] [--optimizer adam|sgd]
+ *   npm run bench:profile -- [--backend wasm] [--steps 200] [--model 784-128-10] [--batch 64] [--optimizer adam|sgd] [--dropout 0]
  *
  * --model is input-hidden...-classes for a ReLU MLP (784-10 is a linear model).
  */
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     model: { type: 'string', default: '784-128-10' },
     batch: { type: 'string', default: '64' },
     optimizer: { type: 'string', default: 'adam' },
+    dropout: { type: 'string', default: '0' },
   },
 });
 const steps = Number(values.steps);
@@ -29,7 +30,7 @@ const batchSize = Number(values.batch);
 const sizes = values.model.split('-').map(Number);
 const [inputSize, classes] = [sizes[0], sizes[sizes.length - 1]];
 const hidden = sizes.slice(1, -1);
-const spec: ModelSpec = hidden.length === 0 ? { type: 'linear' } : { type: 'mlp', width: hidden[0], depth: hidden.length, activation: 'relu', dropout: 0 };
+const spec: ModelSpec = hidden.length === 0 ? { type: 'linear' } : { type: 'mlp', width: hidden[0], depth: hidden.length, activation: 'relu', dropout: Number(values.dropout) };
 if (hidden.some((h) => h !== hidden[0])) throw new Error('--model: every hidden layer must have the same width');
 const trainSpec: TrainSpec = {
   optimizer: values.optimizer as 'adam' | 'sgd',
@@ -91,7 +92,7 @@ timing = false;
 const rowsOut = [...kernelStats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rowsOut.reduce((sum, [, e]) => sum + e.ms, 0) / steps;
 const kernels = rowsOut.reduce((sum, [, e]) => sum + e.count, 0) / steps;
-console.log(`# One training step on ${values.backend}: MLP ${values.model}, batch ${batchSize}, ${values.optimizer}, ${steps} steps (Node ${process.version}, tfjs ${tf.version.tfjs})\n`);
+console.log(`# One training step on ${values.backend}: MLP ${values.model}${spec.type === 'mlp' && spec.dropout > 0 ? ` (dropout ${spec.dropout})` : ''}, batch ${batchSize}, ${values.optimizer}, ${steps} steps (Node ${process.version}, tfjs ${tf.version.tfjs})\n`);
 console.log(`- wall time: ${wallMs.toFixed(3)} ms/step; inside kernels: ${kernelMs.toFixed(3)} ms/step (${((100 * kernelMs) / wallMs).toFixed(0)}%); kernels: ${kernels.toFixed(1)} per step`);
 console.log(`- outside kernels (engine, tape, tidy, JavaScript): ${(wallMs - kernelMs).toFixed(3)} ms/step, ${(((wallMs - kernelMs) / kernels) * 1000).toFixed(1)} µs per kernel\n`);
 console.log('| kernel | per step | ms/step | share of kernel time |');

@@ -190,6 +190,8 @@ function closure(dir: string, entries: string[]): string[] {
 
 export interface BuildSizes {
   initial: SizedFile[];
+  /** Whether any initial file holds tfjs (its source links to github.com/tensorflow/tfjs; the worker's does). */
+  initialHoldsTfjs: boolean;
   css: SizedFile[];
   worker: SizedFile[];
   /** Chunks the worker imports on demand, each with what it holds. */
@@ -215,7 +217,8 @@ export function buildSizes(dir: string): BuildSizes {
     return { ...sized(dir, f), holds };
   });
   const wasm = assets.filter((f) => f.endsWith('.wasm') && statSync(path.join(dir, f)).isFile()).map((f) => sized(dir, f));
-  return { initial, css, worker, workerOnDemand, wasm };
+  const initialHoldsTfjs = initial.some((f) => readFileSync(path.join(dir, f.file), 'utf8').includes('tensorflow/tfjs'));
+  return { initial, initialHoldsTfjs, css, worker, workerOnDemand, wasm };
 }
 
 export const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`;
