@@ -18,15 +18,30 @@ export function latestAccuracy(stage: StageView | undefined): number | null {
   return stage.history.length ? stage.history[stage.history.length - 1].testAccuracy : null;
 }
 
+/** The students the matrix can compare with the supervisor (several in the comparison experiments). */
+export function studentsOf(run: RunState): string[] {
+  const roles = rolesOf(run);
+  if (!roles) return [];
+  const names = roles.students ? [...roles.students] : [roles.student];
+  return names.filter((name) => stageByName(run, name));
+}
+
+/** The student the matrix shows: the visitor's choice when the run has it, else the experiment's main student. */
+export function matrixStudentOf(run: RunState, chosen: string | null): string | null {
+  const roles = rolesOf(run);
+  if (!roles) return null;
+  return chosen && studentsOf(run).includes(chosen) ? chosen : roles.student;
+}
+
 /**
  * The beat/copy matrix between the finished supervisor and the student's latest predictions (live while the
  * student trains). Null until both exist.
  */
-export function liveBreakdown(run: RunState): MistakeBreakdown | null {
+export function liveBreakdown(run: RunState, studentName: string | null = null): MistakeBreakdown | null {
   const roles = rolesOf(run);
   if (!roles || !run.start) return null;
   const supervisor = stageByName(run, roles.supervisor)?.result?.testPredictions;
-  const student = stageByName(run, roles.student)?.latestPredictions;
+  const student = stageByName(run, studentName ?? roles.student)?.latestPredictions;
   if (!supervisor || !student) return null;
   return mistakeBreakdown(run.start.test.labels, supervisor, student);
 }
@@ -34,7 +49,7 @@ export function liveBreakdown(run: RunState): MistakeBreakdown | null {
 /** The gap ratio from the finished lower and upper stages and the student's accuracy a. */
 export function gapAt(run: RunState, studentAccuracy: number): Pgr | null {
   const roles = rolesOf(run);
-  if (!roles) return null;
+  if (!roles?.gapName) return null;
   const lower = stageByName(run, roles.lower)?.result?.accuracy;
   const upper = stageByName(run, roles.upper)?.result?.accuracy;
   if (lower === undefined || upper === undefined) return null;
@@ -49,7 +64,7 @@ export interface GapPoint {
 /** The gap ratio along the student's training (needs the lower and upper stages finished). */
 export function gapSeries(run: RunState): GapPoint[] {
   const roles = rolesOf(run);
-  if (!roles) return [];
+  if (!roles?.gapName) return [];
   const student = stageByName(run, roles.student);
   if (!student) return [];
   return student.history.map((p) => ({ step: p.step, value: gapAt(run, p.testAccuracy)?.value ?? null }));
@@ -66,6 +81,17 @@ export const STAGE_COLORS: Record<string, string> = {
   baseline: '#64748b',
   student: '#059669',
 };
+
+/** Further colours for stages without one of their own (chain links, compared students). */
+const EXTRA_COLORS = ['#0891b2', '#db2777', '#65a30d', '#9333ea', '#ea580c', '#0d9488', '#4f46e5', '#b45309'];
+
+/** The colour of a stage (or chart series) by name: fixed for the usual roles, stable for the rest. */
+export function stageColor(name: string): string {
+  if (STAGE_COLORS[name]) return STAGE_COLORS[name];
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return EXTRA_COLORS[hash % EXTRA_COLORS.length];
+}
 
 export const CATEGORY_COLORS = {
   bothRight: '#94a3b8',

@@ -1,5 +1,7 @@
 /** Text and JSON renderings of an experiment result for the CLI. */
 import type { ExperimentResult } from '../core/experiments';
+import type { ChartData, ChartPoint } from '../core/experiments/charts';
+import { STAGE_ROLES } from '../core/experiments/roles';
 
 const pct = (x: number | null) => (x === null || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -24,7 +26,7 @@ export function formatResultTable(result: ExperimentResult): string {
     ]);
   }
   const m = result.mistakes.test;
-  const pgrName = result.kind === 'weak-to-strong' ? 'PGR' : 'gap closed';
+  const pgrName = STAGE_ROLES[result.kind].gapName ?? 'gap ratio';
   const lines = [
     `${result.kind} on ${result.dataset.name}, seed ${result.config.seed}, backend ${result.backend}, ${result.seconds.toFixed(1)} s`,
     '',
@@ -39,7 +41,23 @@ export function formatResultTable(result: ExperimentResult): string {
       [String(m.bothRight), String(m.beats), String(m.copies), String(m.otherWrong), String(m.regresses), pct(m.beatRate), pct(m.copyRate), pct(m.agreement)],
     ]),
     `  agreement with the supervisor where it is right ${pct(m.agreementWhenSupervisorRight)}, where it is wrong ${pct(m.agreementWhenSupervisorWrong)}`,
+    ...result.charts.flatMap((chart) => ['', formatChart(chart)]),
   ];
   return lines.join('\n');
 }
 
+
+/** A chart as text: one row per x value (or bar group), one column per series. */
+export function formatChart(chart: ChartData): string {
+  const { info, points } = chart;
+  const keyOf = (p: ChartPoint) => (info.kind === 'bar' ? (p.label ?? String(p.x)) : String(p.x));
+  const xs: string[] = [];
+  for (const series of info.series) for (const p of points[series.key] ?? []) if (!xs.includes(keyOf(p))) xs.push(keyOf(p));
+  const value = (y: number) => (info.percent ? pct(y) : Number.isFinite(y) ? y.toPrecision(4) : 'n/a');
+  const rows = [[info.xLabel, ...info.series.map((s) => s.label)]];
+  for (const x of xs) rows.push([x, ...info.series.map((s) => {
+    const p = (points[s.key] ?? []).find((q) => keyOf(q) === x);
+    return p ? value(p.y) : '';
+  })]);
+  return `${info.title} (${info.yLabel})\n${table(rows)}`;
+}

@@ -5,6 +5,10 @@ export interface LiveSeries {
   label: string;
   color: string;
   points: { x: number; y: number }[];
+  /** A reference line, drawn dashed. */
+  dashed?: boolean;
+  /** Dots on each point (sparse series: a sweep, a few probe measurements). */
+  markers?: boolean;
 }
 
 const FONT = '11px system-ui, sans-serif';
@@ -25,7 +29,7 @@ function niceTicks(min: number, max: number, count: number): number[] {
  * costs 50-80 ms of main thread on a small machine (BENCHMARKS.md). When the run ends the panel switches back
  * to Recharts, with its tooltips and legend.
  */
-export function LiveLineChart({ series, yDomain, formatY, testId }: { series: LiveSeries[]; yDomain?: [number, number]; formatY: (v: number) => string; testId: string }) {
+export function LiveLineChart({ series, yDomain, formatY, testId, xFromZero = true }: { series: LiveSeries[]; yDomain?: [number, number]; formatY: (v: number) => string; testId: string; xFromZero?: boolean }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
 
@@ -43,12 +47,14 @@ export function LiveLineChart({ series, yDomain, formatY, testId }: { series: Li
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       context.clearRect(0, 0, width, height);
       const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
-      const xMax = Math.max(1, ...all.map((p) => p.x));
+      const xMin = xFromZero ? 0 : Math.min(...all.map((p) => p.x), 0);
+      let xMax = Math.max(xFromZero ? 1 : xMin, ...all.map((p) => p.x));
+      if (xMax === xMin) xMax = xMin + 1;
       let [yMin, yMax] = yDomain ?? [Math.min(0, ...all.map((p) => p.y)), Math.max(...all.map((p) => p.y), 1e-6)];
       if (!yDomain && all.length === 0) [yMin, yMax] = [0, 1];
       const plotW = width - MARGIN.left - MARGIN.right;
       const plotH = height - MARGIN.top - MARGIN.bottom;
-      const toX = (x: number) => MARGIN.left + (x / xMax) * plotW;
+      const toX = (x: number) => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;
       const toY = (y: number) => MARGIN.top + (1 - (Math.min(yMax, Math.max(yMin, y)) - yMin) / (yMax - yMin || 1)) * plotH;
       context.font = FONT;
       context.strokeStyle = '#e2e8f0';
@@ -66,7 +72,7 @@ export function LiveLineChart({ series, yDomain, formatY, testId }: { series: Li
       }
       context.textAlign = 'center';
       context.textBaseline = 'top';
-      for (const t of niceTicks(0, xMax, 5)) {
+      for (const t of niceTicks(xMin, xMax, 5)) {
         context.beginPath();
         context.moveTo(toX(t), MARGIN.top);
         context.lineTo(toX(t), MARGIN.top + plotH);
@@ -80,16 +86,26 @@ export function LiveLineChart({ series, yDomain, formatY, testId }: { series: Li
         const points = s.points.filter((p) => Number.isFinite(p.y));
         if (points.length === 0) continue;
         context.strokeStyle = s.color;
+        context.fillStyle = s.color;
+        context.setLineDash(s.dashed ? [6, 4] : []);
         context.beginPath();
         points.forEach((p, i) => (i === 0 ? context.moveTo(toX(p.x), toY(p.y)) : context.lineTo(toX(p.x), toY(p.y))));
         context.stroke();
+        if (s.markers) {
+          for (const p of points) {
+            context.beginPath();
+            context.arc(toX(p.x), toY(p.y), 3, 0, 2 * Math.PI);
+            context.fill();
+          }
+        }
       }
+      context.setLineDash([]);
     };
     draw();
     const observer = new ResizeObserver(draw);
     observer.observe(box);
     return () => observer.disconnect();
-  }, [series, yDomain, formatY]);
+  }, [series, yDomain, formatY, xFromZero]);
 
   const points = series.reduce((n, s) => n + s.points.length, 0);
   return (

@@ -8,6 +8,7 @@ import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
 import { MatrixPanel } from './MatrixPanel';
 import { NoticeBanner } from './NoticeBanner';
+import { ResearchPanel } from './ResearchPanel';
 import { StageSummary } from './StageSummary';
 
 export function App() {
@@ -47,6 +48,7 @@ export function App() {
         <div className="column center-column">
           {show('summary') && <StageSummary />}
           {show('curves') && <CurvesPanel />}
+          {show('research') && <ResearchPanel />}
         </div>
         <div className="column right-column">
           {show('matrix') && <MatrixPanel />}

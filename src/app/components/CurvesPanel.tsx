@@ -1,7 +1,7 @@
 import { memo, useMemo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
-import { gapSeries, rolesOf, STAGE_COLORS } from '../derived';
+import { gapSeries, rolesOf, STAGE_COLORS, stageColor } from '../derived';
 import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
@@ -44,7 +44,7 @@ function LiveLegend({ stages }: { stages: StageView[] }) {
   return (
     <div className="live-legend">
       {stages.map((s) => (
-        <span key={s.name} style={{ color: STAGE_COLORS[s.name] }}>
+        <span key={s.name} style={{ color: stageColor(s.name) }}>
           ● {s.label}
         </span>
       ))}
@@ -60,7 +60,7 @@ const MetricChart = memo(function MetricChart({ stages, metric, label, legend, t
         ? stages.map((stage) => ({
             key: stage.name,
             label: stage.label,
-            color: STAGE_COLORS[stage.name],
+            color: stageColor(stage.name),
             points: thin(stage.history)
               .filter((p) => metric === 'testAccuracy' || p.step > 0)
               .map((p) => ({ x: p.step, y: p[metric] })),
@@ -88,7 +88,7 @@ const MetricChart = memo(function MetricChart({ stages, metric, label, legend, t
           <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? (metric === 'testAccuracy' ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)) : String(v))} labelFormatter={(step) => `step ${step}`} />
           {legend && <Legend wrapperStyle={{ fontSize: 12 }} />}
           {stages.map((stage) => (
-            <Line key={stage.name} dataKey={stage.name} name={stage.label} stroke={STAGE_COLORS[stage.name]} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+            <Line key={stage.name} dataKey={stage.name} name={stage.label} stroke={stageColor(stage.name)} strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
           ))}
         </LineChart>
       </ResponsiveContainer>
@@ -155,7 +155,7 @@ export function CurvesPanel() {
       <div className="charts-grid">
         <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
         <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} training={training} />
-        <GapChart training={training} />
+        {roles?.gapName && <GapChart training={training} />}
       </div>
     </Panel>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { categorise, type MistakeCategory } from '../../core/metrics';
 import type { ExperimentStart } from '../../core/experiments/common';
-import { CATEGORY_COLORS, CATEGORY_LABELS, rolesOf, stageByName } from '../derived';
+import { CATEGORY_COLORS, CATEGORY_LABELS, matrixStudentOf, rolesOf, stageByName } from '../derived';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
 
@@ -131,7 +131,9 @@ export function ExamplesPanel() {
   const roles = rolesOf(run);
   const start = run.start;
   const supervisorStage = roles ? stageByName(run, roles.supervisor) : undefined;
-  const studentStage = roles ? stageByName(run, roles.student) : undefined;
+  const chosenStudent = useApp((s) => s.matrixStudent);
+  const studentName = matrixStudentOf(run, chosenStudent);
+  const studentStage = studentName ? stageByName(run, studentName) : undefined;
   const supervisor = supervisorStage?.result?.testPredictions;
   const student = studentStage?.latestPredictions;
   const indices = useMemo(

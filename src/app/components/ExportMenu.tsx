@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { resultToJson } from '../../core/experiments/serialize';
-import { configJson, curvesCsv, download, examplesCsv, importConfig, svgToPng } from '../share/exports';
+import { chartsCsv, configJson, curvesCsv, download, examplesCsv, importConfig, svgToPng } from '../share/exports';
 import { useApp } from '../store/context';
 
 const CHARTS = [
@@ -40,6 +40,11 @@ export function ExportMenu() {
         <button type="button" disabled={!hasRun} onClick={() => download(`${name}-examples.csv`, examplesCsv(run), 'text/csv')} data-testid="export-examples-csv">
           Per-example results (CSV)
         </button>
+        {run.charts.length > 0 && (
+          <button type="button" onClick={() => download(`${name}-research-plots.csv`, chartsCsv(run), 'text/csv')} data-testid="export-charts-csv">
+            Research plots (CSV)
+          </button>
+        )}
         <button type="button" disabled={!run.result} onClick={() => download(`${name}-results.json`, resultToJson(run.result), 'application/json')} data-testid="export-results-json">
           Results (JSON)
         </button>

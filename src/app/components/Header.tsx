@@ -11,6 +11,9 @@ import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
 import type { BackendChoice } from '../../worker/protocol';
 
+/** The first presets get a button of their own (plus the one on screen); the gallery has them all. */
+const FEATURED_PRESETS = 4;
+
 const SPEEDS: { label: string; value: number | null }[] = [
   { label: 'full speed', value: null },
   { label: '200 steps/s', value: 200 },
@@ -143,7 +146,7 @@ export function Header() {
       </div>
       {show('presets') && (
         <nav className="presets" aria-label="Presets">
-          {PRESETS.map((p) => (
+          {PRESETS.filter((p, i) => i < FEATURED_PRESETS || p.id === presetId).map((p) => (
             <button
               key={p.id}
               type="button"

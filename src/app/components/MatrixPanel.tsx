@@ -1,5 +1,5 @@
 import type { MistakeCategory } from '../../core/metrics';
-import { CATEGORY_COLORS, CATEGORY_LABELS, liveBreakdown, percent, rolesOf, stageByName } from '../derived';
+import { CATEGORY_COLORS, CATEGORY_LABELS, liveBreakdown, matrixStudentOf, percent, rolesOf, stageByName, studentsOf } from '../derived';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
 
@@ -30,17 +30,37 @@ function Cell({ category, count, total, note }: { category: MistakeCategory; cou
 export function MatrixPanel() {
   const run = useApp((s) => s.run);
   const roles = rolesOf(run);
-  const m = liveBreakdown(run);
+  const chosen = useApp((s) => s.matrixStudent);
+  const selectStudent = useApp((s) => s.selectMatrixStudent);
+  const studentName = matrixStudentOf(run, chosen);
+  const m = liveBreakdown(run, studentName);
   const supervisorLabel = roles ? (stageByName(run, roles.supervisor)?.label ?? 'supervisor') : 'supervisor';
-  const studentStage = roles ? stageByName(run, roles.student) : undefined;
+  const studentStage = studentName ? stageByName(run, studentName) : undefined;
   const live = studentStage && studentStage.status === 'training';
+  const students = studentsOf(run);
   return (
     <Panel
       title="Beat or copy"
       testId="matrix-panel"
       className="matrix"
       help={`Every test example, sorted by whether the ${supervisorLabel.toLowerCase()} and the student got it right. "Beats": the student corrected its supervisor's mistake. "Copies": it learned the same mistake. Click a cell to see those examples.`}
-      actions={live ? <span className="live-dot">live</span> : null}
+      actions={
+        <>
+          {students.length > 1 && (
+            <label className="inline matrix-student">
+              <span>student</span>
+              <select value={studentName ?? ''} onChange={(e) => selectStudent(e.target.value)} data-testid="matrix-student">
+                {students.map((name) => (
+                  <option key={name} value={name}>
+                    {stageByName(run, name)?.label ?? name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
+          {live ? <span className="live-dot">live</span> : null}
+        </>
+      }
     >
       {!m ? (
         <p className="muted">Appears when the student starts training.</p>

@@ -1,4 +1,12 @@
-import { PRESETS } from '../../core/presets';
+import { PRESETS, type Preset } from '../../core/presets';
+
+/** Gallery sections, by the experiment kind a preset runs. */
+const SECTIONS: { title: string; kinds: string[] }[] = [
+  { title: 'Weak-to-strong generalization', kinds: ['weak-to-strong', 'bootstrap', 'loss-study'] },
+  { title: 'Knowledge distillation', kinds: ['distillation', 'kd-variants', 'random-teacher', 'teacher-hacking'] },
+];
+
+const kindOf = (preset: Preset) => String(preset.config.kind);
 import { useApp } from '../store/context';
 
 /** Every preset as a card with its one-line lesson; a click loads and runs it. */
@@ -14,25 +22,30 @@ export function PresetGallery({ onClose }: { onClose: () => void }) {
             Close
           </button>
         </header>
-        <div className="preset-cards">
-          {PRESETS.map((p) => (
-            <button
-              key={p.id}
-              type="button"
-              className="preset-card"
-              data-testid={`gallery-${p.id}`}
-              onClick={() => {
-                loadPreset(p.id);
-                startRun();
-                onClose();
-              }}
-            >
-              <strong>{p.title}</strong>
-              <span>{p.lesson}</span>
-              <code>{p.id}</code>
-            </button>
-          ))}
-        </div>
+        {SECTIONS.map((section) => (
+          <section key={section.title} aria-label={section.title}>
+            <h3 className="gallery-section">{section.title}</h3>
+            <div className="preset-cards">
+              {PRESETS.filter((p) => section.kinds.includes(kindOf(p))).map((p) => (
+                <button
+                  key={p.id}
+                  type="button"
+                  className="preset-card"
+                  data-testid={`gallery-${p.id}`}
+                  onClick={() => {
+                    loadPreset(p.id);
+                    startRun();
+                    onClose();
+                  }}
+                >
+                  <strong>{p.title}</strong>
+                  <span>{p.lesson}</span>
+                  <code>{p.id}</code>
+                </button>
+              ))}
+            </div>
+          </section>
+        ))}
       </div>
     </div>
   );

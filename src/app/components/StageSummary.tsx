@@ -1,4 +1,4 @@
-import { gapAt, latestAccuracy, percent, ratio, rolesOf, STAGE_COLORS } from '../derived';
+import { gapAt, latestAccuracy, percent, ratio, rolesOf, stageColor } from '../derived';
 import { useApp } from '../store/context';
 
 /** One card per model: its accuracy as it trains, then final and best; and the headline gap ratio. */
@@ -21,10 +21,10 @@ export function StageSummary() {
             key={stage.name}
             className={`stage-card ${stage.status}`}
             data-testid={`stage-${stage.name}`}
-            style={{ borderTopColor: STAGE_COLORS[stage.name] }}
+            style={{ borderTopColor: stageColor(stage.name) }}
             title={`${stage.label}: ${stage.role}${stage.model ? `\n${stage.model}` : ''}${stage.result ? `\ntrained in ${stage.result.seconds.toFixed(1)} s` : ''}`}
           >
-            <div className="stage-label" style={{ color: STAGE_COLORS[stage.name] }}>
+            <div className="stage-label" style={{ color: stageColor(stage.name) }}>
               {stage.label}
             </div>
             <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title="test accuracy (final checkpoint)">
@@ -47,12 +47,12 @@ export function StageSummary() {
               {stage.model ?? stage.role}
             </div>
             <div className="progress" aria-hidden>
-              <div style={{ width: `${Math.round((stage.status === 'done' ? 1 : progress) * 100)}%`, background: STAGE_COLORS[stage.name] }} />
+              <div style={{ width: `${Math.round((stage.status === 'done' ? 1 : progress) * 100)}%`, background: stageColor(stage.name) }} />
             </div>
           </div>
         );
       })}
-      {roles && (
+      {roles?.gapName && (
         <div className="stage-card gap-card" data-testid="gap-card">
           <div className="stage-label">{roles.gapName}</div>
           <div className="stage-accuracy" data-testid="gap-value" title={gap?.reason ?? `(student - ${roles.lower}) / (${roles.upper} - ${roles.lower})`}>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../core/presets';
 import { applyMessages, initialRunState, runRequested } from '../store/run-state';
-import { curvesCsv, examplesCsv, importConfig } from './exports';
+import { chartsCsv, curvesCsv, examplesCsv, importConfig } from './exports';
 
 function finishedRun() {
   let run = runRequested(initialRunState, 1, presetConfig('w2s-copying'), 0);
@@ -59,5 +59,18 @@ describe('exports', () => {
     expect('notices' in ok && ok.notices[0]).toBe('Replaced by its default: seed: expected number (got "seven")');
     expect(importConfig('{not json')).toEqual({ error: expect.stringMatching(/^That file is not JSON/) });
     expect(importConfig('[1,2]')).toEqual({ error: expect.stringMatching(/^That file is not an experiment config/) });
+  });
+
+  it('writes the research plots one point per row, with bar groups labelled', () => {
+    const run = applyMessages(
+      finishedRun(),
+      [
+        { type: 'progress', runId: 1, event: { type: 'chart', info: { id: 'losses', title: 'Losses', kind: 'bar', xLabel: 'loss', yLabel: 'PGR', series: [{ key: 'pgr', label: 'PGR' }, { key: 'copy', label: 'copy rate' }] } } },
+        { type: 'progress', runId: 1, event: { type: 'chart-point', chart: 'losses', series: 'pgr', point: { x: 0, y: 0.25, label: 'xent' } } },
+        { type: 'progress', runId: 1, event: { type: 'chart-point', chart: 'losses', series: 'copy', point: { x: 0, y: 0.5, label: 'xent, "hard"' } } },
+      ],
+      0,
+    );
+    expect(chartsCsv(run)).toBe('chart,series,x,label,y\nlosses,pgr,0,xent,0.25\nlosses,copy,0,"xent, ""hard""",0.5\n');
   });
 });

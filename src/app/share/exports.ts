@@ -23,6 +23,17 @@ export function curvesCsv(run: RunState): string {
   return csv(rows);
 }
 
+/** The research plots: one row per point, with its chart, series and (for bars) group label. */
+export function chartsCsv(run: RunState): string {
+  const rows: unknown[][] = [['chart', 'series', 'x', 'label', 'y']];
+  for (const chart of run.charts) {
+    for (const series of chart.info.series) {
+      for (const p of chart.points[series.key] ?? []) rows.push([chart.info.id, series.key, p.x, p.label ?? '', p.y]);
+    }
+  }
+  return csv(rows);
+}
+
 /** One row per test example: truth, supervisor, student, and its beat/copy category. */
 export function examplesCsv(run: RunState): string {
   const roles = rolesOf(run);

@@ -44,6 +44,25 @@ const step = (runId: number, stepNumber: number): FromWorker => ({
 });
 
 describe('app store', () => {
+  it('builds an experiment\'s research charts from its chart events, and a new run starts them afresh', () => {
+    const store = createAppStore(fakeControls().controls);
+    store.getState().startRun();
+    const first = store.getState().run.runId;
+    const chart = (runId: number): FromWorker => ({
+      type: 'progress',
+      runId,
+      event: { type: 'chart', info: { id: 'chain', title: 'Chain', kind: 'bar', xLabel: 'link', yLabel: 'accuracy', series: [{ key: 'accuracy', label: 'accuracy' }] } },
+    });
+    const point = (runId: number, y: number): FromWorker => ({ type: 'progress', runId, event: { type: 'chart-point', chart: 'chain', series: 'accuracy', point: { x: 0, y, label: 'weak' } } });
+    store.getState().receive([start(first), chart(first), point(first, 0.7), point(first + 3, 0.1)]);
+    expect(store.getState().run.charts).toHaveLength(1);
+    expect(store.getState().run.charts[0].points.accuracy).toEqual([{ x: 0, y: 0.7, label: 'weak' }]);
+    store.getState().startRun();
+    const second = store.getState().run.runId;
+    store.getState().receive([start(second)]);
+    expect(store.getState().run.charts).toEqual([]);
+  });
+
   it('starts the default preset, and validates edits with the schema', () => {
     const { controls, calls } = fakeControls();
     const store = createAppStore(controls);

@@ -64,8 +64,11 @@ export interface ViewSlice {
   setHidden(hidden: string[]): void;
   /** The beat/copy category whose examples are shown. */
   category: MistakeCategory;
+  /** Which student the matrix and the examples compare with the supervisor (comparison experiments); null: the main one. */
+  matrixStudent: string | null;
   regions: 'side-by-side' | 'supervisor' | 'student';
   selectCategory(category: MistakeCategory): void;
+  selectMatrixStudent(name: string | null): void;
   setRegions(regions: ViewSlice['regions']): void;
 }
 
@@ -298,6 +301,8 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       category: 'beats',
       regions: 'side-by-side',
       selectCategory: (category) => set({ category }),
+      matrixStudent: null,
+      selectMatrixStudent: (matrixStudent) => set({ matrixStudent }),
       setRegions: (regions) => set({ regions }),
     };
   });

@@ -4,6 +4,7 @@
  */
 import type { ExperimentConfig } from '../../core/config';
 import type { ExperimentResult, ExperimentStart, StageResult } from '../../core/experiments';
+import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
 import type { MetricPoint } from '../../core/train';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
 
@@ -41,6 +42,8 @@ export interface RunState {
   backend: BackendReport | null;
   start: ExperimentStart | null;
   stages: StageView[];
+  /** The experiment's characteristic plots, as streamed (see core/experiments/charts.ts). */
+  charts: ChartData[];
   result: ExperimentResult | null;
   error: RunError | null;
   startedAt: number | null;
@@ -55,6 +58,7 @@ export const initialRunState: RunState = {
   backend: null,
   start: null,
   stages: [],
+  charts: [],
   result: null,
   error: null,
   startedAt: null,
@@ -91,6 +95,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             status: next.status === 'paused' ? 'paused' : 'running',
             start: event,
             result: null,
+            charts: [],
             stages: event.stages.map((s) => ({
               ...s,
               model: null,
@@ -129,6 +134,8 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
               latestGrid: probePredictions ?? s.latestGrid,
             })),
           };
+        } else if (event.type === 'chart' || event.type === 'chart-point') {
+          next = { ...next, charts: applyChartEvent(next.charts, event) };
         } else if (event.type === 'stage-end') {
           next = {
             ...next,
@@ -145,7 +152,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         break;
       }
       case 'done':
-        next = { ...next, status: 'done', result: message.result, finishedAt: now };
+        next = { ...next, status: 'done', result: message.result, charts: message.result.charts, finishedAt: now };
         break;
       case 'cancelled':
         next = { ...next, status: 'cancelled', stages: stopTraining(next.stages), finishedAt: now };
