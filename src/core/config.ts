@@ -484,9 +484,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A value from a link or a file, as a message may quote it: short (a stranger's 1 MB string is not echoed back)
+ * and never throwing (a deeply nested array cannot be stringified); infinities by name, not as JSON's null.
+ */
+function shownValue(input: unknown): string {
+  let text: string;
+  try {
+    text = typeof input === 'number' ? String(input) : (JSON.stringify(input) ?? String(input));
+  } catch {
+    text = Array.isArray(input) ? 'an array' : typeof input;
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
-  const received = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
+  const received = 'input' in issue && issue.input !== undefined ? ` (got ${shownValue(issue.input)})` : '';
   switch (issue.code) {
     case 'too_big':
       return `${field}: must be at most ${String(issue.maximum)}${rangeHint(issue.path)}${received}`;
