@@ -156,9 +156,9 @@ for (const [fault, code] of Object.entries(NO_WEBGPU)) {
   });
 }
 
-test('a WebGPU device lost mid-run: the run starts again on the next backend, says so, and finishes', async ({ page }) => {
+test('a WebGPU device lost mid-run: the run starts again on the next backend, says so, and finishes; the next run gets a new device', async ({ page }) => {
   const workers = trackWorkers(page);
-  // Keep the device tfjs asks for, and destroy it as soon as the ceiling has taken a step on it.
+  // Keep the device tfjs asks for, and destroy it at the supervisor's first measurement after it started training.
   await injectIntoWorker(
     page,
     `{
@@ -169,7 +169,7 @@ test('a WebGPU device lost mid-run: the run starts again on the next backend, sa
         return device;
       };
     }
-    ${onFirstStepOf('ceiling', 'self.__device.destroy();')}`,
+    ${onFirstStepOf('weak', 'self.__device.destroy();')}`,
   );
   await page.goto(`./?backend=webgpu${encodeLink(QUICK, { run: true })}`);
   const done = await waitForStatus(page, 'done', { timeout: 120_000 });
@@ -184,6 +184,21 @@ test('a WebGPU device lost mid-run: the run starts again on the next backend, sa
   const figures = await workerFigures(workers.all[0]);
   expect(figures.stats.deviceLosses).toBe(1);
   expect(figures.stats.training).toBe(0);
+
+  // The lost device is not reused: the next run asks WebGPU for a new one and trains on it.
+  await page.getByTestId('run-button').click();
+  await page.waitForFunction(
+    (after) => {
+      const { run } = (window as unknown as DistilleryWindow).distillery.getState();
+      return run.runId > after && run.backend?.name === 'webgpu' && run.stages.some((s) => s.history.length > 1);
+    },
+    done.runId,
+    { timeout: 60_000 },
+  );
+  expect((await readState(page)).backend).toEqual({ name: 'webgpu', reason: 'chosen by you', skipped: [] });
+  await page.getByTestId('stop-button').click();
+  await waitForStatus(page, 'cancelled', { afterRunId: done.runId });
+  expect(workers.all).toHaveLength(1);
 });
 
 test('leaving the page mid-run ends the worker; a page put in the back/forward cache stops its run too', async ({ page }) => {
