@@ -185,19 +185,26 @@ test('a WebGPU device lost mid-run: the run starts again on the next backend, sa
   expect(figures.stats.deviceLosses).toBe(1);
   expect(figures.stats.training).toBe(0);
 
-  // The lost device is not reused: the next run asks WebGPU for a new one and trains on it.
-  await page.getByTestId('run-button').click();
-  await page.waitForFunction(
-    (after) => {
-      const { run } = (window as unknown as DistilleryWindow).distillery.getState();
-      return run.runId > after && run.backend?.name === 'webgpu' && run.stages.some((s) => s.history.length > 1);
-    },
-    done.runId,
-    { timeout: 60_000 },
-  );
-  expect((await readState(page)).backend).toEqual({ name: 'webgpu', reason: 'chosen by you', skipped: [] });
-  await page.getByTestId('stop-button').click();
-  await waitForStatus(page, 'cancelled', { afterRunId: done.runId });
+  // The lost device is not reused: the next run asks WebGPU for a new one and trains on it. So does a run
+  // after a device lost while nothing trained.
+  let last = done.runId;
+  for (const lostWhileIdle of [false, true]) {
+    if (lostWhileIdle) await workers.all[0].evaluate(() => (self as unknown as { __device: { destroy(): void } }).__device.destroy());
+    await page.getByTestId('run-button').click();
+    await page.waitForFunction(
+      (after) => {
+        const { run } = (window as unknown as DistilleryWindow).distillery.getState();
+        return run.runId > after && run.backend?.name === 'webgpu' && run.stages.some((s) => s.history.length > 1);
+      },
+      last,
+      { timeout: 60_000 },
+    );
+    expect((await readState(page)).backend, lostWhileIdle ? 'after a device lost while idle' : 'after a device lost mid-run').toEqual({ name: 'webgpu', reason: 'chosen by you', skipped: [] });
+    // A new device from the start: no loss met during this run.
+    expect((await workerFigures(workers.all[0])).stats.deviceLosses).toBe(1);
+    await page.getByTestId('stop-button').click();
+    last = (await waitForStatus(page, 'cancelled', { afterRunId: last })).runId;
+  }
   expect(workers.all).toHaveLength(1);
 });
 

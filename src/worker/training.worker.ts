@@ -37,6 +37,8 @@ let active: ActiveRun | null = null;
 /** Ticket of the newest start message: a start that waited for an earlier run begins only if still newest. */
 let newestStart = 0;
 let pendingStart: { runId: number; ticket: number } | null = null;
+/** The WebGPU device in use was lost and its backend not yet replaced. */
+let webgpuLost = false;
 
 /**
  * Read-only figures for tests and diagnostics (devtools or Playwright can read them in the worker; the page and
@@ -69,6 +71,9 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
   stats.started++;
   stats.peakTraining = Math.max(stats.peakTraining, stats.training);
   try {
+    // A device lost after its run ended is replaced before anything asks for WebGPU again.
+    if (webgpuLost) replaceWebgpuBackend();
+    webgpuLost = false;
     let backend = await chooseBackend(message.backend, { wasmPaths: WASM_PATHS });
     post({ type: 'backend', runId, backend });
     for (;;) {
@@ -76,6 +81,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
       const attempt = new AbortController();
       const signal = AbortSignal.any([controller.signal, attempt.signal]);
       const lost = webgpuDeviceLost();
+      void lost?.then(() => (webgpuLost = true));
       const experiment = runExperiment(message.config, {
         source: fetchAssetSource(message.baseUrl),
         signal,
@@ -102,6 +108,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         stats.deviceLosses++;
         backend = await fallbackAfterDeviceLoss(backend, lostReason, { wasmPaths: WASM_PATHS });
         replaceWebgpuBackend();
+        webgpuLost = false;
         post({ type: 'backend', runId, backend });
       }
     }
