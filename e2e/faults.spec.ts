@@ -262,3 +262,22 @@ test('ten clicks on a preset within a second leave exactly one run training, and
   expect(after.memory.numTensors).toBe(afterOne.memory.numTensors);
   expect(last.result?.pgrFinal).toBe(first.result?.pgrFinal);
 });
+
+test('Stop pressed while a new run waits for the old one to let go: neither trains on', async ({ page }) => {
+  const workers = trackWorkers(page);
+  await openPlayground(page, { preset: 'kd-mnist', backend: 'wasm' });
+  const first = await waitForStatus(page, 'running');
+  await expect.poll(() => workers.all.length).toBe(1);
+  // In one go: a preset click (cancels the running experiment, starts another), then Stop.
+  await page.evaluate(() => {
+    (document.querySelector('[data-testid="preset-w2s-copying"]') as HTMLButtonElement).click();
+    (document.querySelector('[data-testid="stop-button"]') as HTMLButtonElement).click();
+  });
+  const stopped = await waitForStatus(page, 'cancelled', { afterRunId: first.runId, timeout: 15_000 });
+  expect(stopped.runId).toBe(first.runId + 1);
+  await page.waitForTimeout(1_000);
+  const figures = await workerFigures(workers.all[0]);
+  expect(figures.stats.training, 'a run is still training in the worker').toBe(0);
+  expect(figures.stats.peakTraining).toBe(1);
+  expect((await readState(page)).status).toBe('cancelled');
+});
