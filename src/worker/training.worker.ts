@@ -77,9 +77,12 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
     let backend = await chooseBackend(message.backend, { wasmPaths: WASM_PATHS });
     post({ type: 'backend', runId, backend });
     for (;;) {
-      // Each attempt has its own signal, so an attempt abandoned on a lost device stops at its next step.
+      // Each attempt has its own signal (aborted with the run), so an attempt abandoned on a lost device stops at
+      // its next step.
       const attempt = new AbortController();
-      const signal = AbortSignal.any([controller.signal, attempt.signal]);
+      const signal = attempt.signal;
+      const abortAttempt = () => attempt.abort();
+      controller.signal.addEventListener('abort', abortAttempt, { once: true });
       const lost = webgpuDeviceLost();
       void lost?.then(() => (webgpuLost = true));
       const experiment = runExperiment(message.config, {
@@ -96,7 +99,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         // A lost device may leave a read-back pending forever: the loss itself ends the attempt.
         const lostError = lost?.then((reason) => Promise.reject(new DeviceLostError(reason)));
         lostError?.catch(() => undefined);
-        const result = lostError ? await Promise.race([experiment, lostError]) : await experiment;
+        const result = await (lostError ? Promise.race([experiment, lostError]) : experiment).finally(() => controller.signal.removeEventListener('abort', abortAttempt));
         if (controller.signal.aborted) post({ type: 'cancelled', runId });
         else post({ type: 'done', runId, result });
         return;
