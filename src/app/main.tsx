@@ -6,6 +6,7 @@ import { BACKENDS } from '../core/backend-names';
 import { PRESETS } from '../core/presets';
 import type { BackendChoice, FromWorker } from '../worker/protocol';
 import { App } from './components/App';
+import { customDataStore, neededData, rowsFor } from './custom-data/data-store';
 import { decodeLink } from './share/url-codec';
 import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
@@ -42,7 +43,8 @@ const store = createAppStore(
   {
     start: (config, backend, stepsPerSecond) => {
       pending = [];
-      return client.start(config, backend, stepsPerSecond);
+      // The visitor's own data (when the config names it) travels to the worker with the start message only.
+      return client.start(config, backend, stepsPerSecond, rowsFor(config));
     },
     cancel: () => client.cancel(),
     pause: () => client.pause(),
@@ -88,6 +90,11 @@ function applyLink(hash: string, firstLoad: boolean): boolean {
   store.getState().setHidden(link.hide);
   if (link.config) {
     store.getState().loadConfig(link.config, link.notices);
+    // A link to data this tab does not have waits for it (see CustomDataNotice) instead of failing.
+    if (neededData(link.config) && !rowsFor(link.config)) {
+      customDataStore.setState({ runWhenLoaded: link.run && params.get('autorun') !== '0' });
+      return false;
+    }
     return link.run;
   }
   // No readable config: the page behaves as if there were no link (the default preset runs at first load).

@@ -4,10 +4,15 @@
  *   npm run experiment -- --preset w2s-mnist [--seed N] [--backend cpu|wasm] [--out results.json]
  *   npm run experiment -- --config my-config.json
  *   npm run experiment -- --list
+ *   npm run experiment -- --preset w2s-copying --data my.csv --label species   (a preset on your own CSV)
+ *   npm run experiment -- --config shared.json --data my.csv                    (a config that names my.csv)
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, type ExperimentConfigInput } from '../core/config';
+import { ConfigError, CUSTOM_DATASET, parseConfig, type CustomData, type ExperimentConfigInput } from '../core/config';
+import { readCsvRows, type CustomRows } from '../core/data/csv';
+import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../core/data/custom';
 import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../core/experiments';
 import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
 import { nodeAssetSource } from './node-assets';
@@ -15,7 +20,7 @@ import { startNodeBackend, type NodeBackend } from './node-backend';
 import { resultToJson } from '../core/experiments/serialize';
 import { formatResultTable } from './report';
 
-const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--seed N] [--backend cpu|wasm] [--out FILE] [--quiet]
+const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--data FILE.csv [--label COLUMN]] [--seed N] [--backend cpu|wasm] [--out FILE] [--quiet]
        npm run experiment -- --list`;
 
 function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
@@ -54,6 +59,8 @@ async function main(): Promise<number> {
       preset: { type: 'string' },
       config: { type: 'string' },
       seed: { type: 'string' },
+      data: { type: 'string' },
+      label: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
       out: { type: 'string' },
       list: { type: 'boolean', default: false },
@@ -93,14 +100,41 @@ async function main(): Promise<number> {
     config = { ...config, seed };
   }
 
+  let customRows: CustomRows | undefined;
+  if (values.data) ({ config, customRows } = await withCustomData(config, values.data, values.label));
+  else if (values.label) throw new UsageError('--label goes with --data');
+
   await startNodeBackend(values.backend as NodeBackend);
-  const result: ExperimentResult = await runExperiment(config, { source: nodeAssetSource(), onEvent: progressPrinter(values.quiet) });
+  const result: ExperimentResult = await runExperiment(config, { source: nodeAssetSource(), onEvent: progressPrinter(values.quiet), customRows });
   console.log(`\n${formatResultTable(result)}`);
   if (values.out) {
     await writeFile(values.out, resultToJson(result));
     console.log(`\nwrote ${values.out}`);
   }
   return 0;
+}
+
+/**
+ * Reads a CSV for the run. A config that names custom data keeps it (the engine checks the file is the one
+ * named); any other config (a preset) is switched to the file, with --label naming its label column.
+ */
+async function withCustomData(config: ExperimentConfigInput, file: string, label: string | undefined): Promise<{ config: ExperimentConfigInput; customRows: CustomRows }> {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(file));
+  } catch {
+    throw new UsageError(`cannot read data file ${file}`);
+  }
+  const data = (config as { data?: { dataset?: string; custom?: CustomData } }).data;
+  const named = data?.dataset === CUSTOM_DATASET ? data.custom : undefined;
+  const column = label ?? named?.label;
+  if (!column) throw new UsageError('--data needs --label COLUMN, the column that holds the classes');
+  const rows = readCsvRows(bytes, column, await sha256Hex(bytes));
+  if (!rows.ok) throw new UsageError(`${file}: ${rows.error.message}`);
+  if (named && (label === undefined || label === named.label)) return { config, customRows: rows.value };
+  const fitted = fitConfigToCustomData(parseConfig(config), describeCustomRows(rows.value, basename(file)));
+  if (fitted.changes.length) console.log(`fitted to ${basename(file)}: ${fitted.changes.join('; ')}`);
+  return { config: fitted.config, customRows: rows.value };
 }
 
 class UsageError extends Error {}

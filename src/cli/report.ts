@@ -41,8 +41,18 @@ export function formatResultTable(result: ExperimentResult): string {
       [String(m.bothRight), String(m.beats), String(m.copies), String(m.otherWrong), String(m.regresses), pct(m.beatRate), pct(m.copyRate), pct(m.agreement)],
     ]),
     `  agreement with the supervisor where it is right ${pct(m.agreementWhenSupervisorRight)}, where it is wrong ${pct(m.agreementWhenSupervisorWrong)}`,
-    ...result.charts.flatMap((chart) => ['', formatChart(chart)]),
   ];
+  if (result.students?.length) {
+    const roles = STAGE_ROLES[result.kind];
+    lines.push('', `Students side by side (${pgrName} against the same ${result.stages[roles.lower].label} and ${result.stages[roles.upper].label}):`);
+    lines.push(
+      table([
+        ['student', 'test acc', 'best', `${pgrName} final`, `${pgrName} best`, 'beat rate', 'copy rate'],
+        ...result.students.map((s) => [s.label, pct(s.accuracy), pct(s.bestAccuracy), ratio(s.gap.final), ratio(s.gap.best), pct(s.mistakes.beatRate), pct(s.mistakes.copyRate)]),
+      ]),
+    );
+  }
+  lines.push(...result.charts.flatMap((chart) => ['', formatChart(chart)]));
   return lines.join('\n');
 }
 

@@ -58,6 +58,43 @@ export function datasetInfo(id: DatasetId): DatasetInfo {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The visitor's own data: a CSV file or drawn points that live in the browser only. The config names the data
+// (file name, SHA-256 of its bytes, label column, shape) so that a link says which file it needs.
+
+export const CUSTOM_DATASET = 'custom';
+/** A shipped dataset or the visitor's own. */
+export type DataSource = DatasetId | typeof CUSTOM_DATASET;
+
+/** Limits on custom data, chosen to fit comfortably in a browser tab. */
+export const CUSTOM_DATA_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, minRows: 20, features: 1024, minClasses: 2, maxClasses: 50 } as const;
+
+export const CustomDataSchema = z.object({
+  name: z.string().min(1).max(200).describe('The file the data came from (it is never uploaded: only its name and hash travel in a link).'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').describe('SHA-256 of the file\'s bytes.'),
+  label: z.string().max(200).describe('The column that holds the class labels; every other column is a numeric feature.'),
+  rows: z.number().int().min(CUSTOM_DATA_LIMITS.minRows).max(CUSTOM_DATA_LIMITS.rows).describe('Data rows in the file.'),
+  features: z.number().int().min(1).max(CUSTOM_DATA_LIMITS.features).describe('Feature columns.'),
+  classes: z.number().int().min(CUSTOM_DATA_LIMITS.minClasses).max(CUSTOM_DATA_LIMITS.maxClasses).describe('Distinct labels.'),
+});
+export type CustomData = z.infer<typeof CustomDataSchema>;
+
+/** What the cross-field checks need to know about a config's data, shipped or custom. */
+export function datasetInfoOf(data: { dataset: DataSource; custom?: CustomData }): DatasetInfo {
+  if (data.dataset !== CUSTOM_DATASET) return DATASETS[data.dataset];
+  const custom = data.custom;
+  return {
+    id: CUSTOM_DATASET,
+    name: custom ? `your data "${custom.name}"` : 'your data',
+    kind: 'tabular',
+    trainCount: custom?.rows ?? 0,
+    testCount: 0,
+    numClasses: custom?.classes ?? 0,
+    featureShape: [custom?.features ?? 0],
+    encoders: [],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Building blocks
 
 const int = (min: number, max: number, fallback: number, help: string) =>
@@ -67,17 +104,19 @@ const num = (min: number, max: number, fallback: number, help: string) =>
 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'elu'] as const;
 
+const MlpSpecSchema = z.object({
+  type: z.literal('mlp').describe('A fully connected network trained from scratch.'),
+  width: int(1, 1024, 64, 'Units in each hidden layer.'),
+  depth: int(1, 4, 1, 'Number of hidden layers.'),
+  activation: z.enum(ACTIVATIONS).default('relu').describe('Non-linearity after each hidden layer.'),
+  dropout: num(0, 0.8, 0, 'Fraction of hidden units dropped at each training step.'),
+});
+
 export const ModelSpecSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('linear').describe('Logistic regression on the raw features.'),
   }),
-  z.object({
-    type: z.literal('mlp').describe('A fully connected network trained from scratch.'),
-    width: int(1, 1024, 64, 'Units in each hidden layer.'),
-    depth: int(1, 4, 1, 'Number of hidden layers.'),
-    activation: z.enum(ACTIVATIONS).default('relu').describe('Non-linearity after each hidden layer.'),
-    dropout: num(0, 0.8, 0, 'Fraction of hidden units dropped at each training step.'),
-  }),
+  MlpSpecSchema,
   z.object({
     type: z.literal('cnn').describe('A small convolutional network for images, trained from scratch.'),
     filters: int(2, 64, 8, 'Filters in the first convolution (the second has twice as many).'),
@@ -157,7 +196,8 @@ const StudentRoleSchema = RoleSchema.extend({
 });
 
 const sizes = {
-  dataset: z.enum(DATASET_IDS).default('mnist').describe('The data every model trains and is scored on.'),
+  dataset: z.enum([...DATASET_IDS, CUSTOM_DATASET]).default('mnist').describe('The data every model trains and is scored on.'),
+  custom: CustomDataSchema.optional().describe('Your own data (when dataset is "custom"): which file, and its shape.'),
   validationSize: int(0, 5000, 500, 'Held-out training examples for checkpoint choice and early stopping (labelled by the supervisor for the student).'),
   testSize: int(10, 20000, 2000, 'Test examples with ground truth that score every model (capped by the official test split).'),
   noise: num(0, 1, 0.2, 'Noise of generated 2-D data (ignored for real datasets).'),
@@ -183,13 +223,37 @@ const weakLabelsField = () =>
     })
     .prefault({});
 
+/**
+ * Where the weak labels come from: a trained model, or a labelling rule with errors of a known kind and rate
+ * (a synthetic supervisor). A rule labels the transfer set, the validation split and the test set alike, and
+ * always gives hard labels.
+ */
+export const SupervisorSourceSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('trained').describe('A model trained with ground truth on split A (the model and training settings below).') }),
+  z.object({
+    type: z.literal('flips').describe('No model: the truth with a share of labels, chosen at random, replaced by another class drawn at random. Random errors: hard labels.'),
+    rate: num(0, 1, 0.3, 'Share of examples whose label is flipped to another class.'),
+  }),
+  z.object({
+    type: z.literal('systematic').describe('No model: the truth, except that classes 0 to classes-1 are always labelled as the next class (0 as 1, 1 as 2, ...). Systematic errors: hard labels.'),
+    classes: int(1, 9, 1, 'How many classes are always mislabelled (class c as c+1), starting from class 0.'),
+  }),
+  z.object({
+    type: z.literal('region').describe('No model, 2-D data only: the truth, except in a half-plane of input space (a seeded direction) where every point gets the next class. Systematic errors: hard labels.'),
+    share: num(0, 1, 0.3, 'Share of the transfer set that falls in the mislabelled half-plane (its error rate).'),
+  }),
+]);
+export type SupervisorSource = z.infer<typeof SupervisorSourceSchema>;
+
 const WeakToStrongSchema = z.object({
   version: versionField(),
   kind: z.literal('weak-to-strong'),
   seed: seedField(),
   data: w2sData(),
   weakLabels: weakLabelsField(),
-  supervisor: RoleSchema.prefault({}),
+  supervisor: RoleSchema.extend({
+    source: SupervisorSourceSchema.prefault({ type: 'trained' }).describe('Where the weak labels come from: a trained model (default) or a rule with known errors.'),
+  }).prefault({}),
   student: StudentRoleSchema.prefault({}),
 });
 
@@ -220,8 +284,14 @@ const BootstrapSchema = z.object({
   weakLabels: weakLabelsField(),
   supervisor: RoleSchema.prefault({}),
   /** Intermediate models between the supervisor and the final student, smallest first. */
-  chain: z.array(RoleSchema).min(1).max(3).prefault([{}]).describe('Intermediate students, smallest first: each is trained on the previous model\'s labels and labels the next.'),
-  student: StudentRoleSchema.prefault({}),
+  chain: z
+    .array(RoleSchema)
+    .min(1)
+    .max(3)
+    .prefault([{}])
+    .describe('Intermediate students (1 to 3), smallest first: each is trained on split B with the previous model\'s labels (soft or hard as weakLabels says) and labels the next.'),
+  /** The chain's end; the ceiling and the direct student are the same model trained on truth and on the weak labels. */
+  student: StudentRoleSchema.prefault({}).describe('The final, largest model: the chain\'s end. Its loss trains every link and the direct student too.'),
 });
 
 /** The same weak-to-strong pair trained with xent, the auxiliary confidence loss and the product loss. */
@@ -269,7 +339,10 @@ const KdVariantsSchema = z.object({
   temperatureSweep: z.array(num(0.1, 50, 1, 'A temperature of the sweep.')).max(6).default([1, 2, 4, 8]).describe('Temperatures at which forward-KL students are distilled for the accuracy-against-T plot (empty: no sweep).'),
 });
 
-/** A frozen random teacher; a student trained without labels to match it; linear probes of both (Sarnthein et al.). */
+/**
+ * A frozen random teacher; a student of the same architecture trained without labels to match the teacher's
+ * output distribution; linear probes of both on their last hidden layer (Sarnthein et al. 2023).
+ */
 const RandomTeacherSchema = z.object({
   version: versionField(),
   kind: z.literal('random-teacher'),
@@ -277,47 +350,71 @@ const RandomTeacherSchema = z.object({
   data: z
     .object({
       ...sizes,
+      validationSize: int(0, 5000, 0, 'Held-out labelled examples: the student checkpoint whose probe does best on them is reported as best (0: the final checkpoint).'),
       trainSize: int(2, 20000, 5000, 'Unlabelled examples the student learns to match the teacher on.'),
       probeSize: int(2, 20000, 1000, 'Labelled examples the linear probes train on.'),
     })
     .prefault({}),
-  teacher: z.object({ model: ModelSpecSchema.prefault({ type: 'mlp' }) }).prefault({}),
+  teacher: z
+    .object({
+      model: z
+        .discriminatedUnion('type', [MlpSpecSchema])
+        .prefault({ type: 'mlp' })
+        .describe('The teacher and the student share this architecture; the probes read its last hidden layer.'),
+    })
+    .prefault({}),
   outputDim: int(2, 1024, 256, 'Width of the teacher\'s (and student\'s) output, the distribution the student matches.'),
-  initNearTeacher: num(0, 1, 0, 'Student starts at teacher + eps x random weights (0: independent random start; small eps amplifies the effect).'),
-  student: z.object({ train: TrainSpecSchema.prefault({}) }).prefault({}),
-  probe: TrainSpecSchema.prefault({ epochs: 20, learningRate: 0.01 }).describe('How each linear probe is trained on the frozen features.'),
-  probeEvery: int(1, 100000, 100, 'Student steps between probe measurements.'),
+  teacherTemperature: num(0.01, 10, 1, 'Temperature of the teacher\'s softmax: below 1 sharpens the distribution the student matches.'),
+  initNearTeacher: num(0, 1, 0, 'eps: the student starts at teacher + eps x random weights (0: an independent random start; a small eps amplifies the effect).'),
+  student: z.object({ train: TrainSpecSchema.omit({ evalEvery: true, patience: true }).prefault({}) }).prefault({}),
+  probe: TrainSpecSchema.omit({ evalEvery: true, patience: true })
+    .prefault({ epochs: 20, learningRate: 0.01 })
+    .describe('How each linear probe is trained on the frozen (standardised) features.'),
+  probeEvery: int(1, 100000, 100, 'Student steps between probe measurements (and loss read-backs).'),
 });
 
-/** Oracle -> teacher -> student: proxy (student-teacher) and golden (student-oracle) distances (Tiapkin et al. 2025). */
+/**
+ * Oracle -> teacher -> student: proxy (student-teacher) and golden (student-oracle) distances (Tiapkin et al. 2025).
+ * The defaults are the teacher-hacking preset's setting, where the effect shows on seeds 1-3.
+ */
 const TeacherHackingSchema = z.object({
   version: versionField(),
   kind: z.literal('teacher-hacking'),
   seed: seedField(),
   oracle: z
     .object({
-      width: int(4, 256, 64, 'Hidden units of the random oracle network.'),
+      width: int(4, 256, 64, 'Hidden units in each layer of the random oracle network (tanh).'),
+      depth: int(1, 4, 3, 'Hidden layers of the oracle network.'),
       numClasses: int(2, 10, 4, 'Classes of the oracle\'s output distribution.'),
-      temperature: num(0.1, 10, 1, 'Temperature of the oracle\'s softmax.'),
+      temperature: num(0.1, 10, 0.3, 'Temperature of the oracle\'s softmax: lower gives a more certain oracle.'),
     })
     .prefault({}),
   data: z
     .object({
       ...sizes,
-      dataset: z.enum(DATASET_IDS).default('moons').describe('Where the inputs come from; the oracle network, not the dataset, gives every label.'),
-      teacherSize: int(2, 20000, 200, 'Points the teacher is fit to (labels sampled from the oracle).'),
-      transferSize: int(2, 20000, 200, 'Size of the fixed transfer set (the fresh run draws this many new points every epoch).'),
+      dataset: z.enum(DATASET_IDS).default('gaussians').describe('Where the inputs come from; the oracle network, not the dataset, gives every label.'),
+      noise: num(0, 1, 0.5, 'Noise of generated 2-D data (ignored for real datasets).'),
+      validationSize: int(0, 5000, 0, 'Held-out points for checkpoint choice (labelled by the oracle for the teacher, by the teacher for the students).'),
+      testSize: int(10, 20000, 1000, 'Held-out points on which accuracy (against the oracle\'s most likely class) and both distances are measured.'),
+      teacherSize: int(2, 20000, 100, 'Points the teacher is fit to, each with a label sampled from the oracle.'),
+      transferSize: int(2, 20000, 64, 'Size of the fixed transfer set; the fresh run draws this many new points for every epoch (transferSize x student epochs in all).'),
     })
     .prefault({}),
-  teacher: RoleSchema.prefault({}),
-  student: RoleSchema.prefault({}),
+  teacher: RoleSchema.prefault({
+    model: { type: 'mlp', width: 64, depth: 2 },
+    train: { learningRate: 0.01, batchSize: 32, epochs: 200, evalEvery: 50 },
+  }),
+  student: RoleSchema.prefault({
+    model: { type: 'mlp', width: 16, depth: 1, activation: 'tanh' },
+    train: { learningRate: 0.01, batchSize: 32, epochs: 300, evalEvery: 20 },
+  }),
 });
 
 const KIND_SCHEMAS = [WeakToStrongSchema, DistillationSchema, BootstrapSchema, LossStudySchema, KdVariantsSchema, RandomTeacherSchema, TeacherHackingSchema] as const;
 type AnyKindConfig = z.infer<(typeof KIND_SCHEMAS)[number]>;
 
 /** Training rows a config draws from its dataset, and how the UI names the sum; null for generated oracles. */
-function rowsNeeded(config: AnyKindConfig): { needed: number; parts: string } {
+export function rowsNeeded(config: AnyKindConfig): { needed: number; parts: string } {
   switch (config.kind) {
     case 'weak-to-strong':
     case 'bootstrap':
@@ -329,7 +426,10 @@ function rowsNeeded(config: AnyKindConfig): { needed: number; parts: string } {
     case 'random-teacher':
       return { needed: config.data.trainSize + config.data.probeSize + config.data.validationSize, parts: 'trainSize + probeSize + validationSize' };
     case 'teacher-hacking':
-      return { needed: config.data.teacherSize + config.data.transferSize + config.data.validationSize, parts: 'teacherSize + transferSize + validationSize' };
+      return {
+        needed: config.data.teacherSize + config.data.transferSize * config.student.train.epochs + config.data.validationSize,
+        parts: 'teacherSize + transferSize x student epochs (the fresh points) + validationSize',
+      };
   }
 }
 
@@ -384,7 +484,7 @@ export function activationsPerExample(model: ModelSpec, featureShape: readonly n
 }
 
 function memoryLimitIssues(config: AnyKindConfig): { path: PropertyKey[]; message: string }[] {
-  const info = DATASETS[config.data.dataset];
+  const info = datasetInfoOf(config.data);
   const outputs = config.kind === 'random-teacher' ? config.outputDim : config.kind === 'teacher-hacking' ? config.oracle.numClasses : info.numClasses;
   const evaluated = Math.min(EVALUATION_CHUNK, Math.max(config.data.testSize, rowsNeeded(config).needed));
   const megabytes = (floats: number) => (floats * 4) / 2 ** 20;
@@ -393,7 +493,7 @@ function memoryLimitIssues(config: AnyKindConfig): { path: PropertyKey[]; messag
     const perExample = activationsPerExample(model, info.featureShape, outputs);
     const role = path.slice(0, -1);
     // The random teacher's architecture is trained as the student, with the student's settings.
-    const train = config.kind === 'random-teacher' ? config.student.train : (getPath(config, [...role, 'train']) as TrainSpec | undefined);
+    const train = config.kind === 'random-teacher' ? config.student.train : (getPath(config, [...role, 'train']) as { batchSize: number } | undefined);
     const trainingMb = train ? megabytes(2 * perExample * train.batchSize) : 0;
     if (train && trainingMb > ACTIVATION_BUDGET_MB) {
       const fits = Math.max(1, Math.floor((ACTIVATION_BUDGET_MB * 2 ** 20) / (4 * 2 * perExample)));
@@ -419,7 +519,11 @@ function getPath(target: unknown, path: PropertyKey[]): unknown {
 }
 
 export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS).superRefine((config, ctx) => {
-  const info = DATASETS[config.data.dataset];
+  if (config.data.dataset === CUSTOM_DATASET && !config.data.custom) {
+    ctx.addIssue({ code: 'custom', path: ['data', 'dataset'], message: '"custom" needs data.custom, the description of your file (load a CSV or draw points)' });
+    return;
+  }
+  const info = datasetInfoOf(config.data);
   {
     const { needed, parts } = rowsNeeded(config);
     if (info.testCount > 0 && needed > info.trainCount) {
@@ -435,6 +539,16 @@ export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS)
   }
   if (info.testCount > 0 && config.data.testSize > info.testCount) {
     ctx.addIssue({ code: 'custom', path: ['data', 'testSize'], message: `${info.name} has ${info.testCount} test examples; testSize must be at most ${info.testCount}` });
+  }
+  if (config.kind === 'weak-to-strong') {
+    const source = config.supervisor.source;
+    const features = info.featureShape.reduce((a, b) => a * b, 1);
+    if (source.type === 'region' && features !== 2) {
+      ctx.addIssue({ code: 'custom', path: ['supervisor', 'source', 'type'], message: `a region of input space needs 2-D data; ${info.name} has ${features} features` });
+    }
+    if (source.type === 'systematic' && source.classes >= info.numClasses) {
+      ctx.addIssue({ code: 'custom', path: ['supervisor', 'source', 'classes'], message: `must be below the ${info.numClasses} classes of ${info.name}` });
+    }
   }
   if ((config.kind === 'distillation' || config.kind === 'kd-variants') && config.data.labelledSize > config.data.trainSize) {
     ctx.addIssue({ code: 'custom', path: ['data', 'labelledSize'], message: `must be at most trainSize (${config.data.trainSize})` });
@@ -501,6 +615,11 @@ function shownValue(input: unknown): string {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
   const received = 'input' in issue && issue.input !== undefined ? ` (got ${shownValue(issue.input)})` : '';
+  if ((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'array') {
+    const count = Array.isArray(issue.input) ? ` (got ${issue.input.length})` : '';
+    const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);
+    return `${field}: must have at ${issue.code === 'too_big' ? 'most' : 'least'} ${bound} ${bound === 1 ? 'entry' : 'entries'}${count}`;
+  }
   switch (issue.code) {
     case 'too_big':
       return `${field}: must be at most ${String(issue.maximum)}${rangeHint(issue.path)}${received}`;
@@ -608,7 +727,13 @@ export function repairConfig(input: unknown): { config: ExperimentConfig; replac
       }
       // A bad variant tag (a model or loss type) resets the whole variant to its defaults; a cross-field
       // problem named on a section (sizes that do not fit the dataset) resets that section.
-      const target = path[path.length - 1] === 'type' || issue.code === 'invalid_union' ? path.slice(0, -1) : path;
+      // A bad field of a custom-data descriptor drops the whole descriptor (half a description names no file).
+      const target =
+        path[0] === 'data' && path[1] === 'custom'
+          ? path.slice(0, 2)
+          : path[path.length - 1] === 'type' || issue.code === 'invalid_union'
+            ? path.slice(0, -1)
+            : path;
       const removed = target.length > 0 && deletePath(candidate, target);
       if (removed) {
         replaced.push(describeIssue(issue));

@@ -145,4 +145,14 @@ describe('distillation losses', () => {
     expect(await value(schedule.t)).toBeCloseTo(0.7, 6);
     schedule.dispose();
   });
+
+  it('TAID\'s schedule releases every tensor it made', () => {
+    const before = tf.memory().numTensors;
+    const schedule = new TaidSchedule({ type: 'taid', tStart: 0.4, tEnd: 1, alphaT: 0.1, beta: 0.99, alpha: 1 });
+    const loss = tf.scalar(1);
+    schedule.update(loss, 0);
+    loss.dispose();
+    schedule.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

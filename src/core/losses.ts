@@ -83,7 +83,7 @@ export function productLoss(logits: Tensor2D, weakTarget: Tensor2D, a: number, b
 }
 
 /** KL(p || q) per example, from log-probabilities. */
-function klPerExample(logP: Tensor2D, logQ: Tensor2D): Tensor1D {
+export function klPerExample(logP: Tensor2D, logQ: Tensor2D): Tensor1D {
   return tf.sum(tf.mul(tf.exp(logP), tf.sub(logP, logQ)), -1);
 }
 
@@ -133,9 +133,8 @@ export class TaidSchedule {
   private first = true;
 
   constructor(private readonly spec: Extract<LossSpec, { type: 'taid' }>) {
-    this.t = tf.variable(tf.scalar(spec.tStart), false);
-    this.momentum = tf.variable(tf.scalar(0), false);
-    this.previousLoss = tf.variable(tf.scalar(0), false);
+    // tf.variable keeps its own reference to the initial value: tidy releases the scalars it was made from.
+    [this.t, this.momentum, this.previousLoss] = tf.tidy(() => [tf.variable(tf.scalar(spec.tStart), false), tf.variable(tf.scalar(0), false), tf.variable(tf.scalar(0), false)]);
   }
 
   /** Call after each step with that step's loss J and the progress s it was computed at. */

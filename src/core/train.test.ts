@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../cli/node-backend';
-import { parseConfig, type TrainSpec } from './config';
+import { parseConfig, type TrainSpec, type WeakToStrongConfig } from './config';
 import { generateToy } from './data/toy';
 import { buildModel } from './models/model';
 import { createRng } from './rng';
 import { tf, type Tensor1D, type Tensor2D } from './tf';
 import { CancelledError, DivergenceError, learningRateAt, stepsPerEpoch, train, type TrainOptions } from './train';
 
-const baseSpec: TrainSpec = parseConfig({ kind: 'weak-to-strong' }).student.train;
+const baseSpec: TrainSpec = (parseConfig({ kind: 'weak-to-strong' }) as WeakToStrongConfig).student.train;
 
 function moons(n: number, seed: number) {
   const set = generateToy('moons', n, 0.2, createRng(seed));

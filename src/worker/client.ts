@@ -3,6 +3,7 @@
  * and replaces a worker that crashed (the next start spawns a fresh one).
  */
 import type { ExperimentConfigInput } from '../core/config';
+import type { CustomRows } from '../core/data/custom';
 import type { BackendChoice, FromWorker, ToWorker } from './protocol';
 
 export interface ClientHandlers {
@@ -25,14 +26,14 @@ export class TrainingClient {
     private readonly createWorker: WorkerFactory = defaultFactory,
   ) {}
 
-  /** Starts a run (cancelling any current one) and returns its id. */
-  start(config: ExperimentConfigInput, backend: BackendChoice, stepsPerSecond: number | null): number {
+  /** Starts a run (cancelling any current one) and returns its id. `customRows`: the visitor's data the config names. */
+  start(config: ExperimentConfigInput, backend: BackendChoice, stepsPerSecond: number | null, customRows?: CustomRows): number {
     const previous = this.runId;
     this.runId = previous + 1;
     const worker = this.ensureWorker();
     if (this.running) worker.postMessage({ type: 'cancel', runId: previous } satisfies ToWorker);
     this.running = true;
-    worker.postMessage({ type: 'start', runId: this.runId, config, backend, baseUrl: document.baseURI, stepsPerSecond } satisfies ToWorker);
+    worker.postMessage({ type: 'start', runId: this.runId, config, backend, baseUrl: document.baseURI, stepsPerSecond, ...(customRows ? { customRows } : {}) } satisfies ToWorker);
     return this.runId;
   }
 

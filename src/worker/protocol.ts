@@ -5,6 +5,7 @@
  */
 import type { BackendName } from '../core/backend';
 import type { ExperimentConfigInput } from '../core/config';
+import type { CustomRows } from '../core/data/custom';
 import type { ExperimentEvent, ExperimentResult } from '../core/experiments';
 
 export type BackendChoice = 'auto' | BackendName;
@@ -20,7 +21,7 @@ export interface BackendReport {
 export type ErrorKind = 'config' | 'divergence' | 'backend' | 'data' | 'internal';
 
 export type ToWorker =
-  | { type: 'start'; runId: number; config: ExperimentConfigInput; backend: BackendChoice; baseUrl: string; stepsPerSecond: number | null }
+  | { type: 'start'; runId: number; config: ExperimentConfigInput; backend: BackendChoice; baseUrl: string; stepsPerSecond: number | null; customRows?: CustomRows }
   | { type: 'cancel'; runId: number }
   | { type: 'pause'; runId: number }
   | { type: 'resume'; runId: number }

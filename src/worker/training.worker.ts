@@ -9,6 +9,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { replaceWebgpuBackend, tensorMemory, webgpuDeviceLost } from '../core/backend';
 import { ConfigError } from '../core/config';
+import { CustomDataError } from '../core/data/custom';
 import { runExperiment } from '../core/experiments';
 import { CancelledError, DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
@@ -59,6 +60,7 @@ class DeviceLostError extends Error {
 function classify(error: unknown): { kind: ErrorKind; message: string; problems?: string[] } {
   if (error instanceof ConfigError) return { kind: 'config', message: 'The experiment settings are invalid.', problems: error.problems };
   if (error instanceof DivergenceError) return { kind: 'divergence', message: error.message };
+  if (error instanceof CustomDataError) return { kind: 'data', message: error.message };
   const message = error instanceof Error ? error.message : String(error);
   if (/could not load/.test(message)) return { kind: 'data', message };
   if (/backend/.test(message)) return { kind: 'backend', message };
@@ -89,6 +91,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         source: fetchAssetSource(message.baseUrl),
         signal,
         beforeStep: pacer.beforeStep,
+        customRows: message.customRows,
         onEvent: (event) => {
           if (signal.aborted) return;
           post({ type: 'progress', runId, event });

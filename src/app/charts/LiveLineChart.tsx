@@ -29,7 +29,22 @@ function niceTicks(min: number, max: number, count: number): number[] {
  * costs 50-80 ms of main thread on a small machine (BENCHMARKS.md). When the run ends the panel switches back
  * to Recharts, with its tooltips and legend.
  */
-export function LiveLineChart({ series, yDomain, formatY, testId, xFromZero = true }: { series: LiveSeries[]; yDomain?: [number, number]; formatY: (v: number) => string; testId: string; xFromZero?: boolean }) {
+export function LiveLineChart({
+  series,
+  yDomain,
+  formatY,
+  testId,
+  xFromZero = true,
+  xTicks,
+}: {
+  series: LiveSeries[];
+  yDomain?: [number, number];
+  formatY: (v: number) => string;
+  testId: string;
+  xFromZero?: boolean;
+  /** Named x positions (a chain's links) drawn instead of numeric ticks. */
+  xTicks?: { x: number; label: string }[];
+}) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
 
@@ -72,13 +87,16 @@ export function LiveLineChart({ series, yDomain, formatY, testId, xFromZero = tr
       }
       context.textAlign = 'center';
       context.textBaseline = 'top';
-      for (const t of niceTicks(xMin, xMax, 5)) {
+      const ticks = xTicks ?? niceTicks(xMin, xMax, 5).map((t) => ({ x: t, label: String(t) }));
+      ticks.forEach((t, i) => {
         context.beginPath();
-        context.moveTo(toX(t), MARGIN.top);
-        context.lineTo(toX(t), MARGIN.top + plotH);
+        context.moveTo(toX(t.x), MARGIN.top);
+        context.lineTo(toX(t.x), MARGIN.top + plotH);
         context.stroke();
-        context.fillText(String(t), toX(t), MARGIN.top + plotH + 4);
-      }
+        // Named ticks at the edges are aligned inwards so they stay on the canvas.
+        context.textAlign = xTicks && i === 0 ? 'left' : xTicks && i === ticks.length - 1 ? 'right' : 'center';
+        context.fillText(t.label, toX(t.x), MARGIN.top + plotH + 4);
+      });
       context.setLineDash([]);
       context.lineWidth = 2;
       context.lineJoin = 'round';
@@ -105,7 +123,7 @@ export function LiveLineChart({ series, yDomain, formatY, testId, xFromZero = tr
     const observer = new ResizeObserver(draw);
     observer.observe(box);
     return () => observer.disconnect();
-  }, [series, yDomain, formatY, xFromZero]);
+  }, [series, yDomain, formatY, xFromZero, xTicks]);
 
   const points = series.reduce((n, s) => n + s.points.length, 0);
   return (

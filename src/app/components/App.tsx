@@ -3,6 +3,7 @@ import { useApp } from '../store/context';
 import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
+import { CustomDataNotice } from './CustomDataNotice';
 import { ErrorBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
@@ -17,6 +18,7 @@ export function App() {
   const hidden = useApp((s) => s.hidden);
   const show = (part: string) => !isHidden(hidden, part);
   const stepRun = useApp((s) => s.stepRun);
+  const hasResearch = useApp((s) => s.run.charts.length > 0);
 
   // Keyboard: space runs or pauses, "s" steps to the next measurement (not while typing in a field).
   useEffect(() => {
@@ -38,6 +40,7 @@ export function App() {
     <div className={lecture ? 'app lecture' : 'app'}>
       <Header />
       <NoticeBanner />
+      <CustomDataNotice />
       <ErrorBanner />
       <main className={show('config') ? 'layout' : 'layout no-config'}>
         {show('config') && (
@@ -45,7 +48,7 @@ export function App() {
             <ConfigPanel />
           </aside>
         )}
-        <div className="column center-column">
+        <div className={hasResearch && show('research') ? 'column center-column with-research' : 'column center-column'}>
           {show('summary') && <StageSummary />}
           {show('curves') && <CurvesPanel />}
           {show('research') && <ResearchPanel />}

@@ -1,10 +1,11 @@
 import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import { DATASETS, ENCODER_DESCRIPTIONS, schemaAt, type EncoderKind, type ExperimentKind } from '../../core/config';
+import { DATASETS, datasetInfoOf, ENCODER_DESCRIPTIONS, schemaAt, type EncoderKind, type ExperimentKind } from '../../core/config';
 import { fieldSpec, labelOf, variantFields, type FieldSpec } from '../schema-form';
 import { isHidden } from '../hidden';
 import { getIn, type Path } from '../store/app-store';
 import { useApp } from '../store/context';
+import { DatasetField } from './DatasetField';
 import { Panel } from './Panel';
 
 const MAIN_TRAIN_FIELDS = ['optimizer', 'learningRate', 'epochs', 'batchSize'];
@@ -15,8 +16,8 @@ function problemFor(problems: string[], path: Path): string | undefined {
   return problems.find((p) => p.startsWith(prefix))?.slice(prefix.length).trim();
 }
 
-/** One control, chosen by the schema: number input with its range, or a select. */
-function Field({ kind, path, spec, label }: { kind: ExperimentKind; path: Path; spec?: FieldSpec; label?: string }) {
+/** One control, chosen by the schema: number input with its range (and a slider when asked), or a select. */
+function Field({ kind, path, spec, label, slider }: { kind: ExperimentKind; path: Path; spec?: FieldSpec; label?: string; slider?: boolean }) {
   const value = useApp((s) => getIn(s.draft, path));
   const problems = useApp((s) => s.problems);
   const setField = useApp((s) => s.setField);
@@ -40,6 +41,24 @@ function Field({ kind, path, spec, label }: { kind: ExperimentKind; path: Path; 
         onChange={(e) => e.target.value !== '' && setField(path, Number(e.target.value))}
       />
     );
+    if (slider && Number.isFinite(field.min) && Number.isFinite(field.max)) {
+      control = (
+        <>
+          {control}
+          <input
+            className="field-slider"
+            type="range"
+            aria-label={name}
+            data-testid={`slider-${path.join('-')}`}
+            min={field.min}
+            max={field.max}
+            step={field.integer ? 1 : (field.max - field.min) / 100}
+            value={typeof value === 'number' ? value : field.min}
+            onChange={(e) => setField(path, Number(e.target.value))}
+          />
+        </>
+      );
+    }
   } else if (field.kind === 'enum') {
     control = (
       <select id={id} value={String(value)} onChange={(e) => setField(path, e.target.value)}>
@@ -125,7 +144,7 @@ function TrainFields({ kind, path }: { kind: ExperimentKind; path: Path }) {
   );
 }
 
-function RoleCard({ kind, role, title, blurb, withLoss, withModel = true, withTrain = true, actions }: { kind: ExperimentKind; role: Path | string; title: string; blurb: string; withLoss?: boolean; withModel?: boolean; withTrain?: boolean; actions?: ReactNode }) {
+function RoleCard({ kind, role, title, blurb, withLoss, withModel = true, withTrain = true, lead, actions }: { kind: ExperimentKind; role: Path | string; title: string; blurb: string; withLoss?: boolean; withModel?: boolean; withTrain?: boolean; lead?: ReactNode; actions?: ReactNode }) {
   const path = typeof role === 'string' ? [role] : role;
   const name = path.join('-');
   const hidden = useApp((s) => isHidden(s.hidden, path.join('.')));
@@ -134,6 +153,7 @@ function RoleCard({ kind, role, title, blurb, withLoss, withModel = true, withTr
     <fieldset className={`role role-${name}`} data-testid={`role-${name}`}>
       <legend>{title}</legend>
       <p className="role-blurb">{blurb}</p>
+      {lead}
       {withModel && <VariantField kind={kind} path={[...path, 'model']} label="model" />}
       {withTrain && <TrainFields kind={kind} path={[...path, 'train']} />}
       {withLoss && <VariantField kind={kind} path={[...path, 'loss']} label="loss" />}
@@ -147,7 +167,7 @@ function sizeKeys(kind: ExperimentKind): string[] {
   const found = schemaAt(kind, ['data']);
   const shape = found?.inner instanceof z.ZodObject ? Object.keys(found.inner.shape) : [];
   const first = ['supervisorSize', 'transferSize', 'teacherSize', 'trainSize', 'labelledSize', 'probeSize'];
-  const sizes = shape.filter((key) => key !== 'dataset' && key !== 'noise');
+  const sizes = shape.filter((key) => key !== 'dataset' && key !== 'noise' && key !== 'custom');
   return [...first.filter((k) => sizes.includes(k)), ...sizes.filter((k) => !first.includes(k))];
 }
 
@@ -239,6 +259,23 @@ interface KindLayout {
   dataExtras?: (kind: ExperimentKind) => ReactNode;
 }
 
+/** The weak-to-strong supervisor: a trained model (its model and training) or a synthetic labelling rule. */
+function SupervisorCard({ kind }: { kind: ExperimentKind }) {
+  const source = useApp((s) => String(getIn(s.draft, ['supervisor', 'source', 'type']) ?? 'trained'));
+  const trained = source === 'trained';
+  return (
+    <RoleCard
+      kind={kind}
+      role="supervisor"
+      title="Weak supervisor"
+      blurb={trained ? 'Learns from split A with ground truth, then labels split B.' : 'A labelling rule with known errors: it labels split B, the validation split and the test set (hard labels).'}
+      lead={<VariantField kind={kind} path={['supervisor', 'source']} label="labels from" />}
+      withModel={trained}
+      withTrain={trained}
+    />
+  );
+}
+
 const weakLabelFields = (kind: ExperimentKind) => (
   <>
     <Field kind={kind} path={['weakLabels', 'kind']} label="weak labels" />
@@ -252,7 +289,7 @@ const LAYOUTS: Record<ExperimentKind, KindLayout> = {
     dataExtras: weakLabelFields,
     cards: (kind) => (
       <>
-        <RoleCard kind={kind} role="supervisor" title="Weak supervisor" blurb="Learns from split A with ground truth, then labels split B." />
+        <SupervisorCard kind={kind} />
         <RoleCard kind={kind} role="student" title="Strong student" blurb="Trained on split B twice: with ground truth (the ceiling) and with the weak labels (the student)." withLoss />
       </>
     ),
@@ -307,7 +344,7 @@ const LAYOUTS: Record<ExperimentKind, KindLayout> = {
   },
   'random-teacher': {
     help: 'A teacher that was never trained, a student trained without labels to imitate it, and linear probes of both: does imitating noise teach the student useful features?',
-    dataExtras: (kind) => <Field kind={kind} path={['initNearTeacher']} label="start near teacher (eps)" />,
+    dataExtras: (kind) => <Field kind={kind} path={['initNearTeacher']} label="start near teacher (eps)" slider />,
     cards: (kind) => (
       <>
         <RoleCard kind={kind} role="teacher" title="Random teacher" blurb="Randomly initialised and frozen." withTrain={false} />
@@ -315,6 +352,7 @@ const LAYOUTS: Record<ExperimentKind, KindLayout> = {
           <legend>Student</legend>
           <p className="role-blurb">Same architecture, trained to match the teacher's outputs; no labels.</p>
           <Field kind={kind} path={['outputDim']} />
+          <Field kind={kind} path={['teacherTemperature']} />
           <Field kind={kind} path={['probeEvery']} />
           <TrainFields kind={kind} path={['student', 'train']} />
         </fieldset>
@@ -343,13 +381,13 @@ export function ConfigPanel() {
   const problems = useApp((s) => s.problems);
   const kind = draft.kind;
   const layout = LAYOUTS[kind];
-  const isToy = DATASETS[draft.data.dataset]?.kind === 'toy';
+  const isToy = datasetInfoOf(draft.data).kind === 'toy';
   return (
     <Panel title="Experiment" testId="config-panel" help={layout.help}>
       <div className="config-form">
         <fieldset className="role">
           <legend>Data</legend>
-          <Field kind={kind} path={['data', 'dataset']} />
+          <DatasetField />
           {sizeKeys(kind).map((key) => (
             <Field key={key} kind={kind} path={['data', key]} />
           ))}

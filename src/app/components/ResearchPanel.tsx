@@ -13,6 +13,19 @@ function totalPoints(chart: ChartData): number {
   return Object.values(chart.points).reduce((n, points) => n + points.length, 0);
 }
 
+/** A y range around the data with a margin (percentages stay within 0-100%), so small differences show. */
+function autoDomain(values: number[], percent?: boolean): [number, number] | undefined {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return undefined;
+  let lo = Math.min(...finite);
+  let hi = Math.max(...finite);
+  const pad = Math.max((hi - lo) * 0.15, Math.abs(hi) * 0.02, 1e-3);
+  lo -= pad;
+  hi += pad;
+  if (percent) [lo, hi] = [Math.max(0, lo), Math.min(1, hi)];
+  return [lo, hi];
+}
+
 /** A line chart on the canvas renderer (cheap to redraw while points stream in). */
 function LineView({ chart }: { chart: ChartData }) {
   const { info } = chart;
@@ -26,8 +39,25 @@ function LineView({ chart }: { chart: ChartData }) {
       return { key: s.key, label: s.label, color: s.color ?? stageColor(s.key), dashed: s.dashed, markers: points.length <= 24, points };
     });
   }, [chart, info]);
-  const xFromZero = Object.values(chart.points).flat().every((p) => p.x >= 0) && info.xLabel.toLowerCase().includes('step');
-  return <LiveLineChart series={series} yDomain={info.yDomain} formatY={info.percent ? formatPercent : formatNumber} testId={`research-canvas-${info.id}`} xFromZero={xFromZero} />;
+  const all = useMemo(() => Object.values(chart.points).flat(), [chart]);
+  const xFromZero = all.every((p) => p.x >= 0) && info.xLabel.toLowerCase().includes('step');
+  // Points that name their x (a chain's links) label the axis with those names.
+  const xTicks = useMemo(() => {
+    if (all.length === 0 || !all.every((p) => p.label)) return undefined;
+    const byX = new Map<number, string>();
+    for (const p of all) if (!byX.has(p.x)) byX.set(p.x, p.label as string);
+    return [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, label]) => ({ x, label }));
+  }, [all]);
+  return (
+    <LiveLineChart
+      series={series}
+      yDomain={info.yDomain ?? autoDomain(all.map((p) => p.y), info.percent)}
+      formatY={info.percent ? formatPercent : formatNumber}
+      testId={`research-canvas-${info.id}`}
+      xFromZero={xFromZero}
+      xTicks={xTicks}
+    />
+  );
 }
 
 /** Grouped bars in plain HTML: one group per label, one bar per series. */

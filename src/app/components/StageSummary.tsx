@@ -11,7 +11,7 @@ export function StageSummary() {
   const result = run.result;
   const bestGap = result ? result.pgr.best : null;
   return (
-    <section className="summary" aria-label="Models" data-testid="stage-summary">
+    <section className={run.stages.length > 3 ? 'summary many' : 'summary'} aria-label="Models" data-testid="stage-summary">
       {run.stages.length === 0 && <p className="muted">{run.status === 'starting' ? 'Loading data and starting the worker…' : 'Press Run to train.'}</p>}
       {run.stages.map((stage) => {
         const accuracy = latestAccuracy(stage);

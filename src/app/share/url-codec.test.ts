@@ -25,8 +25,11 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
   })
   .map(({ preset, seed, model, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
-    const role = base.kind === 'weak-to-strong' ? 'supervisor' : 'teacher';
-    return parseConfig({ ...base, seed, [role]: { ...base[role], model, train: { ...base[role].train, ...train } } });
+    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher.
+    const role = 'supervisor' in base ? 'supervisor' : 'teacher';
+    // A random teacher needs a hidden layer for its probe: it keeps an MLP.
+    const usable = base.kind === 'random-teacher' && model.type !== 'mlp' ? base.teacher.model : model;
+    return parseConfig({ ...base, seed, [role]: { ...base[role], model: usable, train: { ...base[role].train, ...train } } });
   });
 
 describe('share links', () => {

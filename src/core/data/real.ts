@@ -32,7 +32,7 @@ function readSplit(buffer: ArrayBuffer, spec: SplitSpec, manifest: DatasetManife
 }
 
 /** Standardises tabular columns with the training split's mean and standard deviation. */
-function standardise(train: LabelledSet, others: (LabelledSet | null)[], size: number): void {
+export function standardise(train: LabelledSet, others: (LabelledSet | null)[], size: number): void {
   for (let column = 0; column < size; column++) {
     let mean = 0;
     for (let i = 0; i < train.count; i++) mean += train.x[i * size + column];

@@ -3,22 +3,26 @@
  * so the same seed gives the same examples in the same order.
  */
 import type { AssetSource } from '../assets';
-import { DATASETS, type DatasetId } from '../config';
+import { CUSTOM_DATASET, DATASETS, type CustomData, type DataSource } from '../config';
 import { createRng, permutation, type Rng } from '../rng';
-import { loadRealDataset } from './real';
+import { customDataset, type CustomRows } from './custom';
+import { loadRealDataset, standardise } from './real';
 import { generateToy, isToyDataset, TOY_CLASSES } from './toy';
 import { featureSize, takeRows, type Dataset, type LabelledSet } from './types';
 
 export interface SplitRequest {
-  dataset: DatasetId;
+  dataset: DataSource;
   noise: number;
   testSize: number;
   /** Named training splits, drawn in this order from one permutation of the training pool. */
   parts: { name: string; size: number }[];
+  /** For dataset "custom": the config's description of the data, and the rows themselves. */
+  custom?: CustomData;
+  customRows?: CustomRows;
 }
 
 export interface ExperimentData {
-  datasetId: DatasetId;
+  datasetId: DataSource;
   name: string;
   kind: Dataset['kind'];
   featureShape: number[];
@@ -44,7 +48,6 @@ export function loadDatasetCached(id: string, source: AssetSource): Promise<Data
 
 export async function buildSplits(request: SplitRequest, seed: number, source: AssetSource): Promise<ExperimentData> {
   const rng: Rng = createRng(seed).fork('data');
-  const info = DATASETS[request.dataset];
   const needed = request.parts.reduce((sum, part) => sum + part.size, 0);
   let pool: LabelledSet;
   let test: LabelledSet;
@@ -54,9 +57,10 @@ export async function buildSplits(request: SplitRequest, seed: number, source: A
     pool = generateToy(request.dataset, needed, request.noise, rng.fork('train'));
     test = generateToy(request.dataset, request.testSize, request.noise, rng.fork('test'));
     const classNames = Array.from({ length: TOY_CLASSES[request.dataset] }, (_, i) => `class ${i}`);
-    dataset = { name: info.name, kind: 'toy', featureShape: [2], classNames };
+    dataset = { name: DATASETS[request.dataset].name, kind: 'toy', featureShape: [2], classNames };
   } else {
-    const loaded = await loadDatasetCached(request.dataset, source);
+    const custom = request.dataset === CUSTOM_DATASET;
+    const loaded = custom ? customDataset(request.custom, request.customRows) : await loadDatasetCached(request.dataset, source);
     dataset = loaded;
     const size = featureSize(loaded.featureShape);
     if (loaded.test) {
@@ -70,6 +74,8 @@ export async function buildSplits(request: SplitRequest, seed: number, source: A
       test = takeRows(loaded.train, order.subarray(0, request.testSize), size);
       pool = takeRows(loaded.train, order.subarray(request.testSize), size);
     }
+    // Custom features are standardised like the shipped tabular sets, with statistics of the training rows only.
+    if (custom) standardise(pool, [test], size);
   }
 
   const size = featureSize(dataset.featureShape);

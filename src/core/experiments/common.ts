@@ -1,6 +1,7 @@
 /** What every experiment kind shares: progress events, stage results, and running one training stage. */
 import type { AssetSource } from '../assets';
 import type { ExperimentConfig, LossSpec, ModelSpec, TrainSpec } from '../config';
+import type { CustomRows } from '../data/custom';
 import { buildSplits, type ExperimentData } from '../data/splits';
 import { argmaxRows, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown } from '../metrics';
 import type { ChartData, ChartEvent } from './charts';
@@ -81,6 +82,8 @@ export interface RunContext {
   onEvent?: (event: ExperimentEvent) => void;
   /** Awaited before every training step (pause, single-step, pacing). */
   beforeStep?: () => Promise<void> | void;
+  /** The rows of the visitor's own data, when config.data.dataset is "custom". */
+  customRows?: CustomRows;
 }
 
 /** Tensors of one labelled split. */
@@ -166,13 +169,31 @@ export interface OpenedExperiment {
   grid: Tensor2D | undefined;
 }
 
-/** Builds the splits, announces the experiment, and puts the test set (and grid) on the device. */
-export async function openExperiment(config: ExperimentConfig, ctx: RunContext, parts: { name: string; size: number }[], stages: StageInfo[]): Promise<OpenedExperiment> {
-  const { dataset, noise, testSize } = config.data;
-  const data = await buildSplits({ dataset, noise, testSize, parts }, config.seed, ctx.source);
+/**
+ * Builds the splits, announces the experiment, and puts the test set (and grid) on the device. `prepare` may
+ * replace the data before it is announced (an oracle that relabels every example); what it allocates goes in
+ * `scope`, which is released if it fails.
+ */
+export async function openExperiment(
+  config: ExperimentConfig,
+  ctx: RunContext,
+  parts: { name: string; size: number }[],
+  stages: StageInfo[],
+  prepare?: (data: ExperimentData, scope: ExperimentScope) => Promise<ExperimentData>,
+): Promise<OpenedExperiment> {
+  const { dataset, noise, testSize, custom } = config.data;
+  const scope = new ExperimentScope();
+  let data = await buildSplits({ dataset, noise, testSize, parts, custom, customRows: ctx.customRows }, config.seed, ctx.source);
+  if (prepare) {
+    try {
+      data = await prepare(data, scope);
+    } catch (error) {
+      scope.dispose();
+      throw error;
+    }
+  }
   const gridData = decisionGrid(data);
   ctx.onEvent?.(experimentStart(config.kind, data, stages, gridData?.grid ?? null));
-  const scope = new ExperimentScope();
   const test = scope.split(data.test, data.featureSize);
   const grid = gridData ? scope.own(tf.tensor2d(gridData.points, [gridData.points.length / 2, 2])) : undefined;
   return { data, numClasses: data.classNames.length, scope, test, grid };
@@ -350,11 +371,25 @@ export interface ExperimentResult {
   mistakes: { test: MistakeBreakdown; transfer: MistakeBreakdown };
   /** The experiment's characteristic plots beyond the training curves (see charts.ts). */
   charts: ChartData[];
+  /** Every student compared side by side (kinds whose roles name `students`), against the same supervisor and gap. */
+  students?: StudentSummary[];
   predictions: {
     test: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
     transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
   };
   seconds: number;
+}
+
+/** One student of several, measured as the headline student is: accuracies, gap ratio, beats and copies on test. */
+export interface StudentSummary {
+  stage: string;
+  label: string;
+  accuracy: number;
+  bestAccuracy: number;
+  /** The gap ratio (PGR, gap closed) against the same lower and upper models as the headline. */
+  gap: { final: number | null; best: number | null };
+  /** Against the supervisor on the test set: beatRate, copyRate... */
+  mistakes: MistakeBreakdown;
 }
 
 export interface ResultParts {
@@ -383,6 +418,17 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
   const final = gap(lower.accuracy, upper.accuracy, student.accuracy);
   const best = gap(parts.lowerBestAccuracy, upper.bestAccuracy, student.bestAccuracy);
   const oracle = gap(parts.lowerBestAccuracy, upper.oracleBestAccuracy, student.oracleBestAccuracy);
+  const students = roles.students?.filter((name) => name in stages).map((name): StudentSummary => {
+    const stage = stages[name];
+    return {
+      stage: name,
+      label: stage.label,
+      accuracy: stage.accuracy,
+      bestAccuracy: stage.bestAccuracy,
+      gap: { final: gap(lower.accuracy, upper.accuracy, stage.accuracy).value, best: gap(parts.lowerBestAccuracy, upper.bestAccuracy, stage.bestAccuracy).value },
+      mistakes: mistakeBreakdown(data.test.y, supervisor.testPredictions, stage.testPredictions),
+    };
+  });
   return {
     formatVersion: 1,
     kind: config.kind,
@@ -397,6 +443,7 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
       transfer: mistakeBreakdown(transfer.label, transfer.supervisor, transfer.student),
     },
     charts: parts.charts ?? [],
+    ...(students ? { students } : {}),
     predictions: {
       test: { label: data.test.y, supervisor: supervisor.testPredictions, student: student.testPredictions },
       transfer,

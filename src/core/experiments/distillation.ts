@@ -2,12 +2,27 @@
  * Knowledge distillation (Hinton et al.; shared/METHODS.md section 3): a teacher trained on ground truth;
  * a student trained on its own labelled subset alone (the baseline); the same student, same initial weights,
  * distilled from the teacher over every training image, with ground truth where it has it.
+ *
+ * The teacher, the baseline and "distil a student with this loss" are shared with the distillation-variants
+ * experiment (kd-variants.ts), which distils the same student several ways.
  */
-import type { DistillationConfig } from '../config';
+import type { DistillationConfig, KdVariantsConfig, LossSpec } from '../config';
 import { argmaxRows } from '../metrics';
 import { predictLogits } from '../train';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { assembleResult, createModel, oneHot, openExperiment, runStage, type ExperimentResult, type RunContext, type StageInfo } from './common';
+import {
+  assembleResult,
+  createModel,
+  oneHot,
+  openExperiment,
+  runStage,
+  type ExperimentResult,
+  type OpenedExperiment,
+  type RunContext,
+  type StageInfo,
+  type StageOptions,
+  type StageRun,
+} from './common';
 
 export const KD_STAGES: StageInfo[] = [
   { name: 'teacher', label: 'Teacher', role: 'trained with ground truth on every training image' },
@@ -15,95 +30,145 @@ export const KD_STAGES: StageInfo[] = [
   { name: 'student', label: 'Distilled student', role: 'the same student distilled from the teacher on every training image' },
 ];
 
-export async function runDistillation(config: DistillationConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
-  const started = performance.now();
-  const sizes = config.data;
-  const { data, numClasses, scope, test, grid } = await openExperiment(
+export interface DistillationBench {
+  opened: OpenedExperiment;
+  teacher: StageRun;
+  baseline: StageRun;
+  /** The teacher's argmax on every training image: the supervisor's labels on the transfer set. */
+  teacherOnTrain: Int32Array;
+  /**
+   * Distils a fresh student (the baseline's initial weights) from the teacher over every training image with
+   * `loss`; ground truth on the labelled rows. `ctx` may differ from the experiment's (to watch its events).
+   */
+  distil(info: StageInfo, loss: LossSpec, options?: { ctx?: RunContext; afterMeasure?: StageOptions['afterMeasure'] }): Promise<StageRun>;
+  /** A trained student's argmax on every training image. */
+  predictTrain(run: StageRun): Promise<Int32Array>;
+}
+
+/** Opens a distillation experiment's data (a training split and a validation split). */
+export function openDistillation(config: DistillationConfig | KdVariantsConfig, ctx: RunContext, stages: StageInfo[]): Promise<OpenedExperiment> {
+  return openExperiment(
     config,
     ctx,
     [
-      { name: 'train', size: sizes.trainSize },
-      { name: 'V', size: sizes.validationSize },
+      { name: 'train', size: config.data.trainSize },
+      { name: 'V', size: config.data.validationSize },
     ],
-    KD_STAGES,
+    stages,
   );
+}
+
+/**
+ * Trains the teacher (every training image, ground truth) and the baseline (the student on its labelled rows
+ * alone). The caller owns `opened.scope` and disposes it.
+ */
+export async function teacherAndBaseline(
+  config: DistillationConfig | KdVariantsConfig,
+  ctx: RunContext,
+  opened: OpenedExperiment,
+  stages: { teacher: StageInfo; baseline: StageInfo },
+): Promise<DistillationBench> {
+  const { data, numClasses, scope, test, grid } = opened;
   const all = scope.split(data.parts.train, data.featureSize);
   // The training split is already a random permutation, so its first rows are a random labelled subset.
-  const labelledRows = sizes.labelledSize;
-  const V = sizes.validationSize > 0 ? scope.split(data.parts.V, data.featureSize) : null;
+  const labelledRows = config.data.labelledSize;
+  const V = config.data.validationSize > 0 ? scope.split(data.parts.V, data.featureSize) : null;
 
-  try {
-    const teacherModel = scope.model(await createModel(config.teacher.model, data, ctx, 'init:teacher'));
-        const teacherIn = (split: string, raw: Tensor2D) => scope.cache.encode(teacherModel, split, raw);
-    const allTruth = scope.own(oneHot(all.y, numClasses));
-    const teacher = await runStage({
-      info: KD_STAGES[0],
-      model: teacherModel,
-      train: config.teacher.train,
-      loss: { type: 'xent' },
-      data: { inputs: teacherIn('train', all.x), targets: allTruth },
-      test: { inputs: teacherIn('test', test.x), labels: test.y },
-      validation: V ? { inputs: teacherIn('V', V.x), labels: V.y } : undefined,
-      validationLabelledBy: 'ground truth',
-      shuffleKey: 'teacher',
-      testLabels: data.test.y,
-      ctx,
-      grid,
-    });
-    scope.own(teacher.testLogits);
-    const teacherLogits = scope.own(predictLogits(teacherModel, teacherIn('train', all.x)));
-    const teacherOnV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
-    const teacherOnTrain = argmaxRows((await teacherLogits.data()) as Float32Array, numClasses);
+  const teacherModel = scope.model(await createModel(config.teacher.model, data, ctx, 'init:teacher'));
+  const teacherIn = (split: string, raw: Tensor2D) => scope.cache.encode(teacherModel, split, raw);
+  const allTruth = scope.own(oneHot(all.y, numClasses));
+  const teacher = await runStage({
+    info: stages.teacher,
+    model: teacherModel,
+    train: config.teacher.train,
+    loss: { type: 'xent' },
+    data: { inputs: teacherIn('train', all.x), targets: allTruth },
+    test: { inputs: teacherIn('test', test.x), labels: test.y },
+    validation: V ? { inputs: teacherIn('V', V.x), labels: V.y } : undefined,
+    validationLabelledBy: 'ground truth',
+    shuffleKey: 'teacher',
+    testLabels: data.test.y,
+    ctx,
+    grid,
+  });
+  scope.own(teacher.testLogits);
+  const teacherLogits = scope.own(predictLogits(teacherModel, teacherIn('train', all.x)));
+  const teacherOnV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
+  const teacherOnTrain = argmaxRows((await teacherLogits.data()) as Float32Array, numClasses);
 
-    const baselineModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
-        const studentIn = (split: string, raw: Tensor2D) => scope.cache.encode(baselineModel, split, raw);
-    const labelledInputs = scope.own(tf.slice(studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
-    const baseline = await runStage({
-      info: KD_STAGES[1],
-      model: baselineModel,
-      train: config.student.train,
-      loss: { type: 'xent' },
-      data: { inputs: labelledInputs, targets: scope.own(tf.slice(allTruth, [0, 0], [labelledRows, -1]) as Tensor2D) },
-      test: { inputs: studentIn('test', test.x), labels: test.y },
-      validation: V ? { inputs: studentIn('V', V.x), labels: V.y } : undefined,
-      validationLabelledBy: 'ground truth',
-      shuffleKey: 'baseline',
-      testLabels: data.test.y,
-      ctx,
-      grid,
-    });
-    scope.own(baseline.testLogits);
+  const baselineModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
+  const studentIn = (split: string, raw: Tensor2D) => scope.cache.encode(baselineModel, split, raw);
+  const labelledInputs = scope.own(tf.slice(studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
+  const baseline = await runStage({
+    info: stages.baseline,
+    model: baselineModel,
+    train: config.student.train,
+    loss: { type: 'xent' },
+    data: { inputs: labelledInputs, targets: scope.own(tf.slice(allTruth, [0, 0], [labelledRows, -1]) as Tensor2D) },
+    test: { inputs: studentIn('test', test.x), labels: test.y },
+    validation: V ? { inputs: studentIn('V', V.x), labels: V.y } : undefined,
+    validationLabelledBy: 'ground truth',
+    shuffleKey: 'baseline',
+    testLabels: data.test.y,
+    ctx,
+    grid,
+  });
+  scope.own(baseline.testLogits);
 
+  const labelledMask = scope.own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
+  let teacherProbabilities: Tensor2D | null = null;
+
+  const distil: DistillationBench['distil'] = async (info, loss, options = {}) => {
     const studentModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
-        const labelledMask = scope.own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
     // Plain cross-entropy distils the teacher's probabilities; the KD losses mix teacher and truth themselves.
-    const targets = config.student.loss.type === 'xent' ? scope.own(tf.softmax(teacherLogits) as Tensor2D) : allTruth;
-    const student = await runStage({
-      info: KD_STAGES[2],
+    if (loss.type === 'xent' && !teacherProbabilities) teacherProbabilities = scope.own(tf.softmax(teacherLogits) as Tensor2D);
+    const targets = loss.type === 'xent' ? (teacherProbabilities as Tensor2D) : allTruth;
+    const run = await runStage({
+      info,
       model: studentModel,
       train: config.student.train,
-      loss: config.student.loss,
+      loss,
       data: { inputs: studentIn('train', all.x), targets, teacherLogits, labelled: labelledMask },
       test: { inputs: studentIn('test', test.x), labels: test.y },
       validation: V && teacherOnV ? { inputs: studentIn('V', V.x), labels: teacherOnV } : undefined,
       validationLabelledBy: "the teacher's labels",
+      // Every distilled student sees the same batches in the same order: only the loss differs.
       shuffleKey: 'student',
       testLabels: data.test.y,
-      ctx,
+      ctx: options.ctx ?? ctx,
       grid,
+      afterMeasure: options.afterMeasure,
     });
-    scope.own(student.testLogits);
-    const studentLogitsTrain = scope.own(predictLogits(studentModel, studentIn('train', all.x)));
-    const studentOnTrain = argmaxRows((await studentLogitsTrain.data()) as Float32Array, numClasses);
+    scope.own(run.testLogits);
+    return run;
+  };
 
+  const predictTrain = async (run: StageRun) => {
+    const logits = scope.own(predictLogits(run.model, studentIn('train', all.x)));
+    return argmaxRows((await logits.data()) as Float32Array, numClasses);
+  };
+
+  return { opened, teacher, baseline, teacherOnTrain, distil, predictTrain };
+}
+
+export const GAP_CLOSED_DEFINITION = '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes';
+
+export async function runDistillation(config: DistillationConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+  const started = performance.now();
+  const opened = await openDistillation(config, ctx, KD_STAGES);
+  const { data, scope } = opened;
+  try {
+    const bench = await teacherAndBaseline(config, ctx, opened, { teacher: KD_STAGES[0], baseline: KD_STAGES[1] });
+    const student = await bench.distil(KD_STAGES[2], config.student.loss);
+    const studentOnTrain = await bench.predictTrain(student);
     return assembleResult({
       config,
       backend,
       data,
-      stages: { teacher: teacher.result, baseline: baseline.result, student: student.result },
-      lowerBestAccuracy: baseline.result.bestAccuracy,
-      definition: '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes',
-      transfer: { label: data.parts.train.y, supervisor: teacherOnTrain, student: studentOnTrain },
+      stages: { teacher: bench.teacher.result, baseline: bench.baseline.result, student: student.result },
+      lowerBestAccuracy: bench.baseline.result.bestAccuracy,
+      definition: GAP_CLOSED_DEFINITION,
+      transfer: { label: data.parts.train.y, supervisor: bench.teacherOnTrain, student: studentOnTrain },
       started,
     });
   } finally {

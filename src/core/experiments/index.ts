@@ -38,12 +38,14 @@ export interface RunOptions {
   onEvent?: (event: ExperimentEvent) => void;
   /** Awaited before every training step: pause, single-step, pacing. */
   beforeStep?: () => Promise<void> | void;
+  /** The rows of the visitor's own data, for a config whose data.dataset is "custom". */
+  customRows?: RunContext['customRows'];
 }
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */
 export async function runExperiment(input: unknown, options: RunOptions): Promise<ExperimentResult> {
   const config = parseConfig(input);
-  const ctx = { config, source: options.source, rng: createRng(config.seed), signal: options.signal, onEvent: options.onEvent, beforeStep: options.beforeStep };
+  const ctx = { config, source: options.source, rng: createRng(config.seed), signal: options.signal, onEvent: options.onEvent, beforeStep: options.beforeStep, customRows: options.customRows };
   const backend = tf.getBackend();
   const runner = RUNNERS[config.kind] as Runner<ExperimentKind>;
   return runner(config, ctx, backend);

@@ -13,14 +13,14 @@ export interface StageRoles {
   upper: string;
   /** Name of the gap ratio; null where the experiment has none. */
   gapName: string | null;
-  /** Students compared side by side (loss study, distillation variants); `student` is the one shown first. */
+  /** Students compared side by side (loss study, distillation variants, the chain's end and direct supervision); `student` is the one shown first. */
   students?: readonly string[];
 }
 
 export const STAGE_ROLES: Record<ExperimentKind, StageRoles> = {
   'weak-to-strong': { supervisor: 'weak', student: 'student', lower: 'weak', upper: 'ceiling', gapName: 'PGR' },
   distillation: { supervisor: 'teacher', student: 'student', lower: 'baseline', upper: 'teacher', gapName: 'gap closed' },
-  bootstrap: { supervisor: 'weak', student: 'student', lower: 'weak', upper: 'ceiling', gapName: 'PGR' },
+  bootstrap: { supervisor: 'weak', student: 'student', lower: 'weak', upper: 'ceiling', gapName: 'PGR', students: ['student', 'direct'] },
   'loss-study': { supervisor: 'weak', student: 'logconf', lower: 'weak', upper: 'ceiling', gapName: 'PGR', students: ['xent', 'logconf', 'product'] },
   'kd-variants': { supervisor: 'teacher', student: 'kd', lower: 'baseline', upper: 'teacher', gapName: 'gap closed', students: ['kd', 'reverse-kl', 'taid'] },
   'random-teacher': { supervisor: 'teacher', student: 'student', lower: 'teacher', upper: 'teacher', gapName: null },

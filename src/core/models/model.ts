@@ -25,6 +25,11 @@ export interface Model {
   encode(x: Tensor2D): Tensor2D;
   /** Logits from encoded inputs. `dropoutSeed` is required when training with dropout. */
   forward(x: Tensor2D, training: boolean, dropoutSeed?: number): Tensor2D;
+  /**
+   * The last hidden layer's activations (no dropout) from encoded inputs: the representation a linear probe
+   * reads. Present on models with a hidden layer (MLP).
+   */
+  features?(x: Tensor2D): Tensor2D;
   parameterCount(): number;
   dispose(): void;
 }
@@ -134,6 +139,7 @@ function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activatio
     encodingKey: 'raw',
     encode: (x) => x,
     forward: (x, training, seed) => stack(layers, x, training, dropout, seed),
+    ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined) } : {}),
     parameterCount: () => countParameters(trainable),
     dispose: () => trainable.forEach((v) => v.dispose()),
   };

@@ -1,0 +1,65 @@
+import { useState } from 'react';
+import { CUSTOM_DATASET, DATASET_IDS, DATASETS, type ExperimentConfig } from '../../core/config';
+import { applyRowsToForm } from '../custom-data/apply';
+import { rowsKey, useCustomData } from '../custom-data/data-store';
+import { fieldSpec } from '../schema-form';
+import { useApp } from '../store/context';
+import { CustomDataSheet } from './CustomDataSheet';
+
+const CUSTOM_PREFIX = `${CUSTOM_DATASET}:`;
+
+/**
+ * The data select: the shipped datasets, then every dataset of the visitor's own read in this tab, and a button
+ * that opens the sheet to read a CSV or draw points.
+ */
+export function DatasetField() {
+  const draft = useApp((s) => s.draft);
+  const setField = useApp((s) => s.setField);
+  const loadConfig = useApp((s) => s.loadConfig);
+  const loaded = useCustomData((s) => s.rows);
+  const [open, setOpen] = useState(false);
+  const custom = draft.data.dataset === CUSTOM_DATASET ? draft.data.custom : undefined;
+  const current = custom ? `${CUSTOM_PREFIX}${rowsKey(custom.sha256, custom.label)}` : draft.data.dataset;
+  const options = [
+    ...DATASET_IDS.map((id) => ({ value: id, label: DATASETS[id].name })),
+    ...Object.entries(loaded).map(([key, entry]) => ({ value: `${CUSTOM_PREFIX}${key}`, label: `your data: ${entry.name} (label "${entry.rows.labelColumn}")` })),
+  ];
+  if (custom && !options.some((o) => o.value === current)) options.push({ value: current, label: `your data: ${custom.name} (not loaded)` });
+
+  const choose = (value: string) => {
+    if (value.startsWith(CUSTOM_PREFIX)) {
+      const entry = loaded[value.slice(CUSTOM_PREFIX.length)];
+      if (entry) applyRowsToForm({ draft, loadConfig, setField }, entry.name, entry.rows);
+      return;
+    }
+    // A shipped dataset: the description of the visitor's file goes.
+    const { custom: _dropped, ...data } = draft.data as ExperimentConfig['data'];
+    setField(['data'], { ...data, dataset: value });
+  };
+
+  return (
+    <>
+      <div className="field">
+        <label htmlFor="field-data-dataset" title={fieldSpec(draft.kind, ['data', 'dataset']).help}>
+          dataset
+        </label>
+        <select id="field-data-dataset" value={current} onChange={(e) => choose(e.target.value)}>
+          {options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" className="link" onClick={() => setOpen(true)} data-testid="open-custom-data" title="Upload a CSV or draw 2-D points; the data stays in this browser">
+        Your own data…
+      </button>
+      {custom && (
+        <p className="custom-current" data-testid="custom-current">
+          {custom.rows} rows, {custom.features} features, {custom.classes} classes; label "{custom.label}"; SHA-256 <code title={custom.sha256}>{custom.sha256.slice(0, 12)}…</code>
+        </p>
+      )}
+      {open && <CustomDataSheet onClose={() => setOpen(false)} />}
+    </>
+  );
+}

@@ -1,0 +1,57 @@
+/** Links that name the visitor's data, drawn points as a file, and finding the rows a config needs. */
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type WeakToStrongConfig } from '../../core/config';
+import { readCsvRows } from '../../core/data/csv';
+import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../../core/data/custom';
+import { presetConfig } from '../../core/presets';
+import { decodeLink, encodeLink } from '../share/url-codec';
+import { addRows, drawnCsv, neededData, rowsFor } from './data-store';
+
+async function drawnRows() {
+  const points = Array.from({ length: 24 }, (_, i) => ({ x: (i % 6) / 4 - 0.6, y: Math.floor(i / 6) / 3 - 0.5, label: i % 6 < 3 ? 0 : 2 }));
+  const text = drawnCsv(points);
+  const read = readCsvRows(text, 'label', await sha256Hex(text));
+  if (!read.ok) throw new Error(read.error.message);
+  return { points, text, rows: read.value };
+}
+
+describe('custom data on the page', () => {
+  it('drawn points become a CSV that reads back to the same points and classes', async () => {
+    const { points, text, rows } = await drawnRows();
+    expect(text.split('\n')[0]).toBe('x,y,label');
+    expect(rows.count).toBe(24);
+    expect(rows.classNames).toEqual(['0', '2']);
+    expect(rows.x[2]).toBeCloseTo(points[1].x, 4);
+    expect(rows.x[3]).toBeCloseTo(points[1].y, 4);
+    expect(Array.from(rows.y.subarray(0, 6))).toEqual([0, 0, 0, 1, 1, 1]);
+  });
+
+  it('a link carries the data\'s description, never its rows, and reads back to the same config', async () => {
+    const { rows } = await drawnRows();
+    const { config } = fitConfigToCustomData(presetConfig('w2s-copying') as WeakToStrongConfig, describeCustomRows(rows, 'drawn.csv'));
+    const link = encodeLink(config, { run: true });
+    expect(link.length).toBeLessThan(1500);
+    const decoded = decodeLink(link);
+    expect(decoded.notices).toEqual([]);
+    expect(decoded.config).toEqual(config);
+    expect(neededData(decoded.config)).toEqual({ name: 'drawn.csv', sha256: rows.sha256, label: 'label', rows: 24, features: 2, classes: 2 });
+
+    // The rows are found by hash and label column once this tab has them.
+    expect(rowsFor(config)).toBeUndefined();
+    addRows('drawn.csv', rows);
+    expect(rowsFor(config)).toBe(rows);
+    expect(rowsFor(parseConfig({ ...config, data: { ...config.data, custom: { ...config.data.custom!, label: 'x' } } }))).toBeUndefined();
+    expect(neededData(presetConfig('w2s-copying'))).toBeNull();
+  });
+
+  it('a damaged description in a link falls back to the default data, naming what was wrong', async () => {
+    const { rows } = await drawnRows();
+    const { config } = fitConfigToCustomData(presetConfig('w2s-copying') as WeakToStrongConfig, describeCustomRows(rows, 'drawn.csv'));
+    const damaged = { ...config, data: { ...config.data, custom: { ...config.data.custom!, sha256: 'not-a-hash' } } } as WeakToStrongConfig;
+    const decoded = decodeLink(encodeLink(damaged));
+    expect(decoded.notices[0]).toBe('Replaced by its default: data.custom.sha256: must be 64 lowercase hex digits');
+    expect(decoded.notices).toContain('Replaced by its default: data.dataset: "custom" needs data.custom, the description of your file (load a CSV or draw points)');
+    expect(decoded.config?.data.dataset).not.toBe('custom');
+    expect(decoded.config?.data.custom).toBeUndefined();
+  });
+});

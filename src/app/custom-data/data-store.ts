@@ -1,0 +1,147 @@
+/**
+ * The visitor's own data on the page: files read in this tab (in memory) and, so that links to them keep
+ * working here after a reload, copies kept in this browser's IndexedDB. Nothing is ever sent anywhere: the
+ * worker gets the rows in its start message, and a link carries only the data's description and hash.
+ */
+import { createStore as createIdbStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { useStore } from 'zustand';
+import { createStore } from 'zustand/vanilla';
+import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, type CustomData, type ExperimentConfig } from '../../core/config';
+import { readCsvRows, readCsvTable, type CsvProblem, type CsvTable, type CustomRows } from '../../core/data/csv';
+import { sha256Hex } from '../../core/data/custom';
+
+export interface DrawnPoint {
+  /** In [-1.5, 1.5], y up. */
+  x: number;
+  y: number;
+  label: number;
+}
+
+export interface CustomDataState {
+  /** Rows read in this tab, by rowsKey (a file read with two label columns gives two datasets). */
+  rows: Record<string, { name: string; rows: CustomRows }>;
+  /** A link asked to run as soon as the data it names is loaded. */
+  runWhenLoaded: boolean;
+  /** The points drawn so far (kept while the sheet is closed). */
+  drawing: { points: DrawnPoint[]; classes: number; selected: number };
+}
+
+export const customDataStore = createStore<CustomDataState>()(() => ({
+  rows: {},
+  runWhenLoaded: false,
+  drawing: { points: [], classes: 2, selected: 0 },
+}));
+
+export function useCustomData<T>(selector: (state: CustomDataState) => T): T {
+  return useStore(customDataStore, selector);
+}
+
+/** The descriptor of the custom data a config names, if it names one. */
+export function neededData(config: ExperimentConfig | null | undefined): CustomData | null {
+  return config?.data.dataset === CUSTOM_DATASET && config.data.custom ? config.data.custom : null;
+}
+
+export const rowsKey = (sha256: string, label: string) => `${sha256}/${label}`;
+
+/** The rows a config needs, when this tab has them. */
+export function rowsFor(config: ExperimentConfig): CustomRows | undefined {
+  const needed = neededData(config);
+  return needed ? customDataStore.getState().rows[rowsKey(needed.sha256, needed.label)]?.rows : undefined;
+}
+
+export function addRows(name: string, rows: CustomRows): void {
+  customDataStore.setState((s) => ({ rows: { ...s.rows, [rowsKey(rows.sha256, rows.labelColumn)]: { name, rows } } }));
+}
+
+/** A file read for the form: its bytes and hash, and either its table or what is wrong with it. */
+export interface PreparedFile {
+  name: string;
+  sha256: string;
+  bytes: Uint8Array;
+  table: CsvTable | null;
+  problem: CsvProblem | null;
+}
+
+const MB = 1024 * 1024;
+
+/** Reads a chosen file; too big a file is refused before it is read. Never throws. */
+export async function prepareFile(file: Blob & { name: string }): Promise<PreparedFile> {
+  if (file.size > CUSTOM_DATA_LIMITS.bytes) {
+    return { name: file.name, sha256: '', bytes: new Uint8Array(0), table: null, problem: { message: `The file is ${(file.size / MB).toFixed(1)} MB; the limit is ${CUSTOM_DATA_LIMITS.bytes / MB} MB.` } };
+  }
+  try {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const sha256 = await sha256Hex(bytes);
+    const table = readCsvTable(bytes);
+    return table.ok ? { name: file.name, sha256, bytes, table: table.value, problem: null } : { name: file.name, sha256, bytes, table: null, problem: table.error };
+  } catch (error) {
+    return { name: file.name, sha256: '', bytes: new Uint8Array(0), table: null, problem: { message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` } };
+  }
+}
+
+// ---- copies kept in this browser (best effort: a private window without IndexedDB just keeps nothing)
+
+/** Files kept; the oldest go first. */
+export const MAX_KEPT_FILES = 5;
+
+interface KeptFile {
+  sha256: string;
+  name: string;
+  bytes: Uint8Array;
+  savedAt: number;
+}
+
+let idb: UseStore | null = null;
+const db = () => (idb ??= createIdbStore('distillery-data', 'files'));
+const hasIndexedDb = () => typeof indexedDB !== 'undefined';
+
+export async function keepFile(name: string, sha256: string, bytes: Uint8Array): Promise<void> {
+  if (!hasIndexedDb()) return;
+  try {
+    await set(sha256, { sha256, name, bytes, savedAt: Date.now() } satisfies KeptFile, db());
+    const all = (await entries<string, KeptFile>(db())).map(([, f]) => f).sort((a, b) => b.savedAt - a.savedAt);
+    for (const old of all.slice(MAX_KEPT_FILES)) await del(old.sha256, db());
+  } catch {
+    // Keeping is a convenience; the data is in memory for this tab either way.
+  }
+}
+
+/** Reads the data a config needs from this browser's kept files, if it is there. */
+export async function restoreKept(needed: CustomData): Promise<boolean> {
+  if (!hasIndexedDb()) return false;
+  try {
+    const kept = await get<KeptFile>(needed.sha256, db());
+    if (!kept) return false;
+    const rows = readCsvRows(kept.bytes, needed.label, needed.sha256);
+    if (!rows.ok) return false;
+    addRows(kept.name, rows.value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function forgetKeptFiles(): Promise<void> {
+  if (!hasIndexedDb()) return;
+  try {
+    for (const [key] of await entries<string, KeptFile>(db())) await del(key, db());
+  } catch {
+    // nothing kept, nothing to forget
+  }
+}
+
+// ---- drawn points as a CSV file (so they have a hash, can be downloaded, and load like any file)
+
+export function drawnCsv(points: DrawnPoint[]): string {
+  return `x,y,label\n${points.map((p) => `${p.x.toFixed(4)},${p.y.toFixed(4)},${p.label}`).join('\n')}\n`;
+}
+
+/** Offers bytes to the visitor as a download. */
+export function download(name: string, bytes: Uint8Array | string, type = 'text/csv'): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,83 @@
+/** The command line on a visitor's own CSV: a preset switched to the file, a config that names it, bad files. */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const TSX = path.resolve('node_modules/.bin/tsx');
+const CLI = path.resolve('src/cli/experiment.ts');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(TSX, [CLI, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Two noisy, overlapping classes in 2-D with text labels. */
+function twoClasses(rows: number): string {
+  const lines = ['u,v,kind'];
+  for (let i = 0; i < rows; i++) {
+    const k = i % 2;
+    const t = Math.sin(i * 91.7) * 0.8;
+    lines.push(`${(k * 1.2 + t).toFixed(3)},${(Math.cos(i * 7.3) - k * 0.5).toFixed(3)},${k ? 'yes' : 'no'}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('experiment CLI with --data', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'distillery-cli-data-'));
+  const csv = path.join(dir, 'points.csv');
+  writeFileSync(csv, twoClasses(300));
+
+  it('runs a preset on a CSV, and the config it wrote runs again to the same numbers', async () => {
+    const first = path.join(dir, 'first.json');
+    const a = await cli(['--preset', 'w2s-copying', '--data', csv, '--label', 'kind', '--backend', 'cpu', '--out', first, '--quiet']);
+    expect(a.code).toBe(0);
+    expect(a.stdout).toMatch(/^fitted to points\.csv: testSize 1000 -> 60; validationSize 200 -> 30;/m);
+    const results = JSON.parse(readFileSync(first, 'utf8'));
+    expect(results.dataset).toMatchObject({ id: 'custom', name: 'points.csv', classNames: ['no', 'yes'], testSize: 60 });
+    expect(results.config.data.custom).toEqual({
+      name: 'points.csv',
+      sha256: createHash('sha256').update(readFileSync(csv)).digest('hex'),
+      label: 'kind',
+      rows: 300,
+      features: 2,
+      classes: 2,
+    });
+
+    const configPath = path.join(dir, 'config.json');
+    writeFileSync(configPath, JSON.stringify(results.config));
+    const second = path.join(dir, 'second.json');
+    const b = await cli(['--config', configPath, '--data', csv, '--backend', 'cpu', '--out', second, '--quiet']);
+    expect(b.code).toBe(0);
+    const again = JSON.parse(readFileSync(second, 'utf8'));
+    for (const stage of ['weak', 'ceiling', 'student']) expect(again.stages[stage].accuracy).toBe(results.stages[stage].accuracy);
+    expect(again.predictions).toEqual(results.predictions);
+
+    // The same config with another file is refused by the engine, naming the file it needs.
+    const other = path.join(dir, 'other.csv');
+    writeFileSync(other, twoClasses(301));
+    const c = await cli(['--config', configPath, '--data', other, '--backend', 'cpu', '--quiet']);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/is not the file "points\.csv"/);
+  });
+
+  it('names the row and column of a malformed file, and asks for the label column', async () => {
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, twoClasses(30).replace('\n0.', '\nabc0.'));
+    const a = await cli(['--preset', 'w2s-copying', '--data', bad, '--label', 'kind']);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/bad\.csv: Row \d+, column 1 \("u"\): "abc0\.\d+" is not a number/);
+    const b = await cli(['--preset', 'w2s-copying', '--data', csv]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toContain('--data needs --label COLUMN');
+  });
+});
