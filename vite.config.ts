@@ -28,12 +28,19 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation for `vite dev` and `vite preview`: the page gets SharedArrayBuffer, so the wasm backend
+ * may run its multithreaded binary (see src/worker/wasm-threads.ts). GitHub Pages cannot send these headers;
+ * there the same build runs single-threaded.
+ */
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export default defineConfig({
   // Relative base: the built site works from any sub-path (a static host, GitHub Pages).
   base: './',
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
-  server: { port: 5173 },
-  preview: { port: 4173, strictPort: true },
+  server: { port: 5173, headers: ISOLATION_HEADERS },
+  preview: { port: 4173, strictPort: true, headers: ISOLATION_HEADERS },
 });

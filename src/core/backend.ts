@@ -43,6 +43,16 @@ export async function useBackend(name: BackendName, options: BackendOptions = {}
   await tf.ready();
 }
 
+/**
+ * Threads the wasm backend computes with: more than 1 only where the page is cross-origin isolated (its worker
+ * has SharedArrayBuffer) and tfjs loaded its multithreaded binary; null when wasm is not running.
+ */
+export async function wasmThreads(): Promise<number | null> {
+  if (tf.getBackend() !== 'wasm') return null;
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  return wasm.getThreadsCount();
+}
+
 export function activeBackend(): string {
   return tf.getBackend();
 }

@@ -4,7 +4,7 @@
  * on wasm against about 96 ms on SwiftShader WebGPU); then WebGL; then the plain JavaScript cpu backend.
  * A user's explicit choice is tried first; if it fails, the automatic order takes over and says why.
  */
-import { BACKENDS, useBackend, type BackendName, type BackendOptions } from '../core/backend';
+import { BACKENDS, useBackend, wasmThreads, type BackendName, type BackendOptions } from '../core/backend';
 import type { BackendChoice, BackendReport } from './protocol';
 
 interface GpuAdapterLike {
@@ -28,11 +28,33 @@ function describeAdapter(adapter: GpuAdapterLike): string {
   return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'a hardware adapter';
 }
 
+/** A backend whose start never settles (a wasm thread that cannot start, a lost GPU) must not hang the run. */
+const START_TIMEOUT_MS = 30_000;
+
+async function startWithin(name: BackendName, options: BackendOptions): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not start within ${START_TIMEOUT_MS / 1000} s`)), START_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([useBackend(name, options), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function chooseBackend(choice: BackendChoice, options: BackendOptions): Promise<BackendReport> {
+  const report = await pickBackend(choice, options);
+  // wasm threads: more than one only on a cross-origin isolated page.
+  const threads = await wasmThreads();
+  return threads === null ? report : { ...report, threads };
+}
+
+async function pickBackend(choice: BackendChoice, options: BackendOptions): Promise<BackendReport> {
   const skipped: string[] = [];
   const attempt = async (name: BackendName): Promise<boolean> => {
     try {
-      await useBackend(name, options);
+      await startWithin(name, options);
       return true;
     } catch (error) {
       skipped.push(`${name} failed to start (${(error as Error).message})`);

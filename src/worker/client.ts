@@ -16,6 +16,12 @@ export type WorkerFactory = () => Worker;
 
 const defaultFactory: WorkerFactory = () => new Worker(new URL('./training.worker.ts', import.meta.url), { type: 'module', name: 'distillery-training' });
 
+/** `?wasm-threads=on|off` in the page's address: force wasm's multithreaded binary on or off where the page is isolated. */
+function requestedWasmThreads(): 'on' | 'off' | undefined {
+  const value = new URLSearchParams(globalThis.location?.search ?? '').get('wasm-threads');
+  return value === 'on' || value === 'off' ? value : undefined;
+}
+
 export class TrainingClient {
   private worker: Worker | null = null;
   private runId = 0;
@@ -33,7 +39,17 @@ export class TrainingClient {
     const worker = this.ensureWorker();
     if (this.running) worker.postMessage({ type: 'cancel', runId: previous } satisfies ToWorker);
     this.running = true;
-    worker.postMessage({ type: 'start', runId: this.runId, config, backend, baseUrl: document.baseURI, stepsPerSecond, ...(customRows ? { customRows } : {}) } satisfies ToWorker);
+    const wasmThreads = requestedWasmThreads();
+    worker.postMessage({
+      type: 'start',
+      runId: this.runId,
+      config,
+      backend,
+      baseUrl: document.baseURI,
+      stepsPerSecond,
+      ...(customRows ? { customRows } : {}),
+      ...(wasmThreads ? { wasmThreads } : {}),
+    } satisfies ToWorker);
     return this.runId;
   }
 

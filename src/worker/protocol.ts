@@ -16,12 +16,24 @@ export interface BackendReport {
   reason: string;
   /** What was tried first and why it was passed over. */
   skipped: string[];
+  /** wasm only: threads it computes with (more than 1 only where the page is cross-origin isolated). */
+  threads?: number;
 }
 
 export type ErrorKind = 'config' | 'divergence' | 'backend' | 'data' | 'internal';
 
 export type ToWorker =
-  | { type: 'start'; runId: number; config: ExperimentConfigInput; backend: BackendChoice; baseUrl: string; stepsPerSecond: number | null; customRows?: CustomRows }
+  | {
+      type: 'start';
+      runId: number;
+      config: ExperimentConfigInput;
+      backend: BackendChoice;
+      baseUrl: string;
+      stepsPerSecond: number | null;
+      customRows?: CustomRows;
+      /** On a cross-origin isolated page: whether wasm runs its multithreaded binary (`?wasm-threads=on|off`); unset: automatic. */
+      wasmThreads?: 'on' | 'off';
+    }
   | { type: 'cancel'; runId: number }
   | { type: 'pause'; runId: number }
   | { type: 'resume'; runId: number }

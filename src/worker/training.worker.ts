@@ -16,6 +16,7 @@ import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
 import { fetchAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
 import type { ErrorKind, FromWorker, ToWorker } from './protocol';
+import { prepareWasmThreads } from './wasm-threads';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -47,6 +48,8 @@ let webgpuLost = false;
  */
 const stats = { training: 0, peakTraining: 0, started: 0, deviceLosses: 0 };
 (self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory };
+/** Once per worker, before the wasm backend first starts (tfjs starts it once). */
+let wasmThreadsReady: Promise<void> | null = null;
 
 const post = (message: FromWorker) => self.postMessage(message);
 
@@ -76,6 +79,8 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
     // A device lost after its run ended is replaced before anything asks for WebGPU again.
     if (webgpuLost) replaceWebgpuBackend();
     webgpuLost = false;
+    wasmThreadsReady ??= prepareWasmThreads(message.wasmThreads ?? 'auto');
+    await wasmThreadsReady;
     let backend = await chooseBackend(message.backend, { wasmPaths: WASM_PATHS });
     post({ type: 'backend', runId, backend });
     for (;;) {

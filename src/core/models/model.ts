@@ -67,13 +67,29 @@ function dense(inputSize: number, outputSize: number, activation: Activation, rn
 }
 
 type DenseOp = (x: Tensor2D, kernel: Tensor2D, bias: tf.Tensor1D) => Tensor2D;
+type FusedActivation = 'relu' | 'linear';
 
 /**
- * A fused dense layer whose gradient uses explicit transposes. tfjs's own matMul gradient calls matMul with
+ * The gradient of a fused dense layer y = act(x W + b), written out. tfjs's own matMul gradient calls matMul with
  * transposeA/transposeB, which the wasm backend runs off its fast path: measured in Node on a 64x784 @ 784x512
- * product, x^T @ dy took 39 ms with transposeA and 5 ms as transpose + matMul (dy @ W^T: 19 ms against 3 ms).
+ * product, x^T @ dy took 39 ms with transposeA and 5 ms as transpose + matMul (dy @ W^T: 19 ms against 3 ms). So on
+ * wasm the products use explicit transposes; elsewhere they are tfjs's own (the same kernels as its gradient).
  */
-function denseWithTransposedGradient(activation: 'relu' | 'linear'): DenseOp {
+function denseGradients(activation: FusedActivation, explicitTransposes: boolean) {
+  return {
+    /** dL/d(xW + b) from dL/dy and y. */
+    preActivation: (dy: Tensor2D, y: Tensor2D): Tensor2D => (activation === 'relu' ? tf.mul(dy, tf.step(y)) : dy),
+    input: (dz: Tensor2D, kernel: Tensor2D): Tensor2D => (explicitTransposes ? tf.matMul(dz, tf.transpose(kernel)) : tf.matMul(dz, kernel, false, true)),
+    kernel: (x: Tensor2D, dz: Tensor2D): Tensor2D => (explicitTransposes ? tf.matMul(tf.transpose(x), dz) : tf.matMul(x, dz, true, false)),
+    bias: (dz: Tensor2D): tf.Tensor1D => tf.sum(dz, 0),
+  };
+}
+
+type CustomGradFn = Parameters<typeof tf.customGrad>[0];
+
+/** A fused dense layer whose gradient (see denseGradients) includes the input's: a hidden layer on wasm. */
+function denseWithGradient(activation: FusedActivation): DenseOp {
+  const grad = denseGradients(activation, true);
   return tf.customGrad(((x: Tensor2D, kernel: Tensor2D, bias: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const y = tf.fused.matMul({ a: x, b: kernel, bias, activation }) as Tensor2D;
     save([x, kernel, y]);
@@ -81,21 +97,48 @@ function denseWithTransposedGradient(activation: 'relu' | 'linear'): DenseOp {
       value: y,
       gradFunc: (dy: Tensor2D, saved: tf.Tensor[]) => {
         const [input, weights, output] = saved as Tensor2D[];
-        const dz = activation === 'relu' ? tf.mul(dy, tf.step(output)) : dy;
-        return [tf.matMul(dz, tf.transpose(weights)), tf.matMul(tf.transpose(input), dz), tf.sum(dz, 0)];
+        const dz = grad.preActivation(dy, output);
+        return [grad.input(dz, weights), grad.kernel(input, dz), grad.bias(dz)];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as DenseOp;
+  }) as unknown as CustomGradFn) as unknown as DenseOp;
 }
 
-const transposedGradientDense = { relu: denseWithTransposedGradient('relu'), linear: denseWithTransposedGradient('linear') };
+const hiddenDenseOnWasm = { relu: denseWithGradient('relu'), linear: denseWithGradient('linear') };
 
-/** One dense layer; fused (one kernel) for the activations tfjs can differentiate fused. */
-function applyDense(layer: Dense, x: Tensor2D): Tensor2D {
-  if ((layer.activation === 'relu' || layer.activation === 'linear') && tf.getBackend() === 'wasm') {
-    return transposedGradientDense[layer.activation](x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D);
-  }
+/**
+ * A fused dense layer applied to data (a model's first layer): only the kernel and bias are differentiable inputs,
+ * so the gradient leaves out dL/dx, which nothing uses. tfjs computes the gradient of every input of a custom op
+ * (and of its own fused matMul, which linear layers use), so on wasm a third of the multiply-adds of a step of a
+ * 784-128-10 MLP went to it.
+ */
+function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Tensor2D {
+  const grad = denseGradients(activation, tf.getBackend() === 'wasm');
+  // tfjs releases the forward pass's tensors before the backward pass: whatever the gradient needs is saved.
+  const op = tf.customGrad(((kernel: Tensor2D, bias: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const y = tf.fused.matMul({ a: x, b: kernel, bias, activation }) as Tensor2D;
+    save([x, y]);
+    return {
+      value: y,
+      gradFunc: (dy: Tensor2D, saved: tf.Tensor[]) => {
+        const [input, output] = saved as Tensor2D[];
+        const dz = grad.preActivation(dy, output);
+        return [grad.kernel(input, dz), grad.bias(dz)];
+      },
+    };
+  }) as unknown as CustomGradFn) as unknown as (kernel: Tensor2D, bias: tf.Tensor1D) => Tensor2D;
+  return op(layer.kernel as Tensor2D, layer.bias as tf.Tensor1D);
+}
+
+/**
+ * One dense layer; fused (one kernel) for the activations tfjs can differentiate fused. `inputIsData`: the input is
+ * data, not the output of a trained layer, so its gradient is not needed.
+ */
+function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   if (layer.activation === 'relu' || layer.activation === 'linear') {
+    // A frozen layer (constant kernel and bias) needs no custom gradient.
+    if (inputIsData && layer.kernel instanceof tf.Variable) return denseOnData(x, layer, layer.activation);
+    if (tf.getBackend() === 'wasm') return hiddenDenseOnWasm[layer.activation](x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D);
     return tf.fused.matMul({ a: x, b: layer.kernel as Tensor2D, bias: layer.bias, activation: layer.activation }) as Tensor2D;
   }
   const z = tf.add(tf.matMul(x, layer.kernel as Tensor2D), layer.bias) as Tensor2D;
@@ -113,10 +156,11 @@ function countParameters(variables: (Variable | tf.Tensor)[]): number {
   return variables.reduce((sum, v) => sum + v.size, 0);
 }
 
-function stack(layers: Dense[], x: Tensor2D, training: boolean, dropout: number, dropoutSeed: number | undefined): Tensor2D {
+/** Dense layers in turn; `inputIsData`: x is data (not another layer's output), see applyDense. */
+function stack(layers: Dense[], x: Tensor2D, training: boolean, dropout: number, dropoutSeed: number | undefined, inputIsData: boolean): Tensor2D {
   let h = x;
   layers.forEach((layer, i) => {
-    h = applyDense(layer, h);
+    h = applyDense(layer, h, inputIsData && i === 0);
     const hidden = i < layers.length - 1;
     if (hidden && training && dropout > 0) {
       if (dropoutSeed === undefined) throw new Error('dropout needs a seed');
@@ -138,8 +182,8 @@ function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activatio
     decayed: layers.map((l) => l.kernel),
     encodingKey: 'raw',
     encode: (x) => x,
-    forward: (x, training, seed) => stack(layers, x, training, dropout, seed),
-    ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined) } : {}),
+    forward: (x, training, seed) => stack(layers, x, training, dropout, seed, true),
+    ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true) } : {}),
     parameterCount: () => countParameters(trainable),
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
@@ -174,7 +218,7 @@ function cnnModel(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: ModelContext):
       const p1 = tf.maxPool(c1, 2, 2, 'same');
       const c2 = tf.fused.conv2d({ x: p1, filter: conv2.kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: conv2.bias, activation: 'relu' });
       const p2 = tf.maxPool(c2, 2, 2, 'same');
-      return stack(head, tf.reshape(p2, [-1, flat]) as Tensor2D, false, 0, undefined);
+      return stack(head, tf.reshape(p2, [-1, flat]) as Tensor2D, false, 0, undefined, false);
     },
     parameterCount: () => countParameters(trainable),
     dispose: () => trainable.forEach((v) => v.dispose()),
@@ -200,7 +244,7 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
   const headVars = head.flatMap((l) => [l.kernel, l.bias]);
   const encoderTensors = encoderLayers.flatMap((l) => [l.kernel, l.bias]);
   const trainable = finetune ? [...(encoderTensors as Variable[]), ...headVars] : headVars;
-  const runEncoder = (x: Tensor2D) => encoderLayers.reduce((h, layer) => applyDense(layer, h), x);
+  const runEncoder = (x: Tensor2D) => encoderLayers.reduce((h, layer, i) => applyDense(layer, h, i === 0), x);
   const headText = spec.head === 'mlp' ? `MLP probe ${features}-${spec.headWidth}-${ctx.numClasses}` : `linear probe ${features}-${ctx.numClasses}`;
   return {
     spec,
@@ -209,7 +253,8 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
     decayed: [...(finetune ? (encoderLayers.map((l) => l.kernel) as Variable[]) : []), ...head.map((l) => l.kernel)],
     encodingKey: finetune ? 'raw' : `encoder:${weights.manifest.id}`,
     encode: (x) => (finetune ? x : tf.tidy(() => runEncoder(x))),
-    forward: (x) => stack(head, finetune ? runEncoder(x) : x, false, 0, undefined),
+    // A frozen encoder's features are data to the head; a fine-tuned encoder's are not.
+    forward: (x) => stack(head, finetune ? runEncoder(x) : x, false, 0, undefined, !finetune),
     parameterCount: () => countParameters([...encoderTensors, ...headVars]),
     dispose: () => {
       encoderTensors.forEach((t) => t.dispose());

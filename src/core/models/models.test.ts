@@ -64,4 +64,47 @@ describe('models', () => {
     const wasm = await gradients('wasm');
     cpu.forEach((layer, i) => layer.forEach((g, j) => expect(wasm[i][j]).toBeCloseTo(g, 3)));
   });
+
+  // A linear model's only layer and an MLP's first layer (relu) both read data.
+  const firstLayerCases: [string, ModelSpec][] = [
+    ['linear', { type: 'linear' }],
+    ['mlp', { type: 'mlp', width: 16, depth: 2, activation: 'relu', dropout: 0 }],
+  ];
+  for (const backend of ['cpu', 'wasm'] as const) {
+    for (const [name, spec] of firstLayerCases) {
+      it(`leaves out the gradient of the input data and still gives autodiff's gradients (${name}, ${backend})`, async () => {
+        await startNodeBackend(backend);
+        const model = buildModel(spec, { featureShape: [5], numClasses: 3, rng: createRng(4) });
+        const rng = createRng(9);
+        const x = tf.tensor2d(Float32Array.from({ length: 40 }, () => rng.normal()), [8, 5]);
+        const loss = (logits: Tensor2D) => tf.sum(tf.square(logits)) as tf.Scalar;
+        // The same network from plain tfjs ops, differentiated by tfjs.
+        const weights = model.trainable as unknown as Tensor2D[];
+        const plain = () => {
+          let h = x;
+          for (let i = 0; i < weights.length; i += 2) {
+            h = tf.add(tf.matMul(h, weights[i]), weights[i + 1]) as Tensor2D;
+            if (i + 2 < weights.length) h = tf.relu(h);
+          }
+          return h;
+        };
+
+        const profile = await tf.profile(() => Object.values(tf.variableGrads(() => loss(model.forward(x, true)), model.trainable).grads));
+        const kernels = profile.kernels as unknown as { name: string; outputShapes: number[][] }[];
+        // No matrix product makes a tensor of the data's shape [8, 5]: dL/dx is never computed.
+        const products = kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul');
+        expect(products.length).toBeGreaterThan(0);
+        expect(products.filter((k) => k.outputShapes.some((shape) => shape.join() === '8,5' || shape.join() === '1,8,5'))).toEqual([]);
+
+        const ours = tf.variableGrads(() => loss(model.forward(x, true)), model.trainable).grads;
+        const theirs = tf.variableGrads(() => loss(plain()), model.trainable).grads;
+        for (const v of model.trainable) {
+          const [a, b] = await Promise.all([ours[v.name].data(), theirs[v.name].data()]);
+          Array.from(a).forEach((g, i) => expect(g).toBeCloseTo(b[i], 4));
+        }
+        [...Object.values(ours), ...Object.values(theirs), x].forEach((t) => t.dispose());
+        model.dispose();
+      });
+    }
+  }
 });
