@@ -14,6 +14,8 @@ vi.mock('../core/backend', () => ({
     attempts.push(name);
     if (broken.has(name)) throw new Error(`the ${name} backend failed to initialise`);
   },
+  // Thread counts are reported only on a real wasm backend.
+  wasmThreads: async () => null,
 }));
 
 const { chooseBackend, fallbackAfterDeviceLoss } = await import('./backend-choice');
