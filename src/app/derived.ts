@@ -80,6 +80,19 @@ export const STAGE_COLORS: Record<string, string> = {
   ceiling: '#2563eb',
   baseline: '#64748b',
   student: '#059669',
+  // Comparison experiments' students, distinct from the roles above and from each other within an experiment.
+  direct: '#db2777',
+  'link-1': '#4f46e5',
+  'link-2': '#0891b2',
+  'link-3': '#65a30d',
+  xent: '#64748b',
+  logconf: '#059669',
+  product: '#0891b2',
+  kd: '#059669',
+  'reverse-kl': '#db2777',
+  taid: '#0891b2',
+  fixed: '#d62728',
+  fresh: '#1f77b4',
 };
 
 /** Further colours for stages without one of their own (chain links, compared students). */

@@ -1,3 +1,4 @@
+import './no-eval';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { TrainingClient } from '../worker/client';
@@ -55,8 +56,13 @@ const store = createAppStore(
 );
 void store.getState().refreshRuns();
 
-// Closing or leaving the page ends the worker.
-window.addEventListener('pagehide', () => client.dispose());
+// Closing or leaving the page ends the worker. A page kept in the back/forward cache comes back with the
+// interrupted run marked as stopped (its results so far kept), ready to run again.
+window.addEventListener('pagehide', () => {
+  if (!client.dispose()) return;
+  flush();
+  store.getState().receive([{ type: 'cancelled', runId: store.getState().run.runId }]);
+});
 
 // For end-to-end tests and benchmarks: read-only access to the state.
 (window as unknown as { distillery: unknown }).distillery = { getState: store.getState };

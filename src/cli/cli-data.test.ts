@@ -1,25 +1,11 @@
 /** The command line on a visitor's own CSV: a preset switched to the file, a config that names it, bad files. */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
-const TSX = path.resolve('node_modules/.bin/tsx');
-const CLI = path.resolve('src/cli/experiment.ts');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(TSX, [CLI, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cli } from './test-support';
 
 /** Two noisy, overlapping classes in 2-D with text labels. */
 function twoClasses(rows: number): string {

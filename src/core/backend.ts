@@ -56,3 +56,41 @@ export async function wasmThreads(): Promise<number | null> {
 export function activeBackend(): string {
   return tf.getBackend();
 }
+
+/**
+ * When WebGPU is the active backend: a promise that resolves with the reason once its device is lost (a driver
+ * reset, the GPU taken away, the device destroyed), so a run can move to another backend instead of hanging.
+ * Null on other backends.
+ */
+export function webgpuDeviceLost(): Promise<string> | null {
+  if (tf.getBackend() !== 'webgpu') return null;
+  const device = (tf.backend() as unknown as { device?: { lost?: Promise<{ reason?: string; message?: string }> } }).device;
+  if (!device?.lost) return null;
+  return device.lost.then((info) => info?.message || (info?.reason && info.reason !== 'unknown' ? info.reason : '') || 'no reason given');
+}
+
+/**
+ * Drops the WebGPU backend whose device was lost and registers it again, so the next run that asks for WebGPU
+ * requests a fresh device instead of reusing the dead one. Call after another backend has been made active.
+ */
+export function replaceWebgpuBackend(): void {
+  let factory: ReturnType<typeof tf.findBackendFactory> | null = null;
+  try {
+    factory = tf.findBackendFactory('webgpu');
+  } catch {
+    factory = null;
+  }
+  if (!factory) return;
+  try {
+    tf.removeBackend('webgpu');
+  } catch {
+    // The dead backend may fail to release its buffers; it is dropped all the same.
+  }
+  tf.registerBackend('webgpu', factory, 3);
+}
+
+/** Live tensors and their bytes on the active backend (for leak checks). */
+export function tensorMemory(): { numTensors: number; numBytes: number } {
+  const { numTensors, numBytes } = tf.memory();
+  return { numTensors, numBytes };
+}

@@ -454,6 +454,70 @@ export function modelsOf(config: AnyKindConfig): [string[], ModelSpec][] {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Memory limits: sizes that each fit their range can still, together, ask a browser tab for gigabytes (a CNN
+// with 64 filters on a batch of 1,024 images holds about 0.7 GB of activations). Such configs are refused before
+// training, naming the limit and what would fit.
+
+/** Most memory one model's activations may take at once: a training batch (with gradients) or an evaluation chunk. */
+export const ACTIVATION_BUDGET_MB = 256;
+/** Rows the training loop evaluates at once (predictLogits in src/core/train.ts). */
+const EVALUATION_CHUNK = 2048;
+
+/** Floats one example leaves in memory on a forward pass: every layer's output. */
+export function activationsPerExample(model: ModelSpec, featureShape: readonly number[], outputs: number): number {
+  switch (model.type) {
+    case 'linear':
+      return outputs;
+    case 'mlp':
+      return model.depth * model.width + outputs;
+    case 'cnn': {
+      const [height = 1, width = 1] = featureShape;
+      const half = Math.ceil(height / 2) * Math.ceil(width / 2);
+      const quarter = Math.ceil(height / 4) * Math.ceil(width / 4);
+      // conv1, its pooling, conv2 (twice the filters), its pooling, the dense layer, the output
+      return height * width * model.filters + half * model.filters + half * 2 * model.filters + quarter * 2 * model.filters + model.denseWidth + outputs;
+    }
+    case 'pretrained':
+      return 256 + 64 + (model.head === 'mlp' ? model.headWidth : 0) + outputs;
+  }
+}
+
+function memoryLimitIssues(config: AnyKindConfig): { path: PropertyKey[]; message: string }[] {
+  const info = datasetInfoOf(config.data);
+  const outputs = config.kind === 'random-teacher' ? config.outputDim : config.kind === 'teacher-hacking' ? config.oracle.numClasses : info.numClasses;
+  const evaluated = Math.min(EVALUATION_CHUNK, Math.max(config.data.testSize, rowsNeeded(config).needed));
+  const megabytes = (floats: number) => (floats * 4) / 2 ** 20;
+  const issues: { path: PropertyKey[]; message: string }[] = [];
+  for (const [path, model] of modelsOf(config)) {
+    const perExample = activationsPerExample(model, info.featureShape, outputs);
+    const role = path.slice(0, -1);
+    // The random teacher's architecture is trained as the student, with the student's settings.
+    const train = config.kind === 'random-teacher' ? config.student.train : (getPath(config, [...role, 'train']) as { batchSize: number } | undefined);
+    const trainingMb = train ? megabytes(2 * perExample * train.batchSize) : 0;
+    if (train && trainingMb > ACTIVATION_BUDGET_MB) {
+      const fits = Math.max(1, Math.floor((ACTIVATION_BUDGET_MB * 2 ** 20) / (4 * 2 * perExample)));
+      issues.push({
+        path: config.kind === 'random-teacher' ? ['student', 'train', 'batchSize'] : [...role, 'train', 'batchSize'],
+        message: `a batch of ${train.batchSize} on this model needs about ${Math.round(trainingMb)} MB for activations and their gradients, over the limit of ${ACTIVATION_BUDGET_MB} MB; at most ${fits} fits`,
+      });
+      continue;
+    }
+    const evaluationMb = megabytes(perExample * evaluated);
+    if (evaluationMb > ACTIVATION_BUDGET_MB) {
+      issues.push({
+        path,
+        message: `evaluating this model on ${evaluated} examples at a time needs about ${Math.round(evaluationMb)} MB of activations, over the limit of ${ACTIVATION_BUDGET_MB} MB; choose a smaller model (fewer filters or units)`,
+      });
+    }
+  }
+  return issues;
+}
+
+function getPath(target: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined), target);
+}
+
 export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS).superRefine((config, ctx) => {
   if (config.data.dataset === CUSTOM_DATASET && !config.data.custom) {
     ctx.addIssue({ code: 'custom', path: ['data', 'dataset'], message: '"custom" needs data.custom, the description of your file (load a CSV or draw points)' });
@@ -511,6 +575,7 @@ export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS)
       });
     }
   }
+  for (const { path, message } of memoryLimitIssues(config)) ctx.addIssue({ code: 'custom', path, message });
 });
 
 export type ExperimentConfig = z.infer<typeof ExperimentConfigSchema>;
@@ -533,9 +598,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * A value from a link or a file, as a message may quote it: short (a stranger's 1 MB string is not echoed back)
+ * and never throwing (a deeply nested array cannot be stringified); infinities by name, not as JSON's null.
+ */
+function shownValue(input: unknown): string {
+  let text: string;
+  try {
+    text = typeof input === 'number' ? String(input) : (JSON.stringify(input) ?? String(input));
+  } catch {
+    text = Array.isArray(input) ? 'an array' : typeof input;
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   const field = issue.path.length ? issue.path.map(String).join('.') : '(config)';
-  const received = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
+  const received = 'input' in issue && issue.input !== undefined ? ` (got ${shownValue(issue.input)})` : '';
   if ((issue.code === 'too_big' || issue.code === 'too_small') && issue.origin === 'array') {
     const count = Array.isArray(issue.input) ? ` (got ${issue.input.length})` : '';
     const bound = Number(issue.code === 'too_big' ? issue.maximum : issue.minimum);

@@ -31,6 +31,20 @@ const W2S_MNIST = {
   },
 } satisfies ExperimentConfigInput;
 
+/** Teacher, student and data of kd-mnist, which kd-variants distils in several ways. */
+const KD_MNIST = {
+  seed: 1,
+  data: { dataset: 'mnist', trainSize: 10000, labelledSize: 1000, validationSize: 0, testSize: 2000 },
+  teacher: {
+    model: { type: 'mlp', width: 512, depth: 2, activation: 'relu', dropout: 0.2 },
+    train: { optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 8, evalEvery: 50 },
+  },
+  student: {
+    model: { type: 'mlp', width: 32, depth: 1, activation: 'relu', dropout: 0 },
+    train: { optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 10, evalEvery: 50 },
+  },
+} as const;
+
 export const PRESETS: Preset[] = [
   {
     id: 'w2s-mnist',
@@ -106,20 +120,7 @@ export const PRESETS: Preset[] = [
       'The teacher\'s soft predictions carry its knowledge to the 9,000 images the student has no labels for.',
       'Given the same labels as the teacher, distillation adds nothing at this scale: its power is reaching unlabelled data.',
     ],
-    config: {
-      kind: 'distillation',
-      seed: 1,
-      data: { dataset: 'mnist', trainSize: 10000, labelledSize: 1000, validationSize: 0, testSize: 2000 },
-      teacher: {
-        model: { type: 'mlp', width: 512, depth: 2, activation: 'relu', dropout: 0.2 },
-        train: { optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 8, evalEvery: 50 },
-      },
-      student: {
-        model: { type: 'mlp', width: 32, depth: 1, activation: 'relu', dropout: 0 },
-        train: { optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 10, evalEvery: 50 },
-        loss: { type: 'kd', temperature: 4, alpha: 0.9 },
-      },
-    },
+    config: { kind: 'distillation', ...KD_MNIST, student: { ...KD_MNIST.student, loss: { type: 'kd', temperature: 4, alpha: 0.9 } } },
   },
   {
     id: 'w2s-bootstrap',
@@ -270,16 +271,7 @@ export const PRESETS: Preset[] = [
     ],
     config: {
       kind: 'kd-variants',
-      seed: 1,
-      data: { dataset: 'mnist', trainSize: 10000, labelledSize: 1000, validationSize: 0, testSize: 2000 },
-      teacher: {
-        model: { type: 'mlp', width: 512, depth: 2, activation: 'relu', dropout: 0.2 },
-        train: { optimizer: 'adam', learningRate: 0.001, batchSize: 64, epochs: 8, evalEvery: 50 },
-      },
-      student: {
-        model: { type: 'mlp', width: 32, depth: 1, activation: 'relu', dropout: 0 },
-        train: { optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 10, evalEvery: 50 },
-      },
+      ...KD_MNIST,
       temperature: 4,
       alpha: 0.9,
       // Ten times TAID's default step size: over 1,570 steps the default barely leaves the linear floor.

@@ -159,17 +159,20 @@ export function assignWeights(model: Model, weights: Tensor[]): void {
   model.trainable.forEach((v, i) => v.assign(weights[i]));
 }
 
-/** Logits of a model on encoded inputs, in chunks so large sets do not allocate one huge activation. */
+/**
+ * Logits of a model on encoded inputs, in chunks so large sets do not allocate one huge activation: each chunk's
+ * intermediate tensors are released before the next one runs (the memory limits in config.ts count on it).
+ */
 export function predictLogits(model: Model, inputs: Tensor2D, chunk = 2048): Tensor2D {
-  return tf.tidy(() => {
-    const rows = inputs.shape[0];
-    if (rows <= chunk) return model.forward(inputs, false);
-    const parts: Tensor2D[] = [];
-    for (let start = 0; start < rows; start += chunk) {
-      parts.push(model.forward(tf.slice(inputs, [start, 0], [Math.min(chunk, rows - start), -1]), false));
-    }
-    return tf.concat(parts, 0);
-  });
+  const rows = inputs.shape[0];
+  if (rows <= chunk) return tf.tidy(() => model.forward(inputs, false));
+  const parts: Tensor2D[] = [];
+  for (let start = 0; start < rows; start += chunk) {
+    parts.push(tf.tidy(() => model.forward(tf.slice(inputs, [start, 0], [Math.min(chunk, rows - start), -1]), false)));
+  }
+  const logits = tf.concat(parts, 0);
+  parts.forEach((part) => part.dispose());
+  return logits;
 }
 
 /** Takes the rows of a training set that make one batch. */

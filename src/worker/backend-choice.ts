@@ -84,3 +84,21 @@ async function pickBackend(choice: BackendChoice, options: BackendOptions): Prom
   }
   throw new Error(`no backend could start: ${skipped.join('; ')}`);
 }
+
+/**
+ * The WebGPU device was lost mid-run: the next backend in the automatic order (wasm, then WebGL, then plain
+ * JavaScript) takes over, and the report says what happened.
+ */
+export async function fallbackAfterDeviceLoss(previous: BackendReport, lostReason: string, options: BackendOptions): Promise<BackendReport> {
+  const note = `the WebGPU device was lost mid-run (${lostReason})`;
+  const skipped = [...previous.skipped, `webgpu: ${note}`];
+  for (const name of BACKENDS.filter((b) => b !== 'webgpu')) {
+    try {
+      await useBackend(name, options);
+      return { name, reason: `${note}; the run started again on ${name}`, skipped };
+    } catch (error) {
+      skipped.push(`${name} failed to start (${(error as Error).message})`);
+    }
+  }
+  throw new Error(`no backend could start after ${note}: ${skipped.join('; ')}`);
+}

@@ -73,11 +73,13 @@ export class TrainingClient {
     this.send({ type: 'speed', runId: this.runId, stepsPerSecond });
   }
 
-  /** Ends the worker (page closing, tests). */
-  dispose(): void {
+  /** Ends the worker (page closing, tests); returns whether a run was in progress (it is lost). */
+  dispose(): boolean {
+    const wasRunning = this.running;
     this.worker?.terminate();
     this.worker = null;
     this.running = false;
+    return wasRunning;
   }
 
   private send(message: ToWorker): void {

@@ -141,13 +141,15 @@ export function CurvesPanel() {
       title="Training curves"
       testId="curves-panel"
       help={
-        roles?.gapName === 'gap closed'
+        !roles?.gapName
+          ? 'Test accuracy and training loss of every model against its own training steps.'
+          : roles.gapName === 'gap closed'
           ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
           : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
       }
       className="curves"
     >
-      <div className="charts-grid">
+      <div className={roles?.gapName ? 'charts-grid' : 'charts-grid no-gap'}>
         <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
         <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} training={training} />
         {roles?.gapName && <GapChart training={training} />}

@@ -8,7 +8,8 @@ export function ErrorBanner() {
   if (status !== 'error' || !error) return null;
   return (
     <div className="banner error" role="alert" data-testid="error-banner">
-      <strong>{error.kind === 'divergence' ? 'Training diverged.' : error.kind === 'crash' ? 'The training worker crashed.' : 'The run stopped.'}</strong> {error.message}
+      {/* A crash's message says so itself ("The training worker crashed: ..."). */}
+      {error.kind !== 'crash' && <strong>{error.kind === 'divergence' ? 'Training diverged.' : 'The run stopped.'}</strong>} {error.message}
       {error.problems && (
         <ul>
           {error.problems.map((p) => (
@@ -16,8 +17,8 @@ export function ErrorBanner() {
           ))}
         </ul>
       )}
-      <button type="button" onClick={reset}>
-        Run again
+      <button type="button" onClick={reset} data-testid="rerun-button">
+        {error.kind === 'crash' ? 'Run again in a new worker' : 'Run again'}
       </button>
     </div>
   );

@@ -37,6 +37,8 @@ export function StageSummary() {
                 </>
               ) : stage.status === 'training' ? (
                 `training · step ${stage.history.at(-1)?.step ?? 0}/${stage.totalSteps}`
+              ) : stage.status === 'stopped' ? (
+                <span data-testid={`stopped-${stage.name}`}>{`stopped at step ${stage.history.at(-1)?.step ?? 0}/${stage.totalSteps}`}</span>
               ) : (
                 'waiting'
               )}

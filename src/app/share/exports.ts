@@ -2,6 +2,7 @@
 import { repairConfig, type ExperimentConfig } from '../../core/config';
 import { categorise } from '../../core/metrics';
 import { rolesOf, stageByName } from '../derived';
+import { parseUntrustedJson } from './untrusted-json';
 import type { RunState } from '../store/run-state';
 
 function csvCell(value: unknown): string {
@@ -55,14 +56,12 @@ export function configJson(config: ExperimentConfig): string {
 /** Reads a config file the way a link is read: unknown keys ignored, invalid values replaced with a notice. */
 export function importConfig(text: string): { config: ExperimentConfig; notices: string[] } | { error: string } {
   if (text.length > 1_000_000) return { error: 'That file is too large to be an experiment config (over 1 MB).' };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    return { error: `That file is not JSON: ${(error as Error).message}` };
+  const parsed = parseUntrustedJson(text, 1_000_000);
+  if (!parsed.ok) {
+    return { error: parsed.kind === 'not-json' ? `That file is ${parsed.problem}` : `That file is not an experiment config: it is ${parsed.problem}.` };
   }
   try {
-    const { config, replaced } = repairConfig(parsed);
+    const { config, replaced } = repairConfig(parsed.value);
     return { config, notices: replaced.map((line) => `Replaced by its default: ${line}`) };
   } catch (error) {
     return { error: `That file is not an experiment config: ${(error as Error).message.replace(/\n\s*/g, ' ')}` };

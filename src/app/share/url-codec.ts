@@ -9,6 +9,7 @@
 import LZString from 'lz-string';
 import { CONFIG_VERSION, ConfigError, repairConfig, type ExperimentConfig } from '../../core/config';
 import { migrateConfig } from '../../core/config-migrations';
+import { parseUntrustedJson } from './untrusted-json';
 
 export interface LinkOptions {
   /** Start the experiment as soon as the page opens. */
@@ -26,8 +27,12 @@ export interface DecodedLink extends Required<LinkOptions> {
   notices: string[];
 }
 
-/** The longest hash we try to read (a config is a few hundred characters). */
-const MAX_HASH_LENGTH = 20_000;
+/**
+ * The longest hash we try to read: a config is a few hundred characters. lz-string can expand a crafted string
+ * about quadratically (10,000 characters can unpack to 12 million), so the unpacked text is capped too.
+ */
+const MAX_HASH_LENGTH = 10_000;
+const MAX_CONFIG_JSON = 100_000;
 
 export function encodeLink(config: ExperimentConfig, options: LinkOptions = {}): string {
   const params = new URLSearchParams();
@@ -61,14 +66,18 @@ export function decodeLink(hash: string): DecodedLink {
   const packed = params.get('c');
   if (packed === null) return result;
 
-  let payload: unknown;
+  let json: string | null = null;
   try {
-    const json = LZString.decompressFromEncodedURIComponent(packed);
-    if (!json) throw new Error('empty');
-    payload = JSON.parse(json);
+    json = LZString.decompressFromEncodedURIComponent(packed);
   } catch {
-    return { ...result, run: false, notices: ['The experiment in this link could not be read (the link may be cut short or altered); showing the default experiment instead.'] };
+    json = null;
   }
+  const parsed = json ? parseUntrustedJson(json, MAX_CONFIG_JSON) : null;
+  if (!parsed?.ok) {
+    const why = parsed && parsed.kind !== 'not-json' ? `: it is ${parsed.problem}` : ' (the link may be cut short or altered)';
+    return { ...result, run: false, notices: [`The experiment in this link could not be read${why}; showing the default experiment instead.`] };
+  }
+  const payload = parsed.value;
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
     return { ...result, run: false, notices: ['The link does not hold an experiment; showing the default experiment instead.'] };
   }

@@ -18,7 +18,8 @@ export interface StageView {
   parameters: number | null;
   totalSteps: number;
   history: MetricPoint[];
-  status: 'waiting' | 'training' | 'done';
+  /** 'stopped': the run ended (stopped, diverged, crashed) while this model trained; its curve so far stays. */
+  status: 'waiting' | 'training' | 'done' | 'stopped';
   /** Test predictions at the latest measurement (final once done). */
   latestPredictions: Int32Array | null;
   /** Decision-grid predictions at the latest measurement (2-D data). */
@@ -154,16 +155,21 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         next = { ...next, status: 'done', result: message.result, charts: message.result.charts, finishedAt: now };
         break;
       case 'cancelled':
-        next = { ...next, status: 'cancelled', finishedAt: now };
+        next = { ...next, status: 'cancelled', stages: stopTraining(next.stages), finishedAt: now };
         break;
       case 'error':
-        next = { ...next, status: 'error', error: { kind: message.kind, message: message.message, problems: message.problems }, finishedAt: now };
+        next = { ...next, status: 'error', stages: stopTraining(next.stages), error: { kind: message.kind, message: message.message, problems: message.problems }, finishedAt: now };
         break;
     }
   }
   return next;
 }
 
+/** The run ended: the model that was training stops where it was; finished models keep their results. */
+function stopTraining(stages: StageView[]): StageView[] {
+  return stages.some((s) => s.status === 'training') ? stages.map((s) => (s.status === 'training' ? { ...s, status: 'stopped' } : s)) : stages;
+}
+
 export function crashed(state: RunState, reason: string, now: number): RunState {
-  return { ...state, status: 'error', error: { kind: 'crash', message: `The training worker crashed: ${reason}` }, finishedAt: now };
+  return { ...state, status: 'error', stages: stopTraining(state.stages), error: { kind: 'crash', message: `The training worker crashed: ${reason}` }, finishedAt: now };
 }

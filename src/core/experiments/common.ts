@@ -10,7 +10,7 @@ import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
 import { buildModel, type Model } from '../models/model';
 import type { Rng } from '../rng';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { assignWeights, predictLogits, stepsPerEpoch, train, type MetricPoint, type StepEvent, type TrainingSet } from '../train';
+import { assignWeights, DivergenceError, predictLogits, stepsPerEpoch, train, type MetricPoint, type StepEvent, type TrainingSet } from '../train';
 
 export interface StageInfo {
   name: string;
@@ -300,6 +300,9 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
       if (event.probePredictions) lastGrid = event.probePredictions;
       ctx.onEvent?.({ type: 'step', stage: info.name, ...event });
     },
+  }).catch((error: unknown) => {
+    // Name the model as the page does ("Strong ceiling"), not by its shuffle key ("strong").
+    throw error instanceof DivergenceError ? new DivergenceError(info.label, error.step, error.learningRate) : error;
   });
   const numClasses = options.data.targets.shape[1];
   const testLogits = tf.keep(predictLogits(model, options.test.inputs));

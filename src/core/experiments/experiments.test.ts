@@ -3,28 +3,12 @@
  * pipeline or metric would fail: a student trained on garbage drops to the supervisor or below.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
 import { startNodeBackend } from '../../cli/node-backend';
-import type { ExperimentConfigInput } from '../config';
 import { accuracy, mistakeBreakdown } from '../metrics';
-import { findPreset } from '../presets';
 import { tf } from '../tf';
-import { runExperiment, type ExperimentEvent, type ExperimentResult } from '.';
+import type { ExperimentEvent, ExperimentResult } from '.';
 
-type AnyConfig = Record<string, any>;
-/** A preset's config with parts overridden (deep merge of plain objects). */
-function reduced(id: string, overrides: AnyConfig): ExperimentConfigInput {
-  const merge = (base: AnyConfig, extra: AnyConfig): AnyConfig => {
-    const out: AnyConfig = { ...base };
-    for (const [key, value] of Object.entries(extra)) {
-      out[key] = value && typeof value === 'object' && !Array.isArray(value) && base[key] ? merge(base[key], value) : value;
-    }
-    return out;
-  };
-  return merge(structuredClone(findPreset(id).config) as AnyConfig, overrides) as ExperimentConfigInput;
-}
-
-const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { source: nodeAssetSource(), onEvent });
+import { reduced, run } from './test-support';
 
 /** Everything but wall-clock times. */
 function numbers(result: ExperimentResult): unknown {

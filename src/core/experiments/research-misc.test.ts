@@ -3,32 +3,16 @@
  * of each effect, and that the figures reported are the ones the per-example predictions and charts give.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
 import { startNodeBackend } from '../../cli/node-backend';
-import { safeParseConfig, type ExperimentConfigInput } from '../config';
+import { safeParseConfig } from '../config';
 import { accuracy, mistakeBreakdown } from '../metrics';
 import { buildModel } from '../models/model';
-import { findPreset } from '../presets';
 import { createRng } from '../rng';
 import { tf } from '../tf';
-import { runExperiment, type ExperimentEvent, type ExperimentResult } from '.';
+import type { ExperimentEvent, ExperimentResult } from '.';
 import { startNearTeacher } from './random-teacher';
 
-type AnyConfig = Record<string, any>;
-
-/** A preset's config with parts overridden (deep merge of plain objects). */
-function reduced(id: string, overrides: AnyConfig): ExperimentConfigInput {
-  const merge = (base: AnyConfig, extra: AnyConfig): AnyConfig => {
-    const out: AnyConfig = { ...base };
-    for (const [key, value] of Object.entries(extra)) {
-      out[key] = value && typeof value === 'object' && !Array.isArray(value) && base[key] ? merge(base[key], value) : value;
-    }
-    return out;
-  };
-  return merge(structuredClone(findPreset(id).config) as AnyConfig, overrides) as ExperimentConfigInput;
-}
-
-const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { source: nodeAssetSource(), onEvent });
+import { reduced, run } from './test-support';
 
 const chart = (result: ExperimentResult, id: string) => {
   const found = result.charts.find((c) => c.info.id === id);

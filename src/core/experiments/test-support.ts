@@ -1,0 +1,21 @@
+/** Shared by the experiment tests: presets shrunk to a test's budget, run in Node on the shipped files. */
+import { nodeAssetSource } from '../../cli/node-assets';
+import type { ExperimentConfigInput } from '../config';
+import { findPreset } from '../presets';
+import { runExperiment, type ExperimentEvent } from '.';
+
+export type AnyConfig = Record<string, any>;
+
+/** A preset's config with parts overridden (deep merge of plain objects). */
+export function reduced(id: string, overrides: AnyConfig): ExperimentConfigInput {
+  const merge = (base: AnyConfig, extra: AnyConfig): AnyConfig => {
+    const out: AnyConfig = { ...base };
+    for (const [key, value] of Object.entries(extra)) {
+      out[key] = value && typeof value === 'object' && !Array.isArray(value) && base[key] ? merge(base[key], value) : value;
+    }
+    return out;
+  };
+  return merge(structuredClone(findPreset(id).config) as AnyConfig, overrides) as ExperimentConfigInput;
+}
+
+export const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { source: nodeAssetSource(), onEvent });
