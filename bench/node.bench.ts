@@ -346,12 +346,17 @@ async function bundleSection(): Promise<void> {
   line('**initial JavaScript** (target < 250 kB gzip)', (s) => both(s.initial), now.initial.map((f) => f.file).join(', '));
   line('initial CSS', (s) => both(s.css), now.css.map((f) => f.file).join(', '));
   line('worker (with its static imports)', (s) => both(s.worker), now.worker.map((f) => f.file).join(', '));
-  for (const holds of ['wasm backend', 'webgpu backend']) {
-    line(`worker, on demand: ${holds}`, (s) => both(s.workerOnDemand.filter((f) => f.holds === holds)), now.workerOnDemand.filter((f) => f.holds === holds).map((f) => f.file).join(', '));
+  const ON_DEMAND: Record<string, string> = {
+    'wasm backend': 'wasm backend',
+    'wasm threads': 'wasm threads (the unminified thread start-up code; isolated pages with the threaded binary only)',
+    'webgpu backend': 'webgpu backend',
+  };
+  for (const holds of Object.keys(ON_DEMAND)) {
+    line(`worker, on demand: ${ON_DEMAND[holds]}`, (s) => both(s.workerOnDemand.filter((f) => f.holds === holds)), now.workerOnDemand.filter((f) => f.holds === holds).map((f) => f.file).join(', '));
   }
   for (const variant of ['simd', 'threaded-simd']) {
     const pick = (s: BuildSizes) => both(s.wasm.filter((f) => new RegExp(`wasm-${variant}-`).test(f.file)));
-    line(`wasm binary, ${variant} (${variant === 'simd' ? 'fetched by the wasm backend' : 'fetched instead when the page is cross-origin isolated'})`, pick, now.wasm.filter((f) => new RegExp(`wasm-${variant}-`).test(f.file)).map((f) => f.file).join(', '));
+    line(`wasm binary, ${variant} (${variant === 'simd' ? 'fetched by the wasm backend' : 'fetched instead by a cross-origin isolated page with 4 or more cores, or ?wasm-threads=on'})`, pick, now.wasm.filter((f) => new RegExp(`wasm-${variant}-`).test(f.file)).map((f) => f.file).join(', '));
   }
   print();
   print(`tfjs in the initial JavaScript: ${builds.map((b) => `${b.label}: ${b.sizes.initialHoldsTfjs ? 'yes' : 'no'}`).join('; ')} (it loads with the worker).\n`);

@@ -30,7 +30,7 @@ export function machineLines(): string[] {
   return [
     `- CPU: ${cpus[0]?.model ?? 'unknown'} × ${cpus.length}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node ${process.version}; tfjs ${tfjsVersion()}`,
-    `- load average when this table was printed: ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min): on a quiet machine it stays under 1 per core besides this benchmark`,
+    `- load average when this table was printed: ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min); the benchmark itself keeps about one core busy, so much more than 1 means other work shared the machine`,
   ];
 }
 
@@ -213,7 +213,7 @@ export function buildSizes(dir: string): BuildSizes {
   for (const f of worker) for (const spec of dynamicImports(readFileSync(path.join(dir, f.file), 'utf8'))) onDemand.add(path.posix.join(path.posix.dirname(f.file), spec));
   const workerOnDemand = [...onDemand].map((f) => {
     const code = readFileSync(path.join(dir, f), 'utf8');
-    const holds = code.includes('WASM_HAS_SIMD_SUPPORT') ? 'wasm backend' : /webgpu/i.test(code) ? 'webgpu backend' : 'other';
+    const holds = /threaded-simd/.test(f) ? 'wasm threads' : code.includes('WASM_HAS_SIMD_SUPPORT') ? 'wasm backend' : /webgpu/i.test(code) ? 'webgpu backend' : 'other';
     return { ...sized(dir, f), holds };
   });
   const wasm = assets.filter((f) => f.endsWith('.wasm') && statSync(path.join(dir, f)).isFile()).map((f) => sized(dir, f));
