@@ -1,6 +1,6 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
 import { STAGE_ROLES, type StageRoles } from '../core/experiments/roles';
-import { mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown, type Pgr } from '../core/metrics';
+import { performanceGapRecovered, type Pgr } from '../core/metrics';
 import type { RunState, StageView } from './store/run-state';
 
 export function rolesOf(run: RunState): StageRoles | null {
@@ -31,19 +31,6 @@ export function matrixStudentOf(run: RunState, chosen: string | null): string | 
   const roles = rolesOf(run);
   if (!roles) return null;
   return chosen && studentsOf(run).includes(chosen) ? chosen : roles.student;
-}
-
-/**
- * The beat/copy matrix between the finished supervisor and the student's latest predictions (live while the
- * student trains). Null until both exist.
- */
-export function liveBreakdown(run: RunState, studentName: string | null = null): MistakeBreakdown | null {
-  const roles = rolesOf(run);
-  if (!roles || !run.start) return null;
-  const supervisor = stageByName(run, roles.supervisor)?.result?.testPredictions;
-  const student = stageByName(run, studentName ?? roles.student)?.latestPredictions;
-  if (!supervisor || !student) return null;
-  return mistakeBreakdown(run.start.test.labels, supervisor, student);
 }
 
 /** The gap ratio from the finished lower and upper stages and the student's accuracy a. */

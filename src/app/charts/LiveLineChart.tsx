@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { cancelPaint, paintSoon } from './paint-queue';
 
 export interface LiveSeries {
   key: string;
@@ -47,16 +48,38 @@ export function LiveLineChart({
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
+  /** The box's size, kept by a ResizeObserver: reading it while drawing would force a layout each redraw. */
+  const sizeRef = useRef<{ width: number; height: number } | null>(null);
+  const drawRef = useRef<() => void>(() => {});
+  const scheduleDraw = () => paintSoon(drawRef, () => drawRef.current());
 
   useEffect(() => {
-    const canvas = canvasRef.current;
     const box = boxRef.current;
-    if (!canvas || !box) return;
-    const draw = () => {
-      const { width, height } = box.getBoundingClientRect();
+    if (!box) return;
+    const observer = new ResizeObserver((entries) => {
+      const { width, height } = entries[entries.length - 1].contentRect;
+      sizeRef.current = { width, height };
+      scheduleDraw();
+    });
+    observer.observe(box);
+    return () => {
+      observer.disconnect();
+      cancelPaint(drawRef);
+    };
+  }, []);
+
+  useEffect(() => {
+    drawRef.current = () => {
+      const canvas = canvasRef.current;
+      const size = sizeRef.current;
+      if (!canvas || !size) return;
+      const { width, height } = size;
       const ratio = window.devicePixelRatio || 1;
-      canvas.width = Math.max(1, Math.round(width * ratio));
-      canvas.height = Math.max(1, Math.round(height * ratio));
+      const pixelWidth = Math.max(1, Math.round(width * ratio));
+      const pixelHeight = Math.max(1, Math.round(height * ratio));
+      // Setting a canvas's size reallocates it: only when the size changed.
+      if (canvas.width !== pixelWidth) canvas.width = pixelWidth;
+      if (canvas.height !== pixelHeight) canvas.height = pixelHeight;
       const context = canvas.getContext('2d');
       if (!context) return;
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
@@ -119,10 +142,7 @@ export function LiveLineChart({
       }
       context.setLineDash([]);
     };
-    draw();
-    const observer = new ResizeObserver(draw);
-    observer.observe(box);
-    return () => observer.disconnect();
+    scheduleDraw();
   }, [series, yDomain, formatY, xFromZero, xTicks]);
 
   const points = series.reduce((n, s) => n + s.points.length, 0);

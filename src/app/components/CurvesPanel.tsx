@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { gapSeries, rolesOf, STAGE_COLORS, stageColor } from '../derived';
 import type { StageView } from '../store/run-state';
@@ -135,7 +135,10 @@ export function CurvesPanel() {
   const stages = useApp((s) => s.run.stages);
   const roles = useApp((s) => rolesOf(s.run));
   // Canvas while training (cheap redraws), Recharts once the run stops (tooltips, legend, PNG export).
-  const training = useApp((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
+  const live = useApp((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
+  // Recharts' first render takes 100-200 ms on a small machine: deferred, React renders it in slices between
+  // frames instead of in the task that ends the run.
+  const training = useDeferredValue(live);
   return (
     <Panel
       title="Training curves"

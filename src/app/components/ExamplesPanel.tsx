@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { categorise, type MistakeCategory } from '../../core/metrics';
 import type { ExperimentStart } from '../../core/experiments/common';
 import { CATEGORY_COLORS, CATEGORY_LABELS, matrixStudentOf, rolesOf, stageByName } from '../derived';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
+import { cancelPaint, paintSoon } from '../charts/paint-queue';
 
 const MAX_SHOWN = 48;
 
@@ -18,25 +19,43 @@ function Thumbnail({ features, index, shape }: { features: Float32Array; index: 
   const ref = useRef<HTMLCanvasElement>(null);
   const [height, width] = shape;
   useEffect(() => {
-    const context = ref.current?.getContext('2d');
-    if (!context) return;
-    const image = context.createImageData(width, height);
-    const size = width * height;
-    for (let p = 0; p < size; p++) {
-      // Dark ink on white, like the digits were written.
-      const v = 255 - Math.round(255 * Math.min(1, Math.max(0, features[index * size + p])));
-      image.data.set([v, v, v, 255], p * 4);
-    }
-    context.putImageData(image, 0, 0);
+    const canvas = ref.current;
+    if (!canvas) return;
+    // A gallery appears 48 thumbnails at a time: painted over the next frames, not all in this one.
+    paintSoon(canvas, () => {
+      const context = canvas.getContext('2d');
+      if (!context) return;
+      const image = context.createImageData(width, height);
+      const size = width * height;
+      const pixels = image.data;
+      for (let p = 0; p < size; p++) {
+        // Dark ink on white, like the digits were written.
+        const v = 255 - Math.round(255 * Math.min(1, Math.max(0, features[index * size + p])));
+        pixels[4 * p] = pixels[4 * p + 1] = pixels[4 * p + 2] = v;
+        pixels[4 * p + 3] = 255;
+      }
+      context.putImageData(image, 0, 0);
+    });
+    return () => cancelPaint(canvas);
   }, [features, index, width, height]);
   return <canvas ref={ref} width={width} height={height} className="thumb" />;
 }
 
+/** Figures added per frame when a gallery first appears: all 48 in one frame cost 20-40 ms of layout and paint. */
+const MOUNTED_PER_FRAME = 12;
+
 function Gallery({ start, indices, supervisor, student }: { start: ExperimentStart; indices: number[]; supervisor: Int32Array; student: Int32Array }) {
   const names = start.classNames;
+  const [mounted, setMounted] = useState(MOUNTED_PER_FRAME);
+  const wanted = Math.min(indices.length, MAX_SHOWN);
+  useEffect(() => {
+    if (mounted >= wanted) return;
+    const frame = requestAnimationFrame(() => setMounted((n) => n + MOUNTED_PER_FRAME));
+    return () => cancelAnimationFrame(frame);
+  }, [mounted, wanted]);
   return (
     <div className="gallery" data-testid="gallery">
-      {indices.slice(0, MAX_SHOWN).map((i) => (
+      {indices.slice(0, Math.min(mounted, MAX_SHOWN)).map((i) => (
         <figure key={i} className="example" data-testid="example">
           <Thumbnail features={start.test.features} index={i} shape={start.test.featureShape} />
           <figcaption>

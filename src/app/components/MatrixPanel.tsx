@@ -1,5 +1,6 @@
-import type { MistakeCategory } from '../../core/metrics';
-import { CATEGORY_COLORS, CATEGORY_LABELS, liveBreakdown, matrixStudentOf, percent, rolesOf, stageByName, studentsOf } from '../derived';
+import { useMemo } from 'react';
+import { mistakeBreakdown, type MistakeCategory } from '../../core/metrics';
+import { CATEGORY_COLORS, CATEGORY_LABELS, matrixStudentOf, percent, rolesOf, stageByName, studentsOf } from '../derived';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
 
@@ -33,7 +34,14 @@ export function MatrixPanel() {
   const chosen = useApp((s) => s.matrixStudent);
   const selectStudent = useApp((s) => s.selectMatrixStudent);
   const studentName = matrixStudentOf(run, chosen);
-  const m = liveBreakdown(run, studentName);
+  const supervisorPredictions = roles ? stageByName(run, roles.supervisor)?.result?.testPredictions : undefined;
+  const studentPredictions = studentName ? stageByName(run, studentName)?.latestPredictions : undefined;
+  const labels = run.start?.test.labels;
+  // Counted over the whole test set: only when either side's predictions change, not on every progress update.
+  const m = useMemo(
+    () => (labels && supervisorPredictions && studentPredictions ? mistakeBreakdown(labels, supervisorPredictions, studentPredictions) : null),
+    [labels, supervisorPredictions, studentPredictions],
+  );
   const supervisorLabel = roles ? (stageByName(run, roles.supervisor)?.label ?? 'supervisor') : 'supervisor';
   const studentStage = studentName ? stageByName(run, studentName) : undefined;
   const live = studentStage && studentStage.status === 'training';
