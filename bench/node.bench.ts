@@ -286,30 +286,35 @@ async function memorySection(): Promise<void> {
     `One training run of ${steps.toLocaleString('en')} steps of ${REFERENCE_CASE.name}, measuring every 10 steps with a 256-row validation split (so best checkpoints are copied and released) and a 256-row test split; ` +
       'sampled every 1,000 steps after a garbage collection. Slope: least-squares change per 1,000 steps over all samples.\n',
   );
-  const heads = ['backend', 'measure', 'first (step 1,000)', 'last', 'slope per 1,000 steps', 'flat'];
+  const heads = ['code', 'backend', 'measure', 'first (step 1,000)', 'last', 'slope per 1,000 steps', 'flat'];
   print(`| ${heads.join(' | ')} |`);
   print(`|${heads.map(() => '---').join('|')}|`);
+  const versions = [['now', ROOT], ...(beforeRoot ? [['before', beforeRoot]] : [])] as [string, string][];
+  const sampleLines: string[] = [];
   for (const backend of values['memory-backends'].split(',').filter(Boolean)) {
-    const server = startServer(`memory ${backend}`, ROOT, backend);
-    log(`memory on ${backend}: ${steps} steps`);
-    const { samples, ms } = await server.request<{ samples: MemorySample[]; ms: number }>({ op: 'memory', case: REFERENCE_CASE, steps, every: 1000 });
-    server.close();
-    const used = samples.filter((s) => s.step >= 1000);
-    const xs = used.map((s) => s.step / 1000);
-    const rows: [string, number[], (v: number) => string, number][] = [
-      ['tf.memory() tensors', used.map((s) => s.tensors), (v) => v.toFixed(0), 0.5],
-      ['tf.memory() bytes', used.map((s) => s.bytes), (v) => kB(v), 1000],
-      ['JS heap used', used.map((s) => s.heapMB), (v) => `${v.toFixed(1)} MB`, 0.5],
-      ...(used[0]?.wasmHeapMB !== null && used[0]?.wasmHeapMB !== undefined ? [['wasm heap', used.map((s) => s.wasmHeapMB!), (v: number) => `${v.toFixed(1)} MB`, 0.01] as [string, number[], (v: number) => string, number]] : []),
-    ];
-    for (const [name, ys, format, tolerance] of rows) {
-      const k = slope(xs, ys);
-      const flat = Math.abs(k) <= tolerance;
-      print(`| ${backend} | ${name} | ${format(ys[0])} | ${format(ys[ys.length - 1])} (step ${used[used.length - 1].step.toLocaleString('en')}) | ${k >= 0 ? '+' : ''}${name.includes('bytes') ? kB(k) : k.toFixed(name.includes('tensors') ? 2 : 3)} | ${flat ? 'yes ✓' : 'no ✗'} |`);
+    for (const [label, root] of versions) {
+      const server = startServer(`memory ${backend} ${label}`, root, backend);
+      log(`memory on ${backend}, ${label}: ${steps} steps`);
+      const { samples, ms } = await server.request<{ samples: MemorySample[]; ms: number }>({ op: 'memory', case: REFERENCE_CASE, steps, every: 1000 });
+      server.close();
+      const used = samples.filter((s) => s.step >= 1000);
+      const xs = used.map((s) => s.step / 1000);
+      const rows: [string, number[], (v: number) => string, number][] = [
+        ['tf.memory() tensors', used.map((s) => s.tensors), (v) => v.toFixed(0), 0.5],
+        ['tf.memory() bytes', used.map((s) => s.bytes), (v) => kB(v), 1000],
+        ['JS heap used', used.map((s) => s.heapMB), (v) => `${v.toFixed(1)} MB`, 0.5],
+        ...(used[0]?.wasmHeapMB !== null && used[0]?.wasmHeapMB !== undefined ? [['wasm heap', used.map((s) => s.wasmHeapMB!), (v: number) => `${v.toFixed(1)} MB`, 0.01] as [string, number[], (v: number) => string, number]] : []),
+      ];
+      for (const [name, ys, format, tolerance] of rows) {
+        const k = slope(xs, ys);
+        const flat = Math.abs(k) <= tolerance;
+        print(`| ${label} | ${backend} | ${name} | ${format(ys[0])} | ${format(ys[ys.length - 1])} (step ${used[used.length - 1].step.toLocaleString('en')}) | ${k >= 0 ? '+' : ''}${name.includes('bytes') ? kB(k) : k.toFixed(name.includes('tensors') ? 2 : 3)} | ${flat ? 'yes ✓' : 'no ✗'} |`);
+      }
+      log(`  ${samples.length} samples in ${(ms / 1000).toFixed(0)} s`);
+      sampleLines.push(`Samples on ${backend}, ${label} (step: tensors, JS heap MB): ${used.map((s) => `${s.step / 1000}k: ${s.tensors}, ${s.heapMB.toFixed(1)}`).join('; ')}.`);
     }
-    log(`  ${samples.length} samples in ${(ms / 1000).toFixed(0)} s`);
-    print(`\nSamples on ${backend} (step: tensors, JS heap MB): ${used.map((s) => `${s.step / 1000}k: ${s.tensors}, ${s.heapMB.toFixed(1)}`).join('; ')}.\n`);
   }
+  print(`\n${sampleLines.join('\n\n')}\n`);
   print('Flat means a slope within ±0.5 tensors, ±1 kB of tensor bytes, ±0.5 MB of JS heap and ±0.01 MB of wasm heap per 1,000 steps.\n');
 }
 
