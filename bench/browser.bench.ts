@@ -23,7 +23,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright';
+import { chromium, type Browser } from '@playwright/test';
 import { launchOptions } from '../e2e/browser';
 import { serveStatic, type StaticSite } from '../e2e/static-server';
 import { build, checkoutRevision, describeRevision, kB, machineLines, median, ROOT, rotate } from './support';

@@ -5,7 +5,11 @@
  *
  * Presets are read from PRESETS, so new presets are benchmarked without touching this file.
  */
-import { datasetInfoOf, parseConfig, type ExperimentConfig, type ModelSpec, type TrainSpec } from '../src/core/config';
+import { datasetInfoOf } from '../src/core/config/datasets';
+import { parseConfig } from '../src/core/config/read';
+import type { ExperimentConfig } from '../src/core/config/schema';
+import type { ModelSpec, TrainSpec } from '../src/core/config/blocks';
+import { specOf } from '../src/core/experiments/kinds';
 import { PRESETS } from '../src/core/presets';
 
 /** One layer of the twin networks (tf.layers, PyTorch). */
@@ -84,26 +88,16 @@ function stepModel(spec: ModelSpec, featureShape: number[], classes: number): { 
 
 type StepTrain = StepCase['train'];
 
-/** Every trained role of a config: [role name, model, train spec, classes]. */
+/** Every trained role of a config, as its kind declares them: [role name, model, train spec, outputs]. */
 function rolesOf(config: ExperimentConfig): { role: string; model: ModelSpec; train: StepTrain; classes: number }[] {
-  const classes = datasetInfoOf(config.data).numClasses;
-  if (config.kind === 'random-teacher') {
-    // The student has the teacher's architecture with outputDim outputs.
-    return [{ role: 'student', model: config.teacher.model, train: config.student.train, classes: config.outputDim }];
-  }
-  const out = config.kind === 'teacher-hacking' ? config.oracle.numClasses : classes;
-  const roles: { role: string; model: ModelSpec; train: StepTrain; classes: number }[] = [];
-  const visit = (value: unknown, path: string[]) => {
-    if (!value || typeof value !== 'object' || path.length > 3) return;
-    const record = value as Record<string, unknown>;
-    if (record.model && record.train && typeof record.model === 'object' && typeof record.train === 'object') {
-      roles.push({ role: path.join('.'), model: record.model as ModelSpec, train: record.train as StepTrain, classes: out });
-      return;
-    }
-    for (const [key, child] of Object.entries(record)) visit(child, [...path, key]);
-  };
-  visit(config, []);
-  return roles;
+  const info = datasetInfoOf(config.data);
+  return specOf(config.kind)
+    .models(config, info)
+    .flatMap(({ model, trainPath, outputs }) => {
+      if (!trainPath) return [];
+      const train = trainPath.reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], config) as StepTrain;
+      return [{ role: trainPath.slice(0, -1).join('.'), model, train, classes: outputs }];
+    });
 }
 
 export function describeCase(model: ModelSpec, featureShape: number[], classes: number, train: StepCase['train'], encoderDataset: string, usedBy: string): StepCase {

@@ -8,6 +8,7 @@
  * {op:'assets', config}.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -19,15 +20,19 @@ import type { StepCase } from './cases';
 const { values } = parseArgs({ options: { root: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
 const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'));
 const load = <T>(file: string): Promise<T> => import(pathToFileURL(path.join(root, file)).href) as Promise<T>;
+/** Asset options for runExperiment, under the option's name now (`assets`) and before (`source`). */
+const withAssets = (assets: import('../src/core/assets').AssetSource) => ({ assets, source: assets }) as { assets: import('../src/core/assets').AssetSource };
+/** The first of `files` that exists under root: the benchmark also loads commits from before files moved. */
+const loadMoved = <T>(...files: string[]): Promise<T> => load<T>(files.find((file) => existsSync(path.join(root, file))) ?? files[0]);
 
 type Tf = typeof import('../src/core/tf')['tf'];
 const { tf } = await load<typeof import('../src/core/tf')>('src/core/tf.ts');
-const { startNodeBackend } = await load<typeof import('../src/cli/node-backend')>('src/cli/node-backend.ts');
+const { startNodeBackend } = await loadMoved<typeof import('../src/node/node-backend')>('src/node/node-backend.ts', 'src/cli/node-backend.ts');
 const { buildModel } = await load<typeof import('../src/core/models/model')>('src/core/models/model.ts');
 const { train } = await load<typeof import('../src/core/train')>('src/core/train.ts');
 const { createRng } = await load<typeof import('../src/core/rng')>('src/core/rng.ts');
-const { runExperiment } = await load<typeof import('../src/core/experiments')>('src/core/experiments/index.ts');
-const { nodeAssetSource } = await load<typeof import('../src/cli/node-assets')>('src/cli/node-assets.ts');
+const { runExperiment } = await loadMoved<typeof import('../src/core/experiments/registry')>('src/core/experiments/registry.ts', 'src/core/experiments/index.ts');
+const { nodeAssetSource } = await loadMoved<typeof import('../src/node/node-assets')>('src/node/node-assets.ts', 'src/cli/node-assets.ts');
 const { encoderId, loadEncoderWeights } = await load<typeof import('../src/core/models/encoder-weights')>('src/core/models/encoder-weights.ts');
 
 v8.setFlagsFromString('--expose-gc');
@@ -128,7 +133,7 @@ async function fit(c: StepCase, steps: number) {
 }
 
 /** A fingerprint of a result's numbers: equal fingerprints mean the same curves, predictions and accuracies. */
-function fingerprint(result: import('../src/core/experiments').ExperimentResult): string {
+function fingerprint(result: import('../src/core/experiments/contract').ExperimentResult): string {
   const hash = createHash('sha256');
   for (const [name, stage] of Object.entries(result.stages)) {
     hash.update(name);
@@ -149,7 +154,7 @@ async function preset(config: unknown, maxSeconds: number) {
     if (performance.now() - started > maxSeconds * 1000) controller.abort();
   };
   try {
-    const result = await runExperiment(config, { source: nodeAssetSource(path.join(root, 'public')), signal: controller.signal, beforeStep });
+    const result = await runExperiment(config, { ...withAssets(nodeAssetSource(path.join(root, 'public'))), signal: controller.signal, beforeStep });
     const stages = Object.fromEntries(Object.entries(result.stages).map(([name, s]) => [name, s.accuracy]));
     return { ms: performance.now() - started, finished: true, pgr: result.pgr.final, stages, fingerprint: fingerprint(result) };
   } catch (error) {
@@ -203,7 +208,7 @@ async function memory(c: StepCase, steps: number, every: number) {
 async function assets(config: unknown) {
   const source = nodeAssetSource(path.join(root, 'public'));
   const files = new Set<string>();
-  await runExperiment(config, { source: { json: (p) => (files.add(p), source.json(p)), binary: (p) => (files.add(p), source.binary(p)) } });
+  await runExperiment(config, withAssets({ json: (p) => (files.add(p), source.json(p)), binary: (p) => (files.add(p), source.binary(p)) }));
   return { files: [...files] };
 }
 

@@ -26,7 +26,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
 import { DEFAULT_PRESET_ID, PRESETS } from '../src/core/presets';
 import { REFERENCE_CASE, stepCases, type StepCase } from './cases';
 import {

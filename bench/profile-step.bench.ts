@@ -8,8 +8,8 @@
  * --model is input-hidden...-classes for a ReLU MLP (784-10 is a linear model).
  */
 import { parseArgs } from 'node:util';
-import { startNodeBackend, type NodeBackend } from '../src/cli/node-backend';
-import type { ModelSpec, TrainSpec } from '../src/core/config';
+import { startNodeBackend, type NodeBackend } from '../src/node/node-backend';
+import type { ModelSpec, TrainSpec } from '../src/core/config/blocks';
 import { buildModel } from '../src/core/models/model';
 import { createRng } from '../src/core/rng';
 import { tf, type Tensor1D, type Tensor2D } from '../src/core/tf';

@@ -5,7 +5,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { encodeLink } from '../src/app/share/url-codec';
-import { parseConfig, type WeakToStrongConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
+import type { WeakToStrongConfig } from '../src/core/experiments/weak-to-strong/spec';
 import { readCsvRows } from '../src/core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../src/core/data/custom';
 import { presetConfig } from '../src/core/presets';

@@ -7,7 +7,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { encodeLink } from '../src/app/share/url-codec';
-import { parseConfig, type ExperimentConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
+import type { ExperimentConfig } from '../src/core/config/schema';
 import { presetConfig } from '../src/core/presets';
 import { serveStatic, type StaticSite } from './static-server';
 import { collectErrors, waitForStatus, type DistilleryWindow } from './pages';

@@ -4,7 +4,9 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { encodeLink } from '../src/app/share/url-codec';
-import { parseConfig, type KdVariantsConfig, type TeacherHackingConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
+import type { KdVariantsConfig } from '../src/core/experiments/kd-variants/spec';
+import type { TeacherHackingConfig } from '../src/core/experiments/teacher-hacking/spec';
 import { presetConfig } from '../src/core/presets';
 import { collectErrors, readState, waitForStatus, type DistilleryWindow } from './pages';
 

@@ -4,7 +4,8 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { encodeLink } from '../src/app/share/url-codec';
-import { parseConfig, type ExperimentConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
+import type { ExperimentConfig } from '../src/core/config/schema';
 import { presetConfig } from '../src/core/presets';
 import { displayedAccuracy, openPlayground, waitForStatus, type DistilleryWindow } from './pages';
 

@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { decodeLink, encodeLink } from '../src/app/share/url-codec';
-import { parseConfig, type ExperimentConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
+import type { ExperimentConfig } from '../src/core/config/schema';
 import { presetConfig } from '../src/core/presets';
 
 /** w2s-copying made quick: a few epochs are enough to show the same numbers twice. */

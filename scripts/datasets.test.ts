@@ -6,14 +6,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { BlockSpec, DatasetIndexEntry, DatasetManifest, SplitSpec } from '../src/core/data/manifest';
+import type { BlockSpec, DatasetIndex, DatasetManifest, SplitSpec } from '../src/core/data/manifest';
 
 const DATASETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'public', 'datasets');
 
 // The manifest format has one home: src/core/data/manifest.ts, which the loader reads too.
 type Block = BlockSpec;
 type Manifest = Omit<DatasetManifest, 'splits'> & { splits: Record<string, SplitSpec> };
-type IndexEntry = DatasetIndexEntry;
 
 const MANIFEST_KEYS = [
   'formatVersion',
@@ -35,7 +34,7 @@ const MANIFEST_KEYS = [
 
 const readJson = <T>(file: string): T => JSON.parse(readFileSync(join(DATASETS_DIR, file), 'utf8')) as T;
 
-const index = readJson<{ formatVersion: number; datasets: IndexEntry[] }>('index.json');
+const index = readJson<DatasetIndex>('index.json');
 
 describe('public/datasets/index.json', () => {
   it('lists the datasets in the expected order', () => {

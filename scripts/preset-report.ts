@@ -3,9 +3,10 @@
  * Usage: npm run preset-report -- [--backend wasm|cpu] [--seeds 1,2,3]
  */
 import { parseArgs } from 'node:util';
-import { nodeAssetSource } from '../src/cli/node-assets';
-import { startNodeBackend, type NodeBackend } from '../src/cli/node-backend';
-import { runExperiment, type ExperimentResult } from '../src/core/experiments';
+import { nodeAssetSource } from '../src/node/node-assets';
+import { startNodeBackend, type NodeBackend } from '../src/node/node-backend';
+import { runExperiment } from '../src/core/experiments/registry';
+import type { ExperimentResult } from '../src/core/experiments/contract';
 import { PRESETS } from '../src/core/presets';
 
 const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, seeds: { type: 'string', default: '1,2,3' }, preset: { type: 'string' } } });
@@ -21,7 +22,7 @@ console.log('|---|---|---|---|---|---|---|');
 for (const preset of PRESETS.filter((p) => !values.preset || p.id === values.preset)) {
   const results: ExperimentResult[] = [];
   for (const seed of seeds) {
-    const result = await runExperiment({ ...preset.config, seed }, { source: nodeAssetSource() });
+    const result = await runExperiment({ ...preset.config, seed }, { assets: nodeAssetSource() });
     results.push(result);
     const stages = Object.values(result.stages).map((s) => `${s.name} ${pct(s.accuracy)}`).join(', ');
     const m = result.mistakes.test;

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startNodeBackend } from '../src/cli/node-backend';
+import { startNodeBackend } from '../src/node/node-backend';
 import type { EncoderManifest } from '../src/core/models/encoder-weights';
 import { initKernel } from '../src/core/models/init';
 import { createRng, permutation } from '../src/core/rng';

@@ -1,10 +1,11 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
-import { STAGE_ROLES, type StageRoles } from '../core/experiments/roles';
+import type { StageRoles } from '../core/experiments/kind';
+import { kindSpec } from '../core/experiments/kinds';
 import { performanceGapRecovered, type Pgr } from '../core/metrics';
 import type { RunState, StageView } from './store/run-state';
 
 export function rolesOf(run: RunState): StageRoles | null {
-  return run.start ? STAGE_ROLES[run.start.kind] : null;
+  return run.start ? kindSpec(run.start.kind).roles : null;
 }
 
 export function stageByName(run: RunState, name: string): StageView | undefined {

@@ -1,6 +1,7 @@
 /** Reads what a form needs (kind of control, range, options, help) from the config schema itself. */
 import { z } from 'zod';
-import { schemaAt, type ExperimentKind } from '../core/config';
+import { schemaAt } from '../core/config/introspect';
+import type { ExperimentKind } from '../core/experiments/kinds';
 
 export type FieldSpec =
   | { kind: 'number'; min: number; max: number; integer: boolean; help: string }

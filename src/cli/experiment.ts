@@ -10,13 +10,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, CUSTOM_DATASET, parseConfig, type CustomData, type ExperimentConfigInput } from '../core/config';
+import { ConfigError, parseConfig } from '../core/config/read';
+import { CUSTOM_DATASET, type CustomData } from '../core/config/datasets';
+import type { ExperimentConfigInput } from '../core/config/schema';
 import { readCsvRows, type CustomRows } from '../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../core/data/custom';
-import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../core/experiments';
+import { runExperiment } from '../core/experiments/registry';
+import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
 import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
-import { nodeAssetSource } from './node-assets';
-import { startNodeBackend, type NodeBackend } from './node-backend';
+import { nodeAssetSource } from '../node/node-assets';
+import { startNodeBackend, type NodeBackend } from '../node/node-backend';
 import { resultToJson } from '../core/experiments/serialize';
 import { formatResultTable } from './report';
 
@@ -105,7 +108,7 @@ async function main(): Promise<number> {
   else if (values.label) throw new UsageError('--label goes with --data');
 
   await startNodeBackend(values.backend as NodeBackend);
-  const result: ExperimentResult = await runExperiment(config, { source: nodeAssetSource(), onEvent: progressPrinter(values.quiet), customRows });
+  const result: ExperimentResult = await runExperiment(config, { assets: nodeAssetSource(), onEvent: progressPrinter(values.quiet), customRows });
   console.log(`\n${formatResultTable(result)}`);
   if (values.out) {
     await writeFile(values.out, resultToJson(result));

@@ -1,7 +1,7 @@
 /** Text and JSON renderings of an experiment result for the CLI. */
-import type { ExperimentResult } from '../core/experiments';
+import type { ExperimentResult } from '../core/experiments/contract';
 import type { ChartData, ChartPoint } from '../core/experiments/charts';
-import { STAGE_ROLES } from '../core/experiments/roles';
+import { kindSpec } from '../core/experiments/kinds';
 
 const pct = (x: number | null) => (x === null || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -26,7 +26,7 @@ export function formatResultTable(result: ExperimentResult): string {
     ]);
   }
   const m = result.mistakes.test;
-  const pgrName = STAGE_ROLES[result.kind].gapName ?? 'gap ratio';
+  const pgrName = kindSpec(result.kind).roles.gapName ?? 'gap ratio';
   const lines = [
     `${result.kind} on ${result.dataset.name}, seed ${result.config.seed}, backend ${result.backend}, ${result.seconds.toFixed(1)} s`,
     '',
@@ -43,7 +43,7 @@ export function formatResultTable(result: ExperimentResult): string {
     `  agreement with the supervisor where it is right ${pct(m.agreementWhenSupervisorRight)}, where it is wrong ${pct(m.agreementWhenSupervisorWrong)}`,
   ];
   if (result.students?.length) {
-    const roles = STAGE_ROLES[result.kind];
+    const roles = kindSpec(result.kind).roles;
     lines.push('', `Students side by side (${pgrName} against the same ${result.stages[roles.lower].label} and ${result.stages[roles.upper].label}):`);
     lines.push(
       table([

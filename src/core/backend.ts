@@ -53,10 +53,6 @@ export async function wasmThreads(): Promise<number | null> {
   return wasm.getThreadsCount();
 }
 
-export function activeBackend(): string {
-  return tf.getBackend();
-}
-
 /**
  * When WebGPU is the active backend: a promise that resolves with the reason once its device is lost (a driver
  * reset, the GPU taken away, the device destroyed), so a run can move to another backend instead of hanging.
@@ -74,7 +70,7 @@ export function webgpuDeviceLost(): Promise<string> | null {
  * requests a fresh device instead of reusing the dead one. Call after another backend has been made active.
  */
 export function replaceWebgpuBackend(): void {
-  let factory: ReturnType<typeof tf.findBackendFactory> | null = null;
+  let factory: ReturnType<typeof tf.findBackendFactory> | null;
   try {
     factory = tf.findBackendFactory('webgpu');
   } catch {

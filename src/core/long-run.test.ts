@@ -6,8 +6,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/node-backend';
-import { parseConfig, type TrainSpec } from './config';
+import { startNodeBackend } from '../node/node-backend';
+import { parseConfig } from './config/read';
+import type { TrainSpec } from './config/blocks';
 import { generateToy } from './data/toy';
 import { buildModel } from './models/model';
 import { createRng } from './rng';

@@ -3,8 +3,8 @@
  * Logits [0, ln 3] give p = [0.25, 0.75]; logits [0, 0] give p = [0.5, 0.5].
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/node-backend';
-import type { LossSpec } from './config';
+import { startNodeBackend } from '../node/node-backend';
+import type { LossSpec } from './config/blocks';
 import {
   hardCrossEntropy,
   hardenPredictions,

@@ -2,7 +2,7 @@
  * Losses for the student (shared/METHODS.md sections 2 and 3). Every function returns the batch mean, to be
  * called inside the optimizer's gradient closure. Targets that must not carry gradient go through stopGradient.
  */
-import type { LossSpec } from './config';
+import type { LossSpec } from './config/blocks';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
 
 /** Identity whose gradient is zero: the "detached" targets of logconf, product and TAID. */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/node-backend';
+import { startNodeBackend } from '../node/node-backend';
 import { FlatAdam } from './optimizer';
 import { createRng } from './rng';
 import { tf, type Variable } from './tf';

@@ -7,7 +7,7 @@
  * uploaded once, and small variables are updated together, as one flat vector: the element-wise arithmetic is
  * the same for every element wherever it sits, so the results are identical.
  */
-import type { TrainSpec } from './config';
+import type { TrainSpec } from './config/blocks';
 import { tf, type Scalar, type Tensor, type Variable } from './tf';
 
 export interface TrainingOptimizer {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { WeakToStrongConfig } from './config';
+import type { WeakToStrongConfig } from './experiments/weak-to-strong/spec';
 import { presetConfig } from './presets';
 import { sweepCellConfig } from './sweep';
 

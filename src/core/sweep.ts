@@ -2,7 +2,10 @@
  * Sweeps: a grid of weak-to-strong experiments over supervisor size and student size (the plots weak-to-strong
  * papers draw). A size is a hidden-layer width; 0 means a linear model (for a pretrained student: a linear probe).
  */
-import { parseConfig, type ExperimentConfig, type ModelSpec, type WeakToStrongConfig } from './config';
+import { parseConfig } from './config/read';
+import type { ExperimentConfig } from './config/schema';
+import type { ModelSpec } from './config/blocks';
+import type { WeakToStrongConfig } from './experiments/weak-to-strong/spec';
 
 export const SUPERVISOR_SIZES = [0, 4, 16, 64] as const;
 export const STUDENT_SIZES = [0, 16, 64, 256] as const;

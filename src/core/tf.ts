@@ -6,4 +6,4 @@
 import * as tf from '@tensorflow/tfjs';
 
 export { tf };
-export type { Tensor, Tensor1D, Tensor2D, Scalar, Variable, Rank } from '@tensorflow/tfjs';
+export type { Tensor, Tensor1D, Tensor2D, Scalar, Variable } from '@tensorflow/tfjs';

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/node-backend';
-import { parseConfig, type TrainSpec, type WeakToStrongConfig } from './config';
+import { startNodeBackend } from '../node/node-backend';
+import { parseConfig } from './config/read';
+import type { TrainSpec } from './config/blocks';
+import type { WeakToStrongConfig } from './experiments/weak-to-strong/spec';
 import { generateToy } from './data/toy';
 import { buildModel } from './models/model';
 import { createRng } from './rng';

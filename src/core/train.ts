@@ -3,11 +3,12 @@
  * steps since the last measurement are read back in ONE asynchronous `data()` call (never dataSync, which
  * stalls or breaks WebGPU). Cancellable between steps; keeps the best checkpoint on a validation split.
  */
-import type { LossSpec, TrainSpec } from './config';
+import type { LossSpec, TrainSpec } from './config/blocks';
 import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, softCrossEntropy, taidLoss, TaidSchedule } from './losses';
 import type { Model } from './models/model';
 import { createOptimizer } from './optimizer';
 import { permutation, type Rng } from './rng';
+import type { MetricPoint, StepEvent } from './experiments/contract';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf';
 
 export interface TrainingSet {
@@ -31,27 +32,6 @@ export interface ValidationSet {
   inputs: Tensor2D;
   /** Class per row that the checkpoint choice trusts: truth, or the supervisor's labels for a student. */
   labels: Tensor1D;
-}
-
-export interface MetricPoint {
-  step: number;
-  epoch: number;
-  /** Mean training loss since the previous point (NaN at step 0). */
-  loss: number;
-  testAccuracy: number;
-  /** Agreement with the validation labels, or null without a validation split. */
-  validationAccuracy: number | null;
-  learningRate: number;
-  /** TAID's interpolation parameter, when the loss is TAID. */
-  taidT?: number;
-}
-
-export interface StepEvent extends MetricPoint {
-  totalSteps: number;
-  /** The model's predicted class on every test example at this point. */
-  testPredictions: Int32Array;
-  /** Predicted class at each point of TrainOptions.probe (e.g. a 2-D grid for decision regions). */
-  probePredictions?: Int32Array;
 }
 
 export interface TrainOptions {

@@ -2,7 +2,7 @@
  * The page's handle on the training worker: starts runs, drops messages from runs it has moved past,
  * and replaces a worker that crashed (the next start spawns a fresh one).
  */
-import type { ExperimentConfigInput } from '../core/config';
+import type { ExperimentConfigInput } from '../core/config/schema';
 import type { CustomRows } from '../core/data/custom';
 import type { BackendChoice, FromWorker, ToWorker } from './protocol';
 

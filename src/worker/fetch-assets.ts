@@ -8,7 +8,7 @@ export function fetchAssetSource(baseUrl: string): AssetSource {
     try {
       response = await fetch(url);
     } catch (error) {
-      throw new Error(`could not load ${path}: ${(error as Error).message}`);
+      throw new Error(`could not load ${path}: ${(error as Error).message}`, { cause: error });
     }
     if (!response.ok) throw new Error(`could not load ${path}: HTTP ${response.status}`);
     return response;

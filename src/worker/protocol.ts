@@ -4,9 +4,9 @@
  * typed arrays; never tensors.
  */
 import type { BackendName } from '../core/backend';
-import type { ExperimentConfigInput } from '../core/config';
+import type { ExperimentConfigInput } from '../core/config/schema';
 import type { CustomRows } from '../core/data/custom';
-import type { ExperimentEvent, ExperimentResult } from '../core/experiments';
+import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
 
 export type BackendChoice = 'auto' | BackendName;
 

@@ -8,9 +8,9 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { replaceWebgpuBackend, tensorMemory, webgpuDeviceLost } from '../core/backend';
-import { ConfigError } from '../core/config';
+import { ConfigError } from '../core/config/read';
 import { CustomDataError } from '../core/data/custom';
-import { runExperiment } from '../core/experiments';
+import { runExperiment } from '../core/experiments/registry';
 import { CancelledError, DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
 import { fetchAssetSource } from './fetch-assets';
@@ -93,7 +93,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
       const lost = webgpuDeviceLost();
       void lost?.then(() => (webgpuLost = true));
       const experiment = runExperiment(message.config, {
-        source: fetchAssetSource(message.baseUrl),
+        assets: fetchAssetSource(message.baseUrl),
         signal,
         beforeStep: pacer.beforeStep,
         customRows: message.customRows,

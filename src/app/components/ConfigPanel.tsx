@@ -1,6 +1,9 @@
 import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
-import { DATASETS, datasetInfoOf, ENCODER_DESCRIPTIONS, schemaAt, type EncoderKind, type ExperimentKind } from '../../core/config';
+import { DATASETS, datasetInfoOf, ENCODER_DESCRIPTIONS, type EncoderKind } from '../../core/config/datasets';
+import { schemaAt } from '../../core/config/introspect';
+import type { FormCard, FormField } from '../../core/experiments/kind';
+import { kindSpec, type ExperimentKind } from '../../core/experiments/kinds';
 import { fieldSpec, labelOf, variantFields, type FieldSpec } from '../schema-form';
 import { isHidden } from '../hidden';
 import { getIn, type Path } from '../store/app-store';
@@ -219,10 +222,9 @@ function NumberListField({ kind, path }: { kind: ExperimentKind; path: Path }) {
 }
 
 /** The chain of a bootstrapping experiment: one card per intermediate model, with add and remove. */
-function ChainCards({ kind }: { kind: ExperimentKind }) {
-  const chain = useApp((s) => getIn(s.draft, ['chain'])) as unknown[] | undefined;
+function ChainCards({ kind, path, max }: { kind: ExperimentKind; path: string; max: number }) {
+  const chain = useApp((s) => getIn(s.draft, [path])) as unknown[] | undefined;
   const setField = useApp((s) => s.setField);
-  const max = 3; // the schema's bound on intermediate links
   const links = Array.isArray(chain) ? chain : [];
   return (
     <>
@@ -230,12 +232,12 @@ function ChainCards({ kind }: { kind: ExperimentKind }) {
         <RoleCard
           key={index}
           kind={kind}
-          role={['chain', index]}
+          role={[path, index]}
           title={`Link ${index + 1}`}
           blurb={index === 0 ? 'Trained on the weak supervisor\'s labels; labels the next link.' : `Trained on link ${index}'s labels; labels the next.`}
           actions={
             links.length > 1 && (
-              <button type="button" className="link" onClick={() => setField(['chain'], links.filter((__, i) => i !== index))}>
+              <button type="button" className="link" onClick={() => setField([path], links.filter((__, i) => i !== index))}>
                 remove this link
               </button>
             )
@@ -243,7 +245,7 @@ function ChainCards({ kind }: { kind: ExperimentKind }) {
         />
       ))}
       {links.length < max && (
-        <button type="button" className="link" data-testid="add-link" onClick={() => setField(['chain'], [...links, structuredClone(links[links.length - 1] ?? {})])}>
+        <button type="button" className="link" data-testid="add-link" onClick={() => setField([path], [...links, structuredClone(links[links.length - 1] ?? {})])}>
           add a link
         </button>
       )}
@@ -251,139 +253,67 @@ function ChainCards({ kind }: { kind: ExperimentKind }) {
   );
 }
 
-interface KindLayout {
-  help: string;
-  /** The cards below the data section, in order. */
-  cards: (kind: ExperimentKind) => ReactNode;
-  /** Settings shown in the data section beside dataset, sizes and seed. */
-  dataExtras?: (kind: ExperimentKind) => ReactNode;
-}
-
-/** The weak-to-strong supervisor: a trained model (its model and training) or a synthetic labelling rule. */
-function SupervisorCard({ kind }: { kind: ExperimentKind }) {
-  const source = useApp((s) => String(getIn(s.draft, ['supervisor', 'source', 'type']) ?? 'trained'));
+/** A role whose labels may come from a rule instead of a model: the model and its training show only for a trained one. */
+function SourcedRoleCard({ kind, card }: { kind: ExperimentKind; card: Extract<FormCard, { type: 'role' }> & { source: object } }) {
+  const source = useApp((s) => String(getIn(s.draft, [card.role, 'source', 'type']) ?? 'trained'));
   const trained = source === 'trained';
   return (
     <RoleCard
       kind={kind}
-      role="supervisor"
-      title="Weak supervisor"
-      blurb={trained ? 'Learns from split A with ground truth, then labels split B.' : 'A labelling rule with known errors: it labels split B, the validation split and the test set (hard labels).'}
-      lead={<VariantField kind={kind} path={['supervisor', 'source']} label="labels from" />}
-      withModel={trained}
-      withTrain={trained}
+      role={card.role}
+      title={card.title}
+      blurb={trained ? card.blurb : card.source.blurbWithoutModel}
+      lead={<VariantField kind={kind} path={[card.role, 'source']} label={card.source.label} />}
+      withModel={trained && card.model !== false}
+      withTrain={trained && card.train !== false}
+      withLoss={card.loss}
     />
   );
 }
 
-const weakLabelFields = (kind: ExperimentKind) => (
-  <>
-    <Field kind={kind} path={['weakLabels', 'kind']} label="weak labels" />
-    <Field kind={kind} path={['weakLabels', 'temperature']} label="label temperature" />
-  </>
-);
+/** One field of a kind's form layout, by its control. */
+function LayoutField({ kind, field }: { kind: ExperimentKind; field: FormField }) {
+  switch (field.control) {
+    case 'train':
+      return <TrainFields kind={kind} path={field.path} />;
+    case 'list':
+      return <NumberListField kind={kind} path={field.path} />;
+    default:
+      return <Field kind={kind} path={field.path} label={field.label} slider={field.control === 'slider'} />;
+  }
+}
 
-const LAYOUTS: Record<ExperimentKind, KindLayout> = {
-  'weak-to-strong': {
-    help: 'A weak supervisor learns from a few labels, then labels data for a strong student. Does the student beat its teacher, or copy its mistakes?',
-    dataExtras: weakLabelFields,
-    cards: (kind) => (
-      <>
-        <SupervisorCard kind={kind} />
-        <RoleCard kind={kind} role="student" title="Strong student" blurb="Trained on split B twice: with ground truth (the ceiling) and with the weak labels (the student)." withLoss />
-      </>
-    ),
-  },
-  distillation: {
-    help: 'A teacher trained on every label passes its knowledge to a small student, including on images the student has no labels for.',
-    cards: (kind) => (
-      <>
-        <RoleCard kind={kind} role="teacher" title="Teacher" blurb="Trained with ground truth on every training image." />
-        <RoleCard kind={kind} role="student" title="Student" blurb="Trained on its labelled images alone (baseline), then distilled from the teacher." withLoss />
-      </>
-    ),
-  },
-  bootstrap: {
-    help: 'Bootstrapping: instead of supervising the strong student directly, the weak supervisor teaches a slightly bigger model, which teaches a bigger one, up to the student. Does the chain recover more of the gap than direct supervision?',
-    dataExtras: weakLabelFields,
-    cards: (kind) => (
-      <>
-        <RoleCard kind={kind} role="supervisor" title="Weak supervisor" blurb="Learns from split A with ground truth, then labels split B for the first link." />
-        <ChainCards kind={kind} />
-        <RoleCard kind={kind} role="student" title="Strong student (end of the chain)" blurb="Trained on the last link's labels; also trained on the weak labels directly, and on the truth (the ceiling), for comparison." withLoss />
-      </>
-    ),
-  },
-  'loss-study': {
-    help: 'The same weak supervisor and strong student, trained three ways: plain cross-entropy, the auxiliary confidence loss and the product loss. Which loss copies the supervisor\'s mistakes least?',
-    dataExtras: weakLabelFields,
-    cards: (kind) => (
-      <>
-        <RoleCard kind={kind} role="supervisor" title="Weak supervisor" blurb="Learns from split A with ground truth, then labels split B." />
-        <RoleCard kind={kind} role="student" title="Strong student" blurb="Trained on split B with ground truth (the ceiling), then with the weak labels under each loss." />
-        <SettingsCard kind={kind} path={['logconf']} title="Auxiliary confidence loss" blurb="Mixes the student's own hardened predictions into the target, with a weight that ramps up." />
-        <SettingsCard kind={kind} path={['product']} title="Product loss" blurb="Target proportional to student^b x supervisor^a." />
-      </>
-    ),
-  },
-  'kd-variants': {
-    help: 'One teacher, one student, four ways to distil: forward KL (Hinton), reverse KL, TAID, and forward KL across temperatures.',
-    cards: (kind) => (
-      <>
-        <RoleCard kind={kind} role="teacher" title="Teacher" blurb="Trained with ground truth on every training image." />
-        <RoleCard kind={kind} role="student" title="Student" blurb="Trained on its labelled images alone (baseline), then distilled from the teacher by each method." />
-        <fieldset className="role" data-testid="role-kd-settings">
-          <legend>Distillation</legend>
-          <Field kind={kind} path={['temperature']} />
-          <Field kind={kind} path={['alpha']} />
-          <NumberListField kind={kind} path={['temperatureSweep']} />
+/** One card of a kind's form layout (experiments/<kind>/spec.ts). */
+function LayoutCard({ kind, card }: { kind: ExperimentKind; card: FormCard }) {
+  switch (card.type) {
+    case 'role':
+      if (card.source) return <SourcedRoleCard kind={kind} card={{ ...card, source: card.source }} />;
+      return <RoleCard kind={kind} role={card.role} title={card.title} blurb={card.blurb} withLoss={card.loss} withModel={card.model !== false} withTrain={card.train !== false} />;
+    case 'settings':
+      return <SettingsCard kind={kind} path={card.path} title={card.title} blurb={card.blurb} />;
+    case 'chain':
+      return <ChainCards kind={kind} path={card.path} max={card.max} />;
+    case 'fields':
+      return (
+        <fieldset className="role" data-testid={`role-${card.id}`}>
+          <legend>{card.title}</legend>
+          {card.blurb && <p className="role-blurb">{card.blurb}</p>}
+          {card.fields.map((field) => (
+            <LayoutField key={field.path.join('.')} kind={kind} field={field} />
+          ))}
         </fieldset>
-        <SettingsCard kind={kind} path={['taid']} title="TAID" blurb="The target moves from the student towards the teacher as training goes." />
-      </>
-    ),
-  },
-  'random-teacher': {
-    help: 'A teacher that was never trained, a student trained without labels to imitate it, and linear probes of both: does imitating noise teach the student useful features?',
-    dataExtras: (kind) => <Field kind={kind} path={['initNearTeacher']} label="start near teacher (eps)" slider />,
-    cards: (kind) => (
-      <>
-        <RoleCard kind={kind} role="teacher" title="Random teacher" blurb="Randomly initialised and frozen." withTrain={false} />
-        <fieldset className="role" data-testid="role-random-student">
-          <legend>Student</legend>
-          <p className="role-blurb">Same architecture, trained to match the teacher's outputs; no labels.</p>
-          <Field kind={kind} path={['outputDim']} />
-          <Field kind={kind} path={['teacherTemperature']} />
-          <Field kind={kind} path={['probeEvery']} />
-          <TrainFields kind={kind} path={['student', 'train']} />
-        </fieldset>
-        <fieldset className="role" data-testid="role-probe">
-          <legend>Linear probes</legend>
-          <p className="role-blurb">Trained on labelled examples over each model's frozen features.</p>
-          <TrainFields kind={kind} path={['probe']} />
-        </fieldset>
-      </>
-    ),
-  },
-  'teacher-hacking': {
-    help: 'An oracle, a teacher fit to a few of its points, and a student distilled from the teacher: on a fixed transfer set the student keeps getting closer to the teacher while drifting from the oracle.',
-    cards: (kind) => (
-      <>
-        <SettingsCard kind={kind} path={['oracle']} title="Oracle" blurb="The ground truth: a random network that gives every input a class distribution." />
-        <RoleCard kind={kind} role="teacher" title="Teacher" blurb="Fit to a few points labelled by the oracle: an imperfect proxy." />
-        <RoleCard kind={kind} role="student" title="Student" blurb="Distilled from the teacher on a fixed transfer set, and on fresh points every epoch." />
-      </>
-    ),
-  },
-};
+      );
+  }
+}
 
 export function ConfigPanel() {
   const draft = useApp((s) => s.draft);
   const problems = useApp((s) => s.problems);
   const kind = draft.kind;
-  const layout = LAYOUTS[kind];
+  const spec = kindSpec(kind);
   const isToy = datasetInfoOf(draft.data).kind === 'toy';
   return (
-    <Panel title="Experiment" testId="config-panel" help={layout.help}>
+    <Panel title="Experiment" testId="config-panel" help={spec.help}>
       <div className="config-form">
         <fieldset className="role">
           <legend>Data</legend>
@@ -393,9 +323,13 @@ export function ConfigPanel() {
           ))}
           {isToy && <Field kind={kind} path={['data', 'noise']} />}
           <Field kind={kind} path={['seed']} />
-          {layout.dataExtras?.(kind)}
+          {spec.form.dataExtras?.map((field) => (
+            <LayoutField key={field.path.join('.')} kind={kind} field={field} />
+          ))}
         </fieldset>
-        {layout.cards(kind)}
+        {spec.form.cards.map((card, i) => (
+          <LayoutCard key={i} kind={kind} card={card} />
+        ))}
         {problems.length > 0 && (
           <div className="problems" role="alert" data-testid="config-problems">
             <strong>Fix these to run:</strong>

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { CUSTOM_DATA_LIMITS } from '../../core/config';
+import { CUSTOM_DATA_LIMITS } from '../../core/config/datasets';
 import { guessLabelColumn, readCsvRows, tableToRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
 import { customDataStore, download, drawnCsv, forgetKeptFiles, keepFile, MAX_KEPT_FILES, prepareFile, useCustomData, type CustomDataState, type DrawnPoint, type PreparedFile } from '../custom-data/data-store';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { CUSTOM_DATASET, DATASET_IDS, DATASETS, type ExperimentConfig } from '../../core/config';
+import { CUSTOM_DATASET, DATASET_IDS, DATASETS } from '../../core/config/datasets';
+import type { ExperimentConfig } from '../../core/config/schema';
 import { applyRowsToForm } from '../custom-data/apply';
 import { rowsKey, useCustomData } from '../custom-data/data-store';
 import { fieldSpec } from '../schema-form';

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { categorise, type MistakeCategory } from '../../core/metrics';
-import type { ExperimentStart } from '../../core/experiments/common';
+import type { ExperimentStart } from '../../core/experiments/contract';
 import { CATEGORY_COLORS, CATEGORY_LABELS, matrixStudentOf, rolesOf, stageByName } from '../derived';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';

@@ -14,7 +14,6 @@ const RunsPanel = lazy(() => import('./RunsPanel').then((m) => ({ default: m.Run
 const SweepPanel = lazy(() => import('./SweepPanel').then((m) => ({ default: m.SweepPanel })));
 
 /** The first presets get a button of their own (plus the one on screen); the gallery has them all. */
-const FEATURED_PRESETS = 4;
 
 const SPEEDS: { label: string; value: number | null }[] = [
   { label: 'full speed', value: null },
@@ -107,10 +106,12 @@ function ShareButton() {
     // The address bar shows the link too, so it can be copied by hand where the clipboard is not allowed.
     window.history.replaceState(null, '', hash);
     setLink(url);
-    navigator.clipboard?.writeText(url).then(
-      () => setStatus('Link copied'),
-      () => setStatus('Copy the link below'),
-    ) ?? setStatus('Copy the link below');
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(url).then(
+        () => setStatus('Link copied'),
+        () => setStatus('Copy the link below'),
+      );
+    } else setStatus('Copy the link below');
   };
   return (
     <div className="share">
@@ -148,7 +149,7 @@ export function Header() {
       </div>
       {show('presets') && (
         <nav className="presets" aria-label="Presets">
-          {PRESETS.filter((p, i) => i < FEATURED_PRESETS || p.id === presetId).map((p) => (
+          {PRESETS.filter((p) => p.featured || p.id === presetId).map((p) => (
             <button
               key={p.id}
               type="button"

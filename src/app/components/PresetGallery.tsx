@@ -1,13 +1,12 @@
-import { PRESETS, type Preset } from '../../core/presets';
-
-/** Gallery sections, by the experiment kind a preset runs. */
-const SECTIONS: { title: string; kinds: string[] }[] = [
-  { title: 'Weak-to-strong generalization', kinds: ['weak-to-strong', 'bootstrap', 'loss-study'] },
-  { title: 'Knowledge distillation', kinds: ['distillation', 'kd-variants', 'random-teacher', 'teacher-hacking'] },
-];
-
-const kindOf = (preset: Preset) => String(preset.config.kind);
+import { GALLERY_SECTIONS, type Preset } from '../../core/experiments/kind';
+import { KIND_SPECS } from '../../core/experiments/kinds';
 import { useApp } from '../store/context';
+
+/** The gallery's sections, each with the presets of every kind that names it (registry order). */
+export const GALLERY: { title: string; presets: readonly Preset[] }[] = GALLERY_SECTIONS.map((title) => ({
+  title,
+  presets: KIND_SPECS.filter((spec) => spec.gallery === title).flatMap((spec): readonly Preset[] => spec.presets),
+}));
 
 /** Every preset as a card with its one-line lesson; a click loads and runs it. */
 export function PresetGallery({ onClose }: { onClose: () => void }) {
@@ -22,11 +21,11 @@ export function PresetGallery({ onClose }: { onClose: () => void }) {
             Close
           </button>
         </header>
-        {SECTIONS.map((section) => (
+        {GALLERY.map((section) => (
           <section key={section.title} aria-label={section.title}>
             <h3 className="gallery-section">{section.title}</h3>
             <div className="preset-cards">
-              {PRESETS.filter((p) => section.kinds.includes(kindOf(p))).map((p) => (
+              {section.presets.map((p) => (
                 <button
                   key={p.id}
                   type="button"

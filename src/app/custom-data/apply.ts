@@ -1,5 +1,5 @@
 /** Switching the experiment in the form to the visitor's own data. */
-import type { ExperimentConfig } from '../../core/config';
+import type { ExperimentConfig } from '../../core/config/schema';
 import type { CustomRows } from '../../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData } from '../../core/data/custom';
 import type { AppState } from '../store/app-store';

@@ -1,6 +1,7 @@
 /** Links that name the visitor's data, drawn points as a file, and finding the rows a config needs. */
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type WeakToStrongConfig } from '../../core/config';
+import { parseConfig } from '../../core/config/read';
+import type { WeakToStrongConfig } from '../../core/experiments/weak-to-strong/spec';
 import { readCsvRows } from '../../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../../core/data/custom';
 import { presetConfig } from '../../core/presets';

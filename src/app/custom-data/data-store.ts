@@ -6,7 +6,8 @@
 import { createStore as createIdbStore, del, entries, get, set, type UseStore } from 'idb-keyval';
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
-import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, type CustomData, type ExperimentConfig } from '../../core/config';
+import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, type CustomData } from '../../core/config/datasets';
+import type { ExperimentConfig } from '../../core/config/schema';
 import { readCsvRows, readCsvTable, type CsvProblem, type CsvTable, type CustomRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
 

@@ -1,5 +1,6 @@
 /** Exports of what the page shows (curves, per-example results, config, charts) and the config import. */
-import { repairConfig, type ExperimentConfig } from '../../core/config';
+import { repairConfig } from '../../core/config/read';
+import type { ExperimentConfig } from '../../core/config/schema';
 import { categorise } from '../../core/metrics';
 import { rolesOf, stageByName } from '../derived';
 import { parseUntrustedJson } from './untrusted-json';

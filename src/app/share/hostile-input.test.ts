@@ -11,7 +11,8 @@
 import fc from 'fast-check';
 import LZString from 'lz-string';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/config';
+import { parseConfig, safeParseConfig } from '../../core/config/read';
+import type { ExperimentConfig } from '../../core/config/schema';
 import { DEFAULT_PRESET_ID, PRESETS, presetConfig } from '../../core/presets';
 import { importConfig, configJson } from './exports';
 import { decodeLink, encodeLink } from './url-codec';

@@ -3,8 +3,9 @@ import LZString from 'lz-string';
 
 const { compressToEncodedURIComponent } = LZString;
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/config';
-import { MIGRATIONS } from '../../core/config-migrations';
+import { parseConfig, safeParseConfig } from '../../core/config/read';
+import type { ExperimentConfig } from '../../core/config/schema';
+import { MIGRATIONS } from '../../core/config/migrations';
 import { PRESETS, presetConfig } from '../../core/presets';
 import { decodeLink, encodeLink } from './url-codec';
 

@@ -7,8 +7,10 @@
  * naming each, and a link that cannot be read at all leaves the page as if there were no link.
  */
 import LZString from 'lz-string';
-import { CONFIG_VERSION, ConfigError, repairConfig, type ExperimentConfig } from '../../core/config';
-import { migrateConfig } from '../../core/config-migrations';
+import { CONFIG_VERSION } from '../../core/config/blocks';
+import { ConfigError, repairConfig } from '../../core/config/read';
+import type { ExperimentConfig } from '../../core/config/schema';
+import { migrateConfig } from '../../core/config/migrations';
 import { parseUntrustedJson } from './untrusted-json';
 
 export interface LinkOptions {
@@ -66,7 +68,7 @@ export function decodeLink(hash: string): DecodedLink {
   const packed = params.get('c');
   if (packed === null) return result;
 
-  let json: string | null = null;
+  let json: string | null;
   try {
     json = LZString.decompressFromEncodedURIComponent(packed);
   } catch {

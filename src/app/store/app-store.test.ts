@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../core/presets';
 import type { FromWorker } from '../../worker/protocol';
-import type { ExperimentResult } from '../../core/experiments';
+import type { ExperimentResult } from '../../core/experiments/contract';
 import { memoryArchive } from '../runs/archive';
 import { smooth } from '../runs/saved-run';
 import { createAppStore, type WorkerControls } from './app-store';

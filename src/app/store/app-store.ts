@@ -3,7 +3,8 @@
  * config: the experiment being edited; run: what the worker reported; view: what the visitor is looking at.
  */
 import { createStore } from 'zustand/vanilla';
-import { parseConfig, safeParseConfig, type ExperimentConfig } from '../../core/config';
+import { parseConfig, safeParseConfig } from '../../core/config/read';
+import type { ExperimentConfig } from '../../core/config/schema';
 import { DEFAULT_PRESET_ID, findPreset, presetConfig, PRESETS } from '../../core/presets';
 import type { MistakeCategory } from '../../core/metrics';
 import type { BackendChoice, FromWorker } from '../../worker/protocol';

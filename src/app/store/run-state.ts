@@ -2,10 +2,10 @@
  * What the page knows about the current run, built from the worker's messages by a pure reducer
  * (unit-tested without a browser). The view of a finished run stays until the next run starts.
  */
-import type { ExperimentConfig } from '../../core/config';
-import type { ExperimentResult, ExperimentStart, StageResult } from '../../core/experiments';
+import type { ExperimentConfig } from '../../core/config/schema';
+import type { ExperimentResult, ExperimentStart, StageResult } from '../../core/experiments/contract';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
-import type { MetricPoint } from '../../core/train';
+import type { MetricPoint } from '../../core/experiments/contract';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CUSTOM_DATA_LIMITS } from '../config';
+import { CUSTOM_DATA_LIMITS } from '../config/datasets';
 import { guessLabelColumn, readCsvRows, readCsvTable, sortClasses, tableToRows, type CsvProblem, type CsvResult } from './csv';
 
 const HASH = 'f'.repeat(64);

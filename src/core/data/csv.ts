@@ -12,7 +12,7 @@
  * character codes. The order of the rows does not change the classes.
  */
 import Papa from 'papaparse';
-import { CUSTOM_DATA_LIMITS } from '../config';
+import { CUSTOM_DATA_LIMITS } from '../config/datasets';
 
 export type CsvResult<T> = { ok: true; value: T } | { ok: false; error: CsvProblem };
 

@@ -3,10 +3,12 @@
  * that are the same for the same seed, and refusals when the rows are missing or are other data.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
-import { startNodeBackend } from '../../cli/node-backend';
-import { parseConfig, safeParseConfig, type WeakToStrongConfig } from '../config';
-import { runExperiment, type ExperimentResult } from '../experiments';
+import { nodeAssetSource } from '../../node/node-assets';
+import { startNodeBackend } from '../../node/node-backend';
+import { parseConfig, safeParseConfig } from '../config/read';
+import type { WeakToStrongConfig } from '../experiments/weak-to-strong/spec';
+import { runExperiment } from '../experiments/registry';
+import type { ExperimentResult } from '../experiments/contract';
 import { presetConfig } from '../presets';
 import { createRng } from '../rng';
 import { readCsvRows, type CustomRows } from './csv';
@@ -93,8 +95,8 @@ describe('custom data in the engine', () => {
   });
 
   it('trains on the file, and the same config and seed give the same numbers', async () => {
-    const first = await runExperiment(config, { source: nodeAssetSource(), customRows: rows });
-    const second = await runExperiment(config, { source: nodeAssetSource(), customRows: rows });
+    const first = await runExperiment(config, { assets: nodeAssetSource(), customRows: rows });
+    const second = await runExperiment(config, { assets: nodeAssetSource(), customRows: rows });
     expect(numbers(second)).toEqual(numbers(first));
     expect(first.dataset).toMatchObject({ id: 'custom', name: 'blobs.csv', classNames: ['ant', 'bee', 'cat'], testSize: 120 });
     // Separable blobs: the ceiling learns them well above chance (1/3).
@@ -103,11 +105,11 @@ describe('custom data in the engine', () => {
   }, 120_000);
 
   it('refuses to run without the rows, or on other data than the config names', async () => {
-    await expect(runExperiment(config, { source: nodeAssetSource() })).rejects.toThrow(CustomDataError);
-    await expect(runExperiment(config, { source: nodeAssetSource() })).rejects.toThrow(/needs your data file "blobs\.csv" \(SHA-256 [0-9a-f]{12}\.\.\.\), which was not loaded/);
+    await expect(runExperiment(config, { assets: nodeAssetSource() })).rejects.toThrow(CustomDataError);
+    await expect(runExperiment(config, { assets: nodeAssetSource() })).rejects.toThrow(/needs your data file "blobs\.csv" \(SHA-256 [0-9a-f]{12}\.\.\.\), which was not loaded/);
     const other = await load(blobsCsv(601));
-    await expect(runExperiment(config, { source: nodeAssetSource(), customRows: other })).rejects.toThrow(/is not the file "blobs\.csv"/);
+    await expect(runExperiment(config, { assets: nodeAssetSource(), customRows: other })).rejects.toThrow(/is not the file "blobs\.csv"/);
     const relabelled = { ...rows, classNames: ['ant', 'bee'] };
-    await expect(runExperiment(config, { source: nodeAssetSource(), customRows: relabelled })).rejects.toThrow(/2 classes with label "kind"; the config says 600, 3, 3/);
+    await expect(runExperiment(config, { assets: nodeAssetSource(), customRows: relabelled })).rejects.toThrow(/2 classes with label "kind"; the config says 600, 3, 3/);
   });
 });

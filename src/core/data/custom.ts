@@ -3,15 +3,11 @@
  * are the ones the config names, and fitting a config's split sizes and models to it. No DOM: the page, the
  * worker, the CLI and the tests share it.
  */
-import {
-  CUSTOM_DATASET,
-  ModelSpecSchema,
-  modelsOf,
-  rowsNeeded,
-  safeParseConfig,
-  type CustomData,
-  type ExperimentConfig,
-} from '../config';
+import { ModelSpecSchema } from '../config/blocks';
+import { CUSTOM_DATASET, datasetInfoOf, type CustomData } from '../config/datasets';
+import { safeParseConfig } from '../config/read';
+import type { ExperimentConfig } from '../config/schema';
+import { specOf } from '../experiments/kinds';
 import type { CustomRows } from './csv';
 import type { Dataset } from './types';
 
@@ -87,7 +83,8 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
   const rows = descriptor.rows;
   const testSize = Math.max(10, Math.round(TEST_SHARE * rows));
   const validationSize = data.validationSize > 0 ? Math.max(1, Math.min(data.validationSize, Math.round(VALIDATION_SHARE * rows))) : 0;
-  const { parts } = rowsNeeded(next);
+  const spec = specOf(next.kind);
+  const { parts } = spec.rowsNeeded(next);
   const summed = parts.split(' + ').filter((key) => key !== 'validationSize' && typeof data[key] === 'number');
   const available = rows - testSize - validationSize;
   const total = summed.reduce((sum, key) => sum + (data[key] as number), 0);
@@ -116,7 +113,7 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
     }
   }
 
-  for (const [path, model] of modelsOf(next)) {
+  for (const { path, model } of spec.models(next, datasetInfoOf(next.data))) {
     if (model.type !== 'cnn' && model.type !== 'pretrained') continue;
     let parent = next as unknown as Record<string, unknown>;
     for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;

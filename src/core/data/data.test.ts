@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
+import { nodeAssetSource } from '../../node/node-assets';
 import { createRng } from '../rng';
 import { loadRealDataset } from './real';
 import { buildSplits } from './splits';

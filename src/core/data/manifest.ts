@@ -31,7 +31,7 @@ export interface DatasetManifest {
   license: string;
 }
 
-export interface DatasetIndexEntry {
+interface DatasetIndexEntry {
   id: string;
   name: string;
   kind: 'image' | 'tabular';

@@ -3,7 +3,7 @@
  * so the same seed gives the same examples in the same order.
  */
 import type { AssetSource } from '../assets';
-import { CUSTOM_DATASET, DATASETS, type CustomData, type DataSource } from '../config';
+import { CUSTOM_DATASET, DATASETS, type CustomData, type DataSource } from '../config/datasets';
 import { createRng, permutation, type Rng } from '../rng';
 import { customDataset, type CustomRows } from './custom';
 import { loadRealDataset, standardise } from './real';

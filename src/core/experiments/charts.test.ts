@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { formatChart } from '../../cli/report';
 import { applyChartEvent, ChartRecorder, type ChartEvent, type ChartInfo } from './charts';
 
 const sweep: ChartInfo = {
@@ -40,18 +39,5 @@ describe('charts', () => {
     const withPoint = applyChartEvent(first, { type: 'chart-point', chart: sweep.id, series: 'kd', point: { x: 2, y: 0.5 } });
     expect(first[0].points.kd).toEqual([]);
     expect(applyChartEvent(withPoint, { type: 'chart', info: sweep })[0].points.kd).toEqual([]);
-  });
-
-  it('prints a chart as a table for the command line', () => {
-    const recorder = new ChartRecorder();
-    recorder.declare(sweep);
-    recorder.add(sweep.id, 'kd', { x: 1, y: 0.9 });
-    recorder.add(sweep.id, 'kd', { x: 4, y: 0.925 });
-    recorder.add(sweep.id, 'teacher', { x: 1, y: 0.95 });
-    const text = formatChart(recorder.charts[0]).split('\n');
-    expect(text[0]).toBe('Accuracy against temperature (test accuracy)');
-    expect(text[1]).toMatch(/^T\s+forward KL\s+teacher$/);
-    expect(text[2]).toMatch(/^1\s+90\.0%\s+95\.0%$/);
-    expect(text[3]).toMatch(/^4\s+92\.5%\s*$/);
   });
 });

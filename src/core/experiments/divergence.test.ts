@@ -4,13 +4,15 @@
  * tensor is released, and the next run in the same process gives exactly the numbers it gives on its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
-import { startNodeBackend } from '../../cli/node-backend';
-import { parseConfig, type ExperimentConfig } from '../config';
+import { nodeAssetSource } from '../../node/node-assets';
+import { startNodeBackend } from '../../node/node-backend';
+import { parseConfig } from '../config/read';
+import type { ExperimentConfig } from '../config/schema';
 import { presetConfig } from '../presets';
 import { tf } from '../tf';
 import { DivergenceError } from '../train';
-import { runExperiment, type ExperimentEvent, type ExperimentResult } from '.';
+import { runExperiment } from './registry';
+import type { ExperimentEvent, ExperimentResult } from './contract';
 
 type W2S = Extract<ExperimentConfig, { kind: 'weak-to-strong' }>;
 const copying = presetConfig('w2s-copying') as W2S;
@@ -30,7 +32,7 @@ const DIVERGING = parseConfig({
   },
 });
 
-const run = (config: unknown, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { source: nodeAssetSource(), onEvent });
+const run = (config: unknown, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { assets: nodeAssetSource(), onEvent });
 const numbers = (result: ExperimentResult) =>
   JSON.parse(JSON.stringify(result, (key, value) => (key === 'seconds' ? undefined : ArrayBuffer.isView(value) ? Array.from(value as Int32Array) : value)));
 

@@ -3,12 +3,12 @@
  * pipeline or metric would fail: a student trained on garbage drops to the supervisor or below.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../../cli/node-backend';
+import { startNodeBackend } from '../../node/node-backend';
 import { accuracy, mistakeBreakdown } from '../metrics';
 import { tf } from '../tf';
-import type { ExperimentEvent, ExperimentResult } from '.';
+import type { ExperimentEvent, ExperimentResult } from './contract';
 
-import { reduced, run } from './test-support';
+import { reduced, run } from '../../node/test-support';
 
 /** Everything but wall-clock times. */
 function numbers(result: ExperimentResult): unknown {

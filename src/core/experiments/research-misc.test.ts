@@ -3,16 +3,16 @@
  * of each effect, and that the figures reported are the ones the per-example predictions and charts give.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../../cli/node-backend';
-import { safeParseConfig } from '../config';
+import { startNodeBackend } from '../../node/node-backend';
+import { safeParseConfig } from '../config/read';
 import { accuracy, mistakeBreakdown } from '../metrics';
 import { buildModel } from '../models/model';
 import { createRng } from '../rng';
 import { tf } from '../tf';
-import type { ExperimentEvent, ExperimentResult } from '.';
-import { startNearTeacher } from './random-teacher';
+import type { ExperimentEvent, ExperimentResult } from './contract';
+import { startNearTeacher } from './random-teacher/run';
 
-import { reduced, run } from './test-support';
+import { reduced, run } from '../../node/test-support';
 
 const chart = (result: ExperimentResult, id: string) => {
   const found = result.charts.find((c) => c.info.id === id);

@@ -4,18 +4,20 @@
  * the per-example predictions give.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
-import { startNodeBackend } from '../../cli/node-backend';
-import { parseConfig, safeParseConfig, type ExperimentConfigInput } from '../config';
+import { nodeAssetSource } from '../../node/node-assets';
+import { startNodeBackend } from '../../node/node-backend';
+import { parseConfig, safeParseConfig } from '../config/read';
+import type { ExperimentConfigInput } from '../config/schema';
 import { mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import { findPreset } from '../presets';
 import { tf } from '../tf';
-import { runExperiment, type ExperimentEvent, type ExperimentResult } from '.';
-import { studyLosses } from './loss-study';
+import { runExperiment } from './registry';
+import type { ExperimentEvent, ExperimentResult } from './contract';
+import { studyLosses } from './loss-study/spec';
 
 type AnyConfig = Record<string, any>;
 
-const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { source: nodeAssetSource(), onEvent });
+const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { assets: nodeAssetSource(), onEvent });
 
 const REDUCED_DATA = { transferSize: 2000, validationSize: 200, testSize: 1000 };
 /** 12 epochs over 2,000 examples: about the presets' 395 steps over 5,000. */

@@ -3,13 +3,19 @@
  * section 1): splits A (the supervisor's ground truth), B (the transfer set) and V (validation); a model trained
  * on A or B with ground truth or with another model's labels; and a trained model's labels on B (soft or hard).
  */
-import type { BootstrapConfig, LossSpec, LossStudyConfig, Role, WeakToStrongConfig } from '../config';
+import type { BootstrapConfig } from './bootstrap/spec';
+import type { LossSpec, Role } from '../config/blocks';
+import type { LossStudyConfig } from './loss-study/spec';
+import type { WeakToStrongConfig } from './weak-to-strong/spec';
 import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import type { Model } from '../models/model';
 import { predictLogits } from '../train';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import type { ChartRecorder } from './charts';
-import { createModel, oneHot, openExperiment, runStage, type OpenedExperiment, type RunContext, type SplitTensors, type StageInfo, type StageRun } from './common';
+import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from './open';
+import { runStage, type StageRun } from './stage';
+import type { RunContext } from './context';
+import type { StageInfo } from './contract';
 
 export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig;
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_DIR } from '../../cli/node-assets';
+import { PUBLIC_DIR } from '../../node/node-assets';
 import type { EncoderManifest } from './encoder-weights';
 
 const dir = path.join(PUBLIC_DIR, 'models');

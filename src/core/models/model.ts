@@ -5,7 +5,7 @@
  * Inputs are always flat rows [batch, featureSize]; a CNN reshapes them itself. A frozen pretrained encoder is
  * applied once to every set by `encode` (the experiment caches the result), so training touches only the probe.
  */
-import type { ModelSpec } from '../config';
+import type { ModelSpec } from '../config/blocks';
 import type { Rng } from '../rng';
 import { tf, type Tensor2D, type Variable } from '../tf';
 import type { EncoderWeights } from './encoder-weights';

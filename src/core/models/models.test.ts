@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
-import { startNodeBackend } from '../../cli/node-backend';
-import type { ModelSpec } from '../config';
+import { nodeAssetSource } from '../../node/node-assets';
+import { startNodeBackend } from '../../node/node-backend';
+import type { ModelSpec } from '../config/blocks';
 import { createRng } from '../rng';
 import { tf, type Tensor2D } from '../tf';
 import { loadEncoderWeights } from './encoder-weights';

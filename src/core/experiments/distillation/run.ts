@@ -6,29 +6,17 @@
  * The teacher, the baseline and "distil a student with this loss" are shared with the distillation-variants
  * experiment (kd-variants.ts), which distils the same student several ways.
  */
-import type { DistillationConfig, KdVariantsConfig, LossSpec } from '../config';
-import { argmaxRows } from '../metrics';
-import { predictLogits } from '../train';
-import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import {
-  assembleResult,
-  createModel,
-  oneHot,
-  openExperiment,
-  runStage,
-  type ExperimentResult,
-  type OpenedExperiment,
-  type RunContext,
-  type StageInfo,
-  type StageOptions,
-  type StageRun,
-} from './common';
-
-export const KD_STAGES: StageInfo[] = [
-  { name: 'teacher', label: 'Teacher', role: 'trained with ground truth on every training image' },
-  { name: 'baseline', label: 'Student alone', role: 'the student trained on its labelled images only' },
-  { name: 'student', label: 'Distilled student', role: 'the same student distilled from the teacher on every training image' },
-];
+import type { KdVariantsConfig } from '../kd-variants/spec';
+import type { LossSpec } from '../../config/blocks';
+import { argmaxRows } from '../../metrics';
+import { predictLogits } from '../../train';
+import { tf, type Tensor1D, type Tensor2D } from '../../tf';
+import { assembleResult } from '../result';
+import { createModel, oneHot, openExperiment, type OpenedExperiment } from '../open';
+import { runStage, type StageOptions, type StageRun } from '../stage';
+import type { ExperimentResult, StageInfo } from '../contract';
+import type { RunContext } from '../context';
+import { KD_STAGES, type DistillationConfig } from './spec';
 
 export interface DistillationBench {
   opened: OpenedExperiment;
@@ -153,8 +141,9 @@ export async function teacherAndBaseline(
 
 export const GAP_CLOSED_DEFINITION = '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes';
 
-export async function runDistillation(config: DistillationConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runDistillation(ctx: RunContext<DistillationConfig>): Promise<ExperimentResult> {
   const started = performance.now();
+  const { config } = ctx;
   const opened = await openDistillation(config, ctx, KD_STAGES);
   const { data, scope } = opened;
   try {
@@ -163,7 +152,7 @@ export async function runDistillation(config: DistillationConfig, ctx: RunContex
     const studentOnTrain = await bench.predictTrain(student);
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data,
       stages: { teacher: bench.teacher.result, baseline: bench.baseline.result, student: student.result },
       lowerBestAccuracy: bench.baseline.result.bestAccuracy,

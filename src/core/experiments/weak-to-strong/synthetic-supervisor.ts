@@ -4,9 +4,9 @@
  * region of input space always wrong) are a consistent function of the input that a student can learn, and so
  * copy. One rule labels every split (transfer, validation, test) the same way. Pure TypeScript, no tensors.
  */
-import type { SupervisorSource } from '../config';
-import type { LabelledSet } from '../data/types';
-import { permutation, type Rng } from '../rng';
+import type { SupervisorSource } from './spec';
+import type { LabelledSet } from '../../data/types';
+import { permutation, type Rng } from '../../rng';
 
 export type SyntheticSource = Exclude<SupervisorSource, { type: 'trained' }>;
 

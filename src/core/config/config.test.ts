@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PUBLIC_DIR } from '../cli/node-assets';
-import { ConfigError, DATASETS, numericRange, parseConfig, safeParseConfig, type DatasetId } from './config';
-import type { DatasetManifest } from './data/manifest';
-import { PRESETS, presetConfig } from './presets';
+import { PUBLIC_DIR } from '../../node/node-assets';
+import { ConfigError, parseConfig, safeParseConfig } from './read';
+import { DATASETS, type DatasetId } from './datasets';
+import { numericRange } from './introspect';
+import type { DatasetManifest } from '../data/manifest';
+import { PRESETS, presetConfig } from '../presets';
 
 const problemsOf = (input: unknown): string[] => {
   const result = safeParseConfig(input);

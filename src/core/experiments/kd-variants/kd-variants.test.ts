@@ -3,12 +3,15 @@
  * student on its labels alone; TAID's t; the temperature sweep; the shared distillation parts.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
-import { startNodeBackend } from '../../cli/node-backend';
-import type { ExperimentConfigInput, KdVariantsConfig } from '../config';
-import { presetConfig } from '../presets';
-import { tf } from '../tf';
-import { runExperiment, type ChartData, type ExperimentEvent } from '.';
+import { nodeAssetSource } from '../../../node/node-assets';
+import { startNodeBackend } from '../../../node/node-backend';
+import type { ExperimentConfigInput } from '../../config/schema';
+import type { KdVariantsConfig } from './spec';
+import { presetConfig } from '../../presets';
+import { tf } from '../../tf';
+import { runExperiment } from '../registry';
+import type { ChartData } from '../charts';
+import type { ExperimentEvent } from '../contract';
 
 const preset = presetConfig('kd-variants') as KdVariantsConfig;
 /** kd-variants made small: 2,000 images, 150 of them labelled for the student. */
@@ -36,7 +39,7 @@ describe('kd-variants (wasm)', () => {
   it('every distillation variant beats the student alone when it has few labels; TAID\'s t rises within its bounds; the sweep reuses the forward-KL student', async () => {
     const events: ExperimentEvent[] = [];
     const before = tf.memory().numTensors;
-    const result = await runExperiment(SMALL, { source: nodeAssetSource(), onEvent: (e) => events.push(e) });
+    const result = await runExperiment(SMALL, { assets: nodeAssetSource(), onEvent: (e) => events.push(e) });
     expect(tf.memory().numTensors).toBe(before);
     const { teacher, baseline, kd } = result.stages;
     expect(teacher.accuracy).toBeGreaterThan(baseline.accuracy + 0.05);
@@ -82,6 +85,6 @@ describe('kd-variants (wasm)', () => {
   }, 60_000);
 
   it('rejects a labelled subset larger than the training set, naming the field', async () => {
-    await expect(runExperiment({ ...SMALL, data: { ...SMALL.data, labelledSize: 2500 } }, { source: nodeAssetSource() })).rejects.toThrow(/data\.labelledSize: must be at most trainSize \(2000\)/);
+    await expect(runExperiment({ ...SMALL, data: { ...SMALL.data, labelledSize: 2500 } }, { assets: nodeAssetSource() })).rejects.toThrow(/data\.labelledSize: must be at most trainSize \(2000\)/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig, safeParseConfig } from '../config';
-import type { LabelledSet } from '../data/types';
-import { createRng } from '../rng';
+import { parseConfig, safeParseConfig } from '../../config/read';
+import type { LabelledSet } from '../../data/types';
+import { createRng } from '../../rng';
 import { syntheticSupervisor } from './synthetic-supervisor';
 
 /** n examples, labels cycling through the classes, random 2-D points. */

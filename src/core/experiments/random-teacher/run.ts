@@ -8,26 +8,18 @@
  *
  * `initNearTeacher` = eps > 0 starts the student at teacher + eps x (an independent random initialisation).
  */
-import type { RandomTeacherConfig, TrainSpec } from '../config';
-import { accuracy, argmaxRows, expectedCalibrationError } from '../metrics';
-import { buildModel, type Model } from '../models/model';
-import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { predictLogits, train, type MetricPoint } from '../train';
-import { ChartRecorder } from './charts';
-import { assembleResult, oneHot, openExperiment, type ExperimentResult, type RunContext, type StageInfo, type StageResult } from './common';
-
-export const RANDOM_TEACHER_STAGES: StageInfo[] = [
-  {
-    name: 'teacher',
-    label: 'Random teacher',
-    role: 'a randomly initialised network, never trained; a linear probe on its last hidden layer measures its features',
-  },
-  {
-    name: 'student',
-    label: 'Student',
-    role: "the same architecture trained without labels to match the teacher's output distribution; a linear probe measures its features",
-  },
-];
+import type { TrainSpec } from '../../config/blocks';
+import { accuracy, argmaxRows, expectedCalibrationError } from '../../metrics';
+import { buildModel, type Model } from '../../models/model';
+import { tf, type Tensor1D, type Tensor2D } from '../../tf';
+import { predictLogits, train } from '../../train';
+import type { MetricPoint } from '../contract';
+import { ChartRecorder } from '../charts';
+import { assembleResult } from '../result';
+import { oneHot, openExperiment } from '../open';
+import type { ExperimentResult, StageResult } from '../contract';
+import type { RunContext } from '../context';
+import { randomTeacher, type RandomTeacherConfig } from './spec';
 
 /** What one linear probe of a network's features gives. */
 export interface ProbeOutcome {
@@ -108,8 +100,10 @@ export function startNearTeacher(student: Model, teacher: Model, eps: number): v
   tf.tidy(() => student.trainable.forEach((v, i) => v.assign(tf.add(teacher.trainable[i], tf.mul(v, eps)))));
 }
 
-export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runRandomTeacher(ctx: RunContext<RandomTeacherConfig>): Promise<ExperimentResult> {
   const started = performance.now();
+  const { config } = ctx;
+  const stages = randomTeacher.stages(config);
   const sizes = config.data;
   const { data, numClasses, scope, test } = await openExperiment(
     config,
@@ -119,7 +113,7 @@ export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunCont
       { name: 'probe', size: sizes.probeSize },
       { name: 'V', size: sizes.validationSize },
     ],
-    RANDOM_TEACHER_STAGES,
+    stages,
   );
   const unlabelled = scope.split(data.parts.train, data.featureSize);
   const probeSet = scope.split(data.parts.probe, data.featureSize);
@@ -154,7 +148,7 @@ export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunCont
     if (eps > 0) startNearTeacher(studentModel, teacherModel, eps);
 
     // 1. The teacher: never trained, probed once.
-    const teacherInfo = RANDOM_TEACHER_STAGES[0];
+    const teacherInfo = stages[0];
     const teacherStarted = performance.now();
     ctx.onEvent?.({ type: 'stage-start', stage: teacherInfo.name, label: teacherInfo.label, model: teacherModel.description, parameters: teacherModel.parameterCount(), totalSteps: 0, trainingExamples: 0 });
     const teacherProbe = await linearProbe(teacherModel, probeData, config.probe, ctx);
@@ -182,7 +176,7 @@ export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunCont
     ctx.onEvent?.({ type: 'stage-end', stage: teacherInfo.name, result: teacherResult });
 
     // 2. The student: cross-entropy to the teacher's (tempered) softmax on the unlabelled examples.
-    const studentInfo = RANDOM_TEACHER_STAGES[1];
+    const studentInfo = stages[1];
     const studentStarted = performance.now();
     const targets = scope.own(tf.tidy(() => tf.softmax(tf.div(predictLogits(teacherModel, unlabelled.x), config.teacherTemperature)) as Tensor2D));
     const studentTrain: TrainSpec = { ...config.student.train, evalEvery: config.probeEvery, patience: 0 };
@@ -255,7 +249,7 @@ export async function runRandomTeacher(config: RandomTeacherConfig, ctx: RunCont
 
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data,
       stages: { teacher: teacherResult, student: studentResult },
       lowerBestAccuracy: teacherResult.accuracy,

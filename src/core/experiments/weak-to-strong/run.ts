@@ -5,20 +5,17 @@
  * The supervisor may instead be synthetic: a labelling rule with random or systematic errors (see
  * synthetic-supervisor.ts), whose "training" stage is a single measurement of its labels on test.
  */
-import type { WeakToStrongConfig } from '../config';
-import { accuracy, expectedCalibrationError } from '../metrics';
-import { tf } from '../tf';
-import type { MetricPoint } from '../train';
-import { ChartRecorder, type ChartInfo } from './charts';
-import { assembleResult, oneHot, type ExperimentResult, type RunContext, type StageInfo, type StageResult } from './common';
+import { accuracy, expectedCalibrationError } from '../../metrics';
+import { tf } from '../../tf';
+import type { MetricPoint } from '../contract';
+import { ChartRecorder, type ChartInfo } from '../charts';
+import { assembleResult } from '../result';
+import { oneHot } from '../open';
+import type { ExperimentResult, StageInfo, StageResult } from '../contract';
+import type { RunContext } from '../context';
 import { syntheticSupervisor, type SyntheticSource } from './synthetic-supervisor';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, W2S_DEFINITION, type Supervision, type TransferExperiment } from './transfer';
-
-export const W2S_STAGES: StageInfo[] = [
-  { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
-  { name: 'ceiling', label: 'Strong ceiling', role: 'the strong model trained with ground truth on split B: the best the student could do' },
-  { name: 'student', label: 'Student', role: 'the strong model trained on split B with the weak supervisor\'s labels' },
-];
+import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, W2S_DEFINITION, type Supervision, type TransferExperiment } from '../transfer';
+import { weakToStrong, type WeakToStrongConfig } from './spec';
 
 /** The checkpoints chart: per model, the final checkpoint, the one chosen on validation, and the oracle. */
 export const CHECKPOINTS_CHART: ChartInfo = {
@@ -83,13 +80,11 @@ function syntheticSupervision(x: TransferExperiment, rule: SyntheticSource, info
   return { result, labels };
 }
 
-export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runWeakToStrong(ctx: RunContext<WeakToStrongConfig>): Promise<ExperimentResult> {
   const started = performance.now();
+  const { config } = ctx;
   const source = config.supervisor.source;
-  const stages: StageInfo[] =
-    source.type === 'trained'
-      ? W2S_STAGES
-      : [{ ...W2S_STAGES[0], role: 'a labelling rule with known errors, not a trained model: it labels split B, the validation split and the test set' }, ...W2S_STAGES.slice(1)];
+  const stages = weakToStrong.stages(config);
   const x = await openTransferExperiment(config, ctx, stages);
   const recorder = new ChartRecorder(ctx.onEvent);
   recorder.declare(CHECKPOINTS_CHART);
@@ -127,7 +122,7 @@ export async function runWeakToStrong(config: WeakToStrongConfig, ctx: RunContex
 
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data: x.data,
       stages: { weak: weak.result, ceiling: ceiling.run.result, student: student.run.result },
       lowerBestAccuracy: weak.result.accuracy,

@@ -4,13 +4,14 @@
  * the defaults for those fields; the CLI refuses them (exit code 2, tested in cli.test.ts for any invalid config).
  */
 import { describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../cli/node-backend';
-import { ACTIVATION_BUDGET_MB, activationsPerExample, parseConfig, repairConfig, safeParseConfig } from './config';
-import { buildModel } from './models/model';
-import { PRESETS, presetConfig } from './presets';
-import { createRng } from './rng';
-import { tf, type Tensor2D } from './tf';
-import { predictLogits } from './train';
+import { startNodeBackend } from '../../node/node-backend';
+import { ACTIVATION_BUDGET_MB, activationsPerExample } from './limits';
+import { parseConfig, repairConfig, safeParseConfig } from './read';
+import { buildModel } from '../models/model';
+import { PRESETS, presetConfig } from '../presets';
+import { createRng } from '../rng';
+import { tf, type Tensor2D } from '../tf';
+import { predictLogits } from '../train';
 
 const base = presetConfig('w2s-mnist') as Extract<ReturnType<typeof presetConfig>, { kind: 'weak-to-strong' }>;
 /** The default experiment with a CNN student of `filters` filters and the given batch size. */

@@ -4,14 +4,15 @@
  * points end nearer the oracle. Plus the oracle's label sampling and the size check.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nodeAssetSource } from '../../cli/node-assets';
-import { startNodeBackend } from '../../cli/node-backend';
-import { parseConfig, type TeacherHackingConfig } from '../config';
-import { createRng } from '../rng';
-import { presetConfig } from '../presets';
-import { tf } from '../tf';
-import { runExperiment } from '.';
-import { sampleClasses } from './teacher-hacking';
+import { nodeAssetSource } from '../../../node/node-assets';
+import { startNodeBackend } from '../../../node/node-backend';
+import { parseConfig } from '../../config/read';
+import type { TeacherHackingConfig } from './spec';
+import { createRng } from '../../rng';
+import { presetConfig } from '../../presets';
+import { tf } from '../../tf';
+import { runExperiment } from '../registry';
+import { sampleClasses } from './run';
 
 const preset = presetConfig('teacher-hacking') as TeacherHackingConfig;
 /** The preset with fewer held-out points, 400 student steps instead of 600 and a small validation split. */
@@ -28,7 +29,7 @@ describe('teacher hacking (wasm)', () => {
 
   it('on a fixed set the golden distance turns up while the proxy keeps falling; fresh points end nearer the oracle', async () => {
     const before = tf.memory().numTensors;
-    const result = await runExperiment(SMALL, { source: nodeAssetSource() });
+    const result = await runExperiment(SMALL, { assets: nodeAssetSource() });
     expect(tf.memory().numTensors).toBe(before);
     const { teacher, fixed, fresh } = result.stages;
     expect(Object.keys(result.stages)).toEqual(['teacher', 'fixed', 'fresh']);
@@ -68,10 +69,10 @@ describe('teacher hacking (wasm)', () => {
 
   it('the same config and seed give the same distances', async () => {
     const config = { ...SMALL, data: { ...SMALL.data, testSize: 100 }, student: { ...SMALL.student, train: { ...SMALL.student.train, epochs: 20 } } };
-    const a = await runExperiment(config, { source: nodeAssetSource() });
-    const b = await runExperiment(config, { source: nodeAssetSource() });
+    const a = await runExperiment(config, { assets: nodeAssetSource() });
+    const b = await runExperiment(config, { assets: nodeAssetSource() });
     expect(b.charts).toEqual(a.charts);
-    const c = await runExperiment({ ...config, seed: 2 }, { source: nodeAssetSource() });
+    const c = await runExperiment({ ...config, seed: 2 }, { assets: nodeAssetSource() });
     expect(c.charts).not.toEqual(a.charts);
   });
 

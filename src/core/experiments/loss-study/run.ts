@@ -3,33 +3,20 @@
  * supervisor, one ceiling, and three students of the same strong model (same initial weights, same data order)
  * trained on the same weak labels with cross-entropy, the auxiliary confidence loss and the product loss.
  */
-import type { LossSpec, LossStudyConfig } from '../config';
-import { ChartRecorder } from './charts';
-import { assembleResult, type ExperimentResult, type RunContext, type StageInfo } from './common';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Trained } from './transfer';
+import { ChartRecorder } from '../charts';
+import { assembleResult } from '../result';
+import type { ExperimentResult } from '../contract';
+import type { RunContext } from '../context';
+import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Trained } from '../transfer';
+import { lossStudy, studyLosses, type LossStudyConfig } from './spec';
 
-export const LOSS_STUDY_STAGES: StageInfo[] = [
-  { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
-  { name: 'ceiling', label: 'Strong ceiling', role: 'the strong model trained with ground truth on split B: the best the students could do' },
-  { name: 'xent', label: 'Student: xent', role: "the strong model trained with cross-entropy on the weak supervisor's labels" },
-  { name: 'logconf', label: 'Student: logconf', role: "the same start, trained with the auxiliary confidence loss: the weak labels mixed with the student's own hardened predictions" },
-  { name: 'product', label: 'Student: product', role: "the same start, trained with the product loss: target proportional to the student's predictions times the weak labels" },
-];
-
-/** The three losses the study compares, in the order they train. */
-export function studyLosses(config: LossStudyConfig): { name: 'xent' | 'logconf' | 'product'; loss: LossSpec }[] {
-  return [
-    { name: 'xent', loss: { type: 'xent' } },
-    { name: 'logconf', loss: { type: 'logconf', ...config.logconf } },
-    { name: 'product', loss: { type: 'product', ...config.product } },
-  ];
-}
-
-export async function runLossStudy(config: LossStudyConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runLossStudy(ctx: RunContext<LossStudyConfig>): Promise<ExperimentResult> {
   const started = performance.now();
+  const { config } = ctx;
+  const stages = lossStudy.stages(config);
   const recorder = new ChartRecorder(ctx.onEvent);
-  const x = await openTransferExperiment(config, ctx, LOSS_STUDY_STAGES);
-  const info = (name: string) => LOSS_STUDY_STAGES.find((s) => s.name === name)!;
+  const x = await openTransferExperiment(config, ctx, stages);
+  const info = (name: string) => stages.find((s) => s.name === name)!;
   const losses = studyLosses(config);
   const bars = new PgrCopyChart(recorder, 'losses', {
     title: 'PGR and copy rate per loss',
@@ -51,7 +38,7 @@ export async function runLossStudy(config: LossStudyConfig, ctx: RunContext, bac
     const headline = students.get('logconf')!;
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data: x.data,
       stages: {
         weak: weak.run.result,

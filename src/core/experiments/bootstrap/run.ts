@@ -4,35 +4,21 @@
  * on the transfer set B with the previous model's labels. Compared with the direct student (the final model on
  * the weak labels) against the same weak supervisor and the same ceiling (the final model on ground truth).
  */
-import type { BootstrapConfig, LossSpec } from '../config';
-import { ChartRecorder } from './charts';
-import { assembleResult, type ExperimentResult, type RunContext, type StageInfo } from './common';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Supervision, type Trained } from './transfer';
-
-const linkName = (i: number) => `link-${i + 1}`;
-
-/** The stages in the order they train: the supervisor, the ceiling and the direct student first, then the chain. */
-export function bootstrapStages(links: number): StageInfo[] {
-  const linkInfo = (i: number): StageInfo => ({
-    name: linkName(i),
-    label: `Link ${i + 1}`,
-    role: `trained on split B with ${i === 0 ? "the weak supervisor's" : `link ${i}'s`} labels; its labels train ${i + 1 < links ? `link ${i + 2}` : 'the final student'}`,
-  });
-  return [
-    { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
-    { name: 'ceiling', label: 'Strong ceiling', role: 'the final model trained with ground truth on split B: the best the student could do' },
-    { name: 'direct', label: 'Direct student', role: "the final model trained straight on the weak supervisor's labels: what the chain competes with" },
-    ...Array.from({ length: links }, (_, i) => linkInfo(i)),
-    { name: 'student', label: 'Chain\'s end', role: `the final model trained on split B with link ${links}'s labels: the end of the chain` },
-  ];
-}
+import { ChartRecorder } from '../charts';
+import { assembleResult } from '../result';
+import type { LossSpec } from '../../config/blocks';
+import type { ExperimentResult } from '../contract';
+import type { RunContext } from '../context';
+import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Supervision, type Trained } from '../transfer';
+import { bootstrap, linkName, type BootstrapConfig } from './spec';
 
 const pgrText = (value: number | null) => (value === null ? 'PGR n/a' : `PGR ${value.toFixed(2)}`);
 
-export async function runBootstrap(config: BootstrapConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runBootstrap(ctx: RunContext<BootstrapConfig>): Promise<ExperimentResult> {
   const started = performance.now();
+  const { config } = ctx;
   const links = config.chain.length;
-  const stages = bootstrapStages(links);
+  const stages = bootstrap.stages(config);
   const info = (name: string) => stages.find((s) => s.name === name)!;
   const x = await openTransferExperiment(config, ctx, stages);
   const end = links + 1;
@@ -93,7 +79,7 @@ export async function runBootstrap(config: BootstrapConfig, ctx: RunContext, bac
 
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data: x.data,
       stages: Object.fromEntries(stages.map((s) => [s.name, trained.get(s.name)!.run.result])),
       lowerBestAccuracy: weak.run.result.accuracy,

@@ -3,34 +3,17 @@
  * then the same student (same initial weights, same batches) distilled with forward KL (Hinton KD), reverse KL
  * and TAID; and forward-KL students at each temperature of a sweep.
  */
-import type { KdVariantsConfig, LossSpec } from '../config';
-import { performanceGapRecovered } from '../metrics';
-import { ChartRecorder } from './charts';
-import { assembleResult, type ExperimentResult, type RunContext, type StageInfo, type StageRun } from './common';
-import { GAP_CLOSED_DEFINITION, KD_STAGES, openDistillation, teacherAndBaseline } from './distillation';
+import type { LossSpec } from '../../config/blocks';
+import { performanceGapRecovered } from '../../metrics';
+import { ChartRecorder } from '../charts';
+import { assembleResult } from '../result';
+import type { ExperimentResult, StageInfo } from '../contract';
+import type { RunContext } from '../context';
+import type { StageRun } from '../stage';
+import { GAP_CLOSED_DEFINITION, openDistillation, teacherAndBaseline } from '../distillation/run';
+import { kdVariants, sweepStageName, sweepTemperatures, type KdVariantsConfig } from './spec';
 
 const VARIANTS = ['kd', 'reverse-kl', 'taid'] as const;
-
-/** The sweep's temperatures, ascending, each once. */
-export function sweepTemperatures(config: KdVariantsConfig): number[] {
-  return [...new Set(config.temperatureSweep)].sort((a, b) => a - b);
-}
-
-const sweepStageName = (temperature: number) => `kd-T${temperature}`;
-
-export function kdVariantStages(config: KdVariantsConfig): StageInfo[] {
-  const T = config.temperature;
-  return [
-    KD_STAGES[0],
-    KD_STAGES[1],
-    { name: 'kd', label: 'Forward KL (Hinton KD)', role: `the student distilled with forward KL(teacher || student) at T = ${T}: mode-covering` },
-    { name: 'reverse-kl', label: 'Reverse KL', role: `the student distilled with reverse KL(student || teacher) at T = ${T}: mode-seeking` },
-    { name: 'taid', label: 'TAID', role: 'the student distilled towards a target that moves from its own predictions to the teacher\'s' },
-    ...sweepTemperatures(config)
-      .filter((t) => t !== T)
-      .map((t) => ({ name: sweepStageName(t), label: `Forward KL, T = ${t}`, role: `the student distilled with forward KL at T = ${t} (temperature sweep)` })),
-  ];
-}
 
 function lossOf(config: KdVariantsConfig, variant: (typeof VARIANTS)[number], temperature = config.temperature): LossSpec {
   const { alpha } = config;
@@ -44,9 +27,10 @@ function lossOf(config: KdVariantsConfig, variant: (typeof VARIANTS)[number], te
   }
 }
 
-export async function runKdVariants(config: KdVariantsConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runKdVariants(ctx: RunContext<KdVariantsConfig>): Promise<ExperimentResult> {
+  const { config } = ctx;
   const started = performance.now();
-  const stages = kdVariantStages(config);
+  const stages = kdVariants.stages(config);
   const info = (name: string) => stages.find((s) => s.name === name) as StageInfo;
   const opened = await openDistillation(config, ctx, stages);
   const { data, scope } = opened;
@@ -151,7 +135,7 @@ export async function runKdVariants(config: KdVariantsConfig, ctx: RunContext, b
     ]);
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data,
       stages: results,
       lowerBestAccuracy: bench.baseline.result.bestAccuracy,

@@ -8,27 +8,21 @@
  * At every measurement, on the held-out test points: the proxy distance mean KL(teacher || student) and the
  * golden distance mean KL(oracle || student). Accuracy is against the oracle's most likely class.
  */
-import type { TeacherHackingConfig } from '../config';
-import type { ExperimentData } from '../data/splits';
-import type { LabelledSet } from '../data/types';
-import { klPerExample } from '../losses';
-import { argmaxRows } from '../metrics';
-import { buildModel, type Model } from '../models/model';
-import type { Rng } from '../rng';
-import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { predictLogits } from '../train';
-import { ChartRecorder } from './charts';
-import { assembleResult, createModel, oneHot, openExperiment, runStage, type ExperimentResult, type ExperimentScope, type RunContext, type StageInfo, type StageRun } from './common';
-
-export function teacherHackingStages(config: TeacherHackingConfig): StageInfo[] {
-  const { teacherSize, transferSize } = config.data;
-  const epochs = config.student.train.epochs;
-  return [
-    { name: 'teacher', label: 'Teacher', role: `fit to ${teacherSize} points whose labels are sampled from the oracle: an imperfect copy of it` },
-    { name: 'fixed', label: 'Student, fixed set', role: `distilled from the teacher on one fixed set of ${transferSize} points, ${epochs} epochs` },
-    { name: 'fresh', label: 'Student, fresh points', role: `distilled from the teacher on ${transferSize} new points every epoch (${epochs * transferSize} in all, the same number of steps)` },
-  ];
-}
+import type { ExperimentData } from '../../data/splits';
+import type { LabelledSet } from '../../data/types';
+import { klPerExample } from '../../losses';
+import { argmaxRows } from '../../metrics';
+import { buildModel, type Model } from '../../models/model';
+import type { Rng } from '../../rng';
+import { tf, type Tensor1D, type Tensor2D } from '../../tf';
+import { predictLogits } from '../../train';
+import { ChartRecorder } from '../charts';
+import { assembleResult } from '../result';
+import { createModel, oneHot, openExperiment, type ExperimentScope } from '../open';
+import { runStage, type StageRun } from '../stage';
+import type { ExperimentResult, StageInfo } from '../contract';
+import type { RunContext } from '../context';
+import { teacherHacking, type TeacherHackingConfig } from './spec';
 
 /** The oracle network: a random tanh MLP whose softmax(logits / temperature) is the true class distribution. */
 export function buildOracle(config: TeacherHackingConfig, featureShape: number[], rng: Rng): Model {
@@ -102,9 +96,10 @@ async function relabel(config: TeacherHackingConfig, ctx: RunContext, data: Expe
   return { ...data, classNames: Array.from({ length: numClasses }, (_, i) => `class ${i}`), test, parts };
 }
 
-export async function runTeacherHacking(config: TeacherHackingConfig, ctx: RunContext, backend: string): Promise<ExperimentResult> {
+export async function runTeacherHacking(ctx: RunContext<TeacherHackingConfig>): Promise<ExperimentResult> {
+  const { config } = ctx;
   const started = performance.now();
-  const stages = teacherHackingStages(config);
+  const stages = teacherHacking.stages(config);
   const { teacherSize, transferSize, validationSize } = config.data;
   const epochs = config.student.train.epochs;
   const oracle: Partial<Oracle> = {};
@@ -212,7 +207,7 @@ export async function runTeacherHacking(config: TeacherHackingConfig, ctx: RunCo
     const fixedSet = data.parts.transfer.y.subarray(0, transferSize);
     return assembleResult({
       config,
-      backend,
+      backend: ctx.backend,
       data,
       stages: { teacher: teacher.result, fixed: fixed.result, fresh: fresh.result },
       lowerBestAccuracy: teacher.result.bestAccuracy,

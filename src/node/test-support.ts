@@ -1,8 +1,9 @@
 /** Shared by the experiment tests: presets shrunk to a test's budget, run in Node on the shipped files. */
-import { nodeAssetSource } from '../../cli/node-assets';
-import type { ExperimentConfigInput } from '../config';
-import { findPreset } from '../presets';
-import { runExperiment, type ExperimentEvent } from '.';
+import { nodeAssetSource } from './node-assets';
+import type { ExperimentConfigInput } from '../core/config/schema';
+import { findPreset } from '../core/presets';
+import { runExperiment } from '../core/experiments/registry';
+import type { ExperimentEvent } from '../core/experiments/contract';
 
 export type AnyConfig = Record<string, any>;
 
@@ -18,4 +19,4 @@ export function reduced(id: string, overrides: AnyConfig): ExperimentConfigInput
   return merge(structuredClone(findPreset(id).config) as AnyConfig, overrides) as ExperimentConfigInput;
 }
 
-export const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { source: nodeAssetSource(), onEvent });
+export const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { assets: nodeAssetSource(), onEvent });

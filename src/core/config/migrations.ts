@@ -2,7 +2,7 @@
  * Upgrades configs written by older schema versions (links, saved runs, imported files) to the current one.
  * MIGRATIONS[n] turns a version-n config into version n + 1; each step is small and tested.
  */
-import { CONFIG_VERSION } from './config';
+import { CONFIG_VERSION } from './blocks';
 
 type RawConfig = Record<string, unknown>;
 

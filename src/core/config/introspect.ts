@@ -1,0 +1,61 @@
+/** Reads the schema itself for forms and messages: one field's schema by path, a numeric field's range. */
+import { z } from 'zod';
+import { type ExperimentKind } from '../experiments/kinds';
+import { KIND_SCHEMAS } from './schema';
+
+/** A schema without its default, prefault or optional wrapper. */
+export function unwrap(schema: z.ZodType): z.ZodType {
+  let current: z.ZodType = schema;
+  for (;;) {
+    const def = (current as unknown as { _zod: { def: { type: string; innerType?: z.ZodType } } })._zod.def;
+    if ((def.type === 'default' || def.type === 'prefault' || def.type === 'optional') && def.innerType) current = def.innerType;
+    else return current;
+  }
+}
+
+/**
+ * The schema of one field of a config of the given kind, for forms: `field` as declared (it carries the help
+ * text), `inner` with defaults unwrapped (it carries ranges and options).
+ */
+export function schemaAt(kind: ExperimentKind, path: PropertyKey[]): { field: z.ZodType; inner: z.ZodType } | null {
+  let current: z.ZodType | undefined = (KIND_SCHEMAS as readonly z.ZodObject[]).find((schema) => (schema.shape.kind as z.ZodLiteral).value === kind);
+  if (!current) return null;
+  for (const key of path) {
+    const container = unwrap(current);
+    if (container instanceof z.ZodObject) current = (container.shape as Record<string, z.ZodType>)[String(key)];
+    else if (container instanceof z.ZodArray && /^\d+$/.test(String(key))) current = container.element as z.ZodType;
+    else return null;
+    if (!current) return null;
+  }
+  return { field: current, inner: unwrap(current) };
+}
+
+/** Looks up a numeric field's [min, max] by path, for messages and forms (the first kind that has the field). */
+export function numericRange(path: PropertyKey[]): [number, number] | null {
+  for (const root of KIND_SCHEMAS as readonly z.ZodType[]) {
+    const found = walk(root, path);
+    if (found) return found;
+  }
+  return null;
+}
+
+function walk(schema: z.ZodType, path: PropertyKey[]): [number, number] | null {
+  const current = unwrap(schema);
+  if (path.length === 0) {
+    return current instanceof z.ZodNumber && current.minValue !== null && current.maxValue !== null ? [current.minValue, current.maxValue] : null;
+  }
+  if (current instanceof z.ZodDiscriminatedUnion) {
+    // The first option that has the field wins (options share ranges for fields of the same name).
+    for (const option of current.options as z.ZodType[]) {
+      const found = walk(option, path);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (current instanceof z.ZodObject) {
+    const next = (current.shape as Record<string, z.ZodType>)[String(path[0])];
+    return next ? walk(next, path.slice(1)) : null;
+  }
+  if (current instanceof z.ZodArray && /^\d+$/.test(String(path[0]))) return walk(current.element as z.ZodType, path.slice(1));
+  return null;
+}

@@ -1,0 +1,36 @@
+/** What a runner is given: one context per run, made once from the validated config. */
+import type { AssetSource } from '../assets';
+import type { ExperimentConfig } from '../config/schema';
+import type { CustomRows } from '../data/custom';
+import { createRng, type Rng } from '../rng';
+import type { ExperimentEvent } from './contract';
+
+export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> {
+  config: Config;
+  /** The run's seed, entered once: the data splits read it here, and every random draw comes from `rng`, made from it. */
+  seed: number;
+  rng: Rng;
+  /** The tfjs backend the run trains on (it goes in the results). */
+  backend: string;
+  /** Datasets and pretrained weights. */
+  assets: AssetSource;
+  signal?: AbortSignal;
+  onEvent?: (event: ExperimentEvent) => void;
+  /** Awaited before every training step (pause, single-step, pacing). */
+  beforeStep?: () => Promise<void> | void;
+  /** The rows of the visitor's own data, when config.data.dataset is "custom". */
+  customRows?: CustomRows;
+}
+
+export interface RunOptions {
+  assets: AssetSource;
+  backend: string;
+  signal?: AbortSignal;
+  onEvent?: (event: ExperimentEvent) => void;
+  beforeStep?: () => Promise<void> | void;
+  customRows?: CustomRows;
+}
+
+export function createRunContext<Config extends ExperimentConfig>(config: Config, options: RunOptions): RunContext<Config> {
+  return { config, seed: config.seed, rng: createRng(config.seed), ...options };
+}

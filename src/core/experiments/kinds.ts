@@ -1,0 +1,31 @@
+/**
+ * The one list of experiment kinds (page-safe: specs only, no tfjs). The config union, the stage roles, the form,
+ * the gallery, the presets and the benchmark cases are all assembled from it; registry.ts pairs each kind with
+ * its runner, and the compiler refuses a kind listed here without one.
+ */
+import { bootstrap } from './bootstrap/spec';
+import type { KindSpec } from './kind';
+import { distillation } from './distillation/spec';
+import { kdVariants } from './kd-variants/spec';
+import { lossStudy } from './loss-study/spec';
+import { randomTeacher } from './random-teacher/spec';
+import { teacherHacking } from './teacher-hacking/spec';
+import { weakToStrong } from './weak-to-strong/spec';
+
+/** In the order the gallery and the preset list show them. */
+export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking] as const;
+
+export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
+type AnySpec = (typeof KIND_SPECS)[number];
+export type SpecOf<K extends ExperimentKind> = Extract<AnySpec, { kind: K }>;
+
+export function kindSpec<K extends ExperimentKind>(kind: K): SpecOf<K> {
+  const spec = KIND_SPECS.find((s) => s.kind === kind);
+  if (!spec) throw new Error(`unknown experiment kind "${kind}"`);
+  return spec as SpecOf<K>;
+}
+
+/** A kind's spec as code that handles every kind sees it (the config it is given is already of that kind). */
+export function specOf(kind: ExperimentKind): KindSpec {
+  return kindSpec(kind);
+}

@@ -1,0 +1,38 @@
+/**
+ * Runs one experiment of any kind: each kind of kinds.ts paired with its tfjs runner. The mapped type makes the
+ * compiler refuse a kind without a runner.
+ */
+import { parseConfig } from '../config/read';
+import type { KindConfig } from '../config/schema';
+import { tf } from '../tf';
+import { runBootstrap } from './bootstrap/run';
+import { createRunContext, type RunContext, type RunOptions } from './context';
+import type { ExperimentResult } from './contract';
+import { runDistillation } from './distillation/run';
+import { runKdVariants } from './kd-variants/run';
+import type { ExperimentKind } from './kinds';
+import { runLossStudy } from './loss-study/run';
+import { runRandomTeacher } from './random-teacher/run';
+import { runTeacherHacking } from './teacher-hacking/run';
+import { runWeakToStrong } from './weak-to-strong/run';
+
+export type Runner<K extends ExperimentKind> = (ctx: RunContext<KindConfig<K>>) => Promise<ExperimentResult>;
+
+/** One runner per experiment kind. */
+const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
+  'weak-to-strong': runWeakToStrong,
+  distillation: runDistillation,
+  bootstrap: runBootstrap,
+  'loss-study': runLossStudy,
+  'kd-variants': runKdVariants,
+  'random-teacher': runRandomTeacher,
+  'teacher-hacking': runTeacherHacking,
+};
+
+/** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */
+export async function runExperiment(input: unknown, options: Omit<RunOptions, 'backend'>): Promise<ExperimentResult> {
+  const config = parseConfig(input);
+  const ctx = createRunContext(config, { ...options, backend: tf.getBackend() });
+  const runner = RUNNERS[config.kind] as Runner<ExperimentKind>;
+  return runner(ctx);
+}

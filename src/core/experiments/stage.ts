@@ -1,0 +1,118 @@
+/** One training stage: train a model, measure it, report it (stage-start, steps, stage-end) and hand it back. */
+import type { LossSpec, TrainSpec } from '../config/blocks';
+import { argmaxRows, expectedCalibrationError } from '../metrics';
+import type { Model } from '../models/model';
+import { tf, type Tensor1D, type Tensor2D } from '../tf';
+import { assignWeights, DivergenceError, predictLogits, stepsPerEpoch, train, type TrainingSet } from '../train';
+import type { RunContext } from './context';
+import type { StageInfo, StageResult } from './contract';
+
+export interface StageRun {
+  result: StageResult;
+  /** The trained model (final weights); the caller disposes it. */
+  model: Model;
+  /** Final test probabilities (softmax of logits), kept for the caller. */
+  testLogits: Tensor2D;
+}
+
+export interface StageOptions {
+  info: StageInfo;
+  model: Model;
+  train: TrainSpec;
+  loss: LossSpec;
+  data: TrainingSet;
+  /** Encoded test inputs and truth. */
+  test: { inputs: Tensor2D; labels: Tensor1D };
+  validation?: { inputs: Tensor2D; labels: Tensor1D };
+  /** How the validation labels were made, for the result ("ground truth" / "the supervisor's labels"). */
+  validationLabelledBy: string;
+  /** Stages sharing a key shuffle their data in the same order. */
+  shuffleKey: string;
+  testLabels: Int32Array;
+  ctx: RunContext;
+  /** Decision-grid points, for 2-D data. */
+  grid?: Tensor2D;
+  /** Called after each measurement (see TrainOptions.afterMeasure). */
+  afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
+}
+
+export async function runStage(options: StageOptions): Promise<StageRun> {
+  const { info, model, ctx } = options;
+  const started = performance.now();
+  const trainingExamples = options.data.inputs.shape[0];
+  let lastGrid: Int32Array | undefined;
+  ctx.onEvent?.({
+    type: 'stage-start',
+    stage: info.name,
+    label: info.label,
+    model: model.description,
+    parameters: model.parameterCount(),
+    totalSteps: stepsPerEpoch(trainingExamples, options.train.batchSize) * options.train.epochs,
+    trainingExamples,
+  });
+  const outcome = await train({
+    stage: options.shuffleKey,
+    model,
+    spec: options.train,
+    loss: options.loss,
+    data: options.data,
+    test: options.test,
+    validation: options.validation,
+    rng: ctx.rng,
+    signal: ctx.signal,
+    beforeStep: ctx.beforeStep,
+    probe: options.grid,
+    afterMeasure: options.afterMeasure,
+    onStep: (event) => {
+      if (event.probePredictions) lastGrid = event.probePredictions;
+      ctx.onEvent?.({ type: 'step', stage: info.name, ...event });
+    },
+  }).catch((error: unknown) => {
+    // Name the model as the page does ("Strong ceiling"), not by its shuffle key ("strong").
+    throw error instanceof DivergenceError ? new DivergenceError(info.label, error.step, error.learningRate) : error;
+  });
+  const numClasses = options.data.targets.shape[1];
+  const testLogits = tf.keep(predictLogits(model, options.test.inputs));
+  const probabilities = tf.tidy(() => tf.softmax(testLogits));
+  const probs = (await probabilities.data()) as Float32Array;
+  probabilities.dispose();
+  const testPredictions = argmaxRows(probs, numClasses);
+  let bestTestPredictions = testPredictions;
+  if (outcome.bestWeights) {
+    // Evaluate the best checkpoint, then put the final weights back.
+    const finalWeights = model.trainable.map((v) => tf.keep(tf.clone(v)));
+    assignWeights(model, outcome.bestWeights);
+    const bestLogits = predictLogits(model, options.test.inputs);
+    bestTestPredictions = argmaxRows((await bestLogits.data()) as Float32Array, numClasses);
+    bestLogits.dispose();
+    assignWeights(model, finalWeights);
+    finalWeights.forEach((w) => w.dispose());
+    outcome.bestWeights.forEach((w) => w.dispose());
+  }
+  const accuracy = outcome.history[outcome.history.length - 1].testAccuracy;
+  const result: StageResult = {
+    ...info,
+    model: model.description,
+    parameters: model.parameterCount(),
+    trainingExamples,
+    accuracy,
+    bestAccuracy: outcome.bestAccuracy,
+    bestStep: outcome.bestStep,
+    bestChosenBy: options.validation
+      ? `validation accuracy against ${options.validationLabelledBy} (${options.validation.inputs.shape[0]} examples)`
+      : 'no validation split: the final checkpoint',
+    oracleBestAccuracy: outcome.oracleBestAccuracy,
+    totalSteps: outcome.totalSteps,
+    stepsRun: outcome.stepsRun,
+    stoppedEarly: outcome.stoppedEarly,
+    ece: expectedCalibrationError(probs, numClasses, options.testLabels),
+    seconds: (performance.now() - started) / 1000,
+    history: outcome.history,
+    testPredictions,
+    bestTestPredictions,
+    // The last measurement is at the final step, so its grid is the final model's.
+    ...(lastGrid ? { gridPredictions: lastGrid } : {}),
+  };
+  ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
+  return { result, model, testLogits };
+}
