@@ -60,3 +60,22 @@ for (const backend of ['auto', 'wasm', 'cpu', 'webgl', 'webgpu'] as const satisf
     expect(errors).toEqual([]);
   });
 }
+
+test("a CNN trains on wasm's multithreaded binary (shared memory) with the single-threaded binary's numbers", async ({ page }) => {
+  const errors = collectErrors(page);
+  const wasmFiles: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith('.wasm')) wasmFiles.push(new URL(request.url()).pathname.split('/').pop()!);
+  });
+  await page.goto(`./?backend=wasm&wasm-threads=off${encodeLink(TINY_CNN, { run: true })}`);
+  const single = await waitForStatus(page, 'done', { timeout: 60_000 });
+  await page.goto('about:blank');
+  await page.goto(`./?backend=wasm&wasm-threads=on${encodeLink(TINY_CNN, { run: true })}`);
+  const threaded = await waitForStatus(page, 'done', { timeout: 60_000 });
+  // The preview server sends COOP/COEP, so the page is cross-origin isolated and may load the threaded binary.
+  expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+  expect(wasmFiles.some((f) => f.startsWith('tfjs-backend-wasm-threaded-simd-'))).toBe(true);
+  expectTrainedCnn(threaded, 'threaded wasm');
+  expect(accuracies(threaded)).toEqual(accuracies(single));
+  expect(errors).toEqual([]);
+});

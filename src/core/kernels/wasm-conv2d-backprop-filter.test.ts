@@ -82,6 +82,14 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expect(Array.from(grad)).toEqual([12, 21, 16, 27, 45, 33, 24, 39, 28]);
   });
 
+  it('gives a zero gradient for an empty batch (not whatever the heap held)', async () => {
+    await startNodeBackend('wasm');
+    // Leave non-zero values in freed heap memory first.
+    tf.dispose(tf.fill([64], 7));
+    const grad = await filterGradient({ name: 'empty', x: [0, 4, 4, 2], filter: [2, 2, 2, 8], strides: 1, pad: 'valid' }, new Float32Array(0), new Float32Array(0));
+    expect(Array.from(grad)).toEqual(new Array(64).fill(0));
+  });
+
   it("is the filter gradient of wasm's own convolution: d/dw sum(conv(x, w) * dy) = sum(conv(x, e_tap) * dy)", async () => {
     await startNodeBackend('wasm');
     for (const c of [CASES[2], CASES[3], CASES[4]]) {

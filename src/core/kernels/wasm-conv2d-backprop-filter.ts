@@ -76,7 +76,9 @@ export function conv2DBackpropFilterWasm(args: KernelArgs, patchFloats = PATCH_F
   const perExample = outHeight * outWidth;
   const chunk = Math.max(1, Math.min(batchSize, Math.floor(patchFloats / (taps * perExample))));
   const total = backend.makeOutput([taps, outChannels], 'float32');
-  for (let first = 0; first < batchSize; first += chunk) {
+  // Zero, then each chunk's product is added (an empty batch leaves a zero gradient).
+  (backend.typedArrayFromHeap(total) as Float32Array).fill(0);
+  for (let first = 0; perExample > 0 && first < batchSize; first += chunk) {
     const count = Math.min(chunk, batchSize - first);
     const positions = count * perExample;
     const patches = backend.makeOutput([1, taps, positions], 'float32');
@@ -94,8 +96,7 @@ export function conv2DBackpropFilterWasm(args: KernelArgs, patchFloats = PATCH_F
     if (!whole) backend.disposeData(dyRows.dataId);
     const sum = backend.typedArrayFromHeap(total) as Float32Array;
     const part = backend.typedArrayFromHeap(product) as Float32Array;
-    if (first === 0) sum.set(part);
-    else for (let i = 0; i < sum.length; i++) sum[i] += part[i];
+    for (let i = 0; i < sum.length; i++) sum[i] += part[i];
     backend.disposeData(product.dataId);
   }
   return { dataId: total.dataId, shape: [...filterShape], dtype: 'float32' };
