@@ -6,7 +6,8 @@
  */
 import { expect, test } from '@playwright/test';
 import { encodeLink } from '../src/app/share/url-codec';
-import { parseConfig, type ExperimentConfig } from '../src/core/config';
+import { parseConfig } from '../src/core/config/read';
+import type { ExperimentConfig } from '../src/core/config/schema';
 import { collectErrors, readState, waitForStatus, type Backend, type DistilleryWindow, type RunSnapshot } from './pages';
 
 /** Distillation on the 8x8 digits with a CNN student (and baseline): 30 CNN steps. */

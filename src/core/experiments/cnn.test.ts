@@ -4,11 +4,11 @@
  * kernel in src/core/kernels is checked here through a whole distillation run with a CNN student (and baseline).
  */
 import { describe, expect, it } from 'vitest';
-import { startNodeBackend, type NodeBackend } from '../../cli/node-backend';
-import type { ExperimentConfigInput } from '../config';
+import { startNodeBackend, type NodeBackend } from '../../node/node-backend';
+import type { ExperimentConfigInput } from '../config/schema';
 import { tf } from '../tf';
-import type { ExperimentEvent, ExperimentResult } from '.';
-import { run } from './test-support';
+import type { ExperimentEvent, ExperimentResult } from './contract';
+import { run } from '../../node/test-support';
 
 const CNN_DISTILLATION = {
   kind: 'distillation',

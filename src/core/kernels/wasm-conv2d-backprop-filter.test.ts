@@ -4,7 +4,7 @@
  * the project's CNN uses and odd ones (strides, asymmetric and explicit padding, several channels, split batches).
  */
 import { describe, expect, it } from 'vitest';
-import { startNodeBackend } from '../../cli/node-backend';
+import { startNodeBackend } from '../../node/node-backend';
 import { createRng } from '../rng';
 import { tf } from '../tf';
 import { conv2DBackpropFilterWasm, registerWasmGradientKernels } from './wasm-conv2d-backprop-filter';
