@@ -1,12 +1,5 @@
-import { GALLERY_SECTIONS, type Preset } from '../../core/experiments/kind';
-import { KIND_SPECS } from '../../core/experiments/kinds';
+import { GALLERY } from '../gallery';
 import { useApp } from '../store/context';
-
-/** The gallery's sections, each with the presets of every kind that names it (registry order). */
-export const GALLERY: { title: string; presets: readonly Preset[] }[] = GALLERY_SECTIONS.map((title) => ({
-  title,
-  presets: KIND_SPECS.filter((spec) => spec.gallery === title).flatMap((spec): readonly Preset[] => spec.presets),
-}));
 
 /** Every preset as a card with its one-line lesson; a click loads and runs it. */
 export function PresetGallery({ onClose }: { onClose: () => void }) {
