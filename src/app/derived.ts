@@ -1,5 +1,7 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
+import type { StageResult } from '../core/experiments/contract';
 import type { StageRoles } from '../core/experiments/kind';
+import type { RunFacts } from '../core/experiments/narration';
 import { kindSpec } from '../core/experiments/kinds';
 import { performanceGapRecovered, type Pgr } from '../core/metrics';
 import type { RunState, StageView } from './store/run-state';
@@ -109,3 +111,10 @@ export const CATEGORY_LABELS = {
   otherWrong: 'other mistake',
   regresses: 'regresses',
 } as const;
+
+/** What the captions may quote about the run on screen (the draft's config before the first run). */
+export function runFacts(run: RunState, draft: RunFacts['config']): RunFacts {
+  const stages: Record<string, StageResult> = {};
+  for (const stage of run.stages) if (stage.result) stages[stage.name] = stage.result;
+  return { config: run.config ?? draft, stages, result: run.result };
+}

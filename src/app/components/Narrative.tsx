@@ -1,11 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { captionText } from '../../core/experiments/narration';
 import { PRESETS } from '../../core/presets';
+import { runFacts } from '../derived';
 import { useApp } from '../store/context';
 
 /** Lecture mode: the preset's story, a caption at a time, clicked through while the run plays. */
 export function Narrative() {
   const presetId = useApp((s) => s.presetId);
   const captions = PRESETS.find((p) => p.id === presetId)?.narrative ?? [];
+  const run = useApp((s) => s.run);
+  const draft = useApp((s) => s.draft);
+  const facts = useMemo(() => runFacts(run, draft), [run, draft]);
   const [index, setIndex] = useState(0);
   useEffect(() => setIndex(0), [presetId]);
   if (captions.length === 0) return null;
@@ -17,7 +22,7 @@ export function Narrative() {
       <span className="narrative-step">
         {index + 1}/{captions.length}
       </span>
-      <p>{captions[index]}</p>
+      <p>{captionText(captions[index], facts)}</p>
       <button type="button" onClick={() => setIndex(Math.min(captions.length - 1, index + 1))} disabled={index === captions.length - 1} aria-label="Next caption">
         ›
       </button>

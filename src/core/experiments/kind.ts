@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { ModelUse } from '../config/limits';
 import type { DatasetInfo } from '../config/datasets';
 import type { StageInfo } from './contract';
+import type { Caption } from './narration';
 
 export type { ModelUse };
 
@@ -36,8 +37,8 @@ export interface Preset<Input = unknown> {
   title: string;
   /** The one line a visitor should take away. */
   lesson: string;
-  /** Captions a lecturer clicks through while the run plays. */
-  narrative: string[];
+  /** Captions a lecturer steps through while the run plays, bound to the run's numbers (see narration.ts). */
+  narrative: readonly Caption[];
   config: Input;
   /** Shown in the page's header as well as in the gallery. */
   featured?: boolean;
