@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, CUSTOM_DATASET, parseConfig, type CustomData, type ExperimentConfigInput } from '../core/config';
 import { readCsvRows, type CustomRows } from '../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../core/data/custom';
+import { readConfig } from '../core/read-config';
 import { runExperiment, type ExperimentEvent, type ExperimentResult } from '../core/experiments';
 import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
 import { nodeAssetSource } from './node-assets';
@@ -86,11 +87,11 @@ async function main(): Promise<number> {
     } catch {
       throw new UsageError(`cannot read config file ${values.config}`);
     }
-    try {
-      config = JSON.parse(text) as ExperimentConfigInput;
-    } catch (error) {
-      throw new UsageError(`${values.config} is not valid JSON: ${(error as Error).message}`);
-    }
+    // Read as a link or an imported file is (migrated from older settings versions), but strictly: a headless
+    // run never swaps a value for its default behind the user's back.
+    const read = readConfig(text, { mode: 'strict' });
+    for (const notice of read.notices) console.error(`${values.config}: ${notice}`);
+    config = read.config;
   } else {
     config = structuredClone(findPreset(values.preset ?? DEFAULT_PRESET_ID).config);
   }

@@ -1,8 +1,9 @@
 /** Exports of what the page shows (curves, per-example results, config, charts) and the config import. */
-import { repairConfig, type ExperimentConfig } from '../../core/config';
+import { ConfigError, type ExperimentConfig } from '../../core/config';
 import { categorise } from '../../core/metrics';
 import { rolesOf, stageByName } from '../derived';
-import { parseUntrustedJson } from './untrusted-json';
+import { MAX_CONFIG_TEXT, readConfig } from '../../core/read-config';
+import { parseUntrustedJson } from '../../core/untrusted-json';
 import type { RunState } from '../store/run-state';
 
 function csvCell(value: unknown): string {
@@ -53,18 +54,18 @@ export function configJson(config: ExperimentConfig): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** Reads a config file the way a link is read: unknown keys ignored, invalid values replaced with a notice. */
+/** Reads a config file the way a link is read (core/read-config.ts): unknown keys ignored, invalid values replaced with a notice. */
 export function importConfig(text: string): { config: ExperimentConfig; notices: string[] } | { error: string } {
-  if (text.length > 1_000_000) return { error: 'That file is too large to be an experiment config (over 1 MB).' };
-  const parsed = parseUntrustedJson(text, 1_000_000);
+  if (text.length > MAX_CONFIG_TEXT) return { error: 'That file is too large to be an experiment config (over 1 MB).' };
+  const parsed = parseUntrustedJson(text, MAX_CONFIG_TEXT);
   if (!parsed.ok) {
     return { error: parsed.kind === 'not-json' ? `That file is ${parsed.problem}` : `That file is not an experiment config: it is ${parsed.problem}.` };
   }
   try {
-    const { config, replaced } = repairConfig(parsed.value);
-    return { config, notices: replaced.map((line) => `Replaced by its default: ${line}`) };
+    return readConfig(parsed.value);
   } catch (error) {
-    return { error: `That file is not an experiment config: ${(error as Error).message.replace(/\n\s*/g, ' ')}` };
+    const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
+    return { error: `That file is not an experiment config: ${detail.replace(/\n\s*/g, ' ')}` };
   }
 }
 
