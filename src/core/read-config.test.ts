@@ -74,6 +74,9 @@ describe('readConfig: one way in for links, files, saved runs and the command li
     expect(newer.config).toEqual(presetConfig('w2s-copying'));
     expect(newer.notices).toEqual(['This experiment was made by a newer version of Distillery (settings version 7); settings this version does not know were ignored.']);
     expect(() => readConfig({ ...presetConfig('w2s-copying'), version: -3 })).toThrow(/no migration from settings version -3/);
+    for (const version of ['1', 1.5, 1e308, null]) {
+      expect(readConfig({ ...presetConfig('w2s-copying'), version }).notices).toEqual([`Replaced by its default: version: not a settings version (got ${JSON.stringify(version)}); read as version 1`]);
+    }
   });
 
   it('repairs by default and refuses in strict mode, naming the field and its range', () => {

@@ -20,6 +20,20 @@ export interface ReadConfigOptions {
 /** JSON text longer than this is not an experiment config (one is a few hundred characters). */
 export const MAX_CONFIG_TEXT = 1_000_000;
 
+/** A settings version further ahead than this is not a version but a damaged or hostile value. */
+const MAX_VERSIONS_AHEAD = 1000;
+
+/** A value as a message may quote it: short, and never throwing. */
+function shown(input: unknown): string {
+  let text: string;
+  try {
+    text = typeof input === 'number' ? String(input) : (JSON.stringify(input) ?? String(input));
+  } catch {
+    text = typeof input;
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
 export function readConfig(input: unknown, options: ReadConfigOptions = {}): { config: ExperimentConfig; notices: string[] } {
   let value = input;
   if (typeof input === 'string') {
@@ -36,7 +50,13 @@ export function readConfig(input: unknown, options: ReadConfigOptions = {}): { c
   // carry it in `version`. A config without either is taken to be of the current version.
   const { v, ...body } = value as Record<string, unknown>;
   const declared = v !== undefined ? v : body.version;
-  const version = typeof declared === 'number' && Number.isInteger(declared) ? declared : CONFIG_VERSION;
+  let version = CONFIG_VERSION;
+  if (typeof declared === 'number' && Number.isInteger(declared) && declared <= CONFIG_VERSION + MAX_VERSIONS_AHEAD) {
+    // Negative and older versions go to the migrations (which refuse a version they do not know).
+    version = declared;
+  } else if (declared !== undefined) {
+    notices.push(`Replaced by its default: version: not a settings version (got ${shown(declared)}); read as version ${CONFIG_VERSION}`);
+  }
   if (version > CONFIG_VERSION) {
     notices.push(`This experiment was made by a newer version of Distillery (settings version ${version}); settings this version does not know were ignored.`);
   }
