@@ -7,6 +7,7 @@ import { createStore as createIdbStore, del, entries, get, set, type UseStore } 
 import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, type CustomData, type ExperimentConfig } from '../../core/config';
+import { toCsv } from '../../core/csv-export';
 import { readCsvRows, readCsvTable, type CsvProblem, type CsvTable, type CustomRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
 
@@ -133,7 +134,7 @@ export async function forgetKeptFiles(): Promise<void> {
 // ---- drawn points as a CSV file (so they have a hash, can be downloaded, and load like any file)
 
 export function drawnCsv(points: DrawnPoint[]): string {
-  return `x,y,label\n${points.map((p) => `${p.x.toFixed(4)},${p.y.toFixed(4)},${p.label}`).join('\n')}\n`;
+  return toCsv([['x', 'y', 'label'], ...points.map((p) => [p.x.toFixed(4), p.y.toFixed(4), p.label])]);
 }
 
 /** Offers bytes to the visitor as a download. */
