@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { percent, ratio } from '../derived';
-import { overlayCurves, type SavedRun } from '../runs/saved-run';
+import { overlayCurves, type KeptRun } from '../runs/saved-run';
 import { useApp } from '../store/context';
 
 const OVERLAY_COLORS = ['#059669', '#2563eb', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
@@ -12,7 +12,7 @@ const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
  * Test accuracy of each selected run's stages, smoothed, on one step axis: drawn on a canvas from thinned curves,
  * as the live curves are (a Recharts chart of two 40,000-point runs held the page for seconds).
  */
-function Overlay({ runs, smoothing }: { runs: SavedRun[]; smoothing: number }) {
+function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
   const series = useMemo<LiveSeries[]>(
     () => overlayCurves(runs, smoothing).map((c) => ({ key: c.key, label: c.label, color: OVERLAY_COLORS[c.run % OVERLAY_COLORS.length], dashed: c.dashed, points: c.points })),
     [runs, smoothing],
@@ -108,7 +108,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                   <td>{run.backend}</td>
                   <td>{when(run.savedAt)}</td>
                   <td className="run-actions">
-                    <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices ?? []), onClose())}>
+                    <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices), onClose())}>
                       Load
                     </button>
                     <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.title}`}>

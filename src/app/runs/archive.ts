@@ -11,11 +11,11 @@
  */
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import { quoted, readSavedRun } from './read-saved-run';
-import type { SavedRun } from './saved-run';
+import type { KeptRun, SavedRun } from './saved-run';
 
 export interface RunListing {
   /** Readable runs, newest first. */
-  runs: SavedRun[];
+  runs: KeptRun[];
   /** One line per entry skipped or read in part, naming it. */
   notices: string[];
   /** Ids of the entries that could not be read at all (they can be removed). */
@@ -24,8 +24,12 @@ export interface RunListing {
 
 export interface RunArchive {
   list(): Promise<RunListing>;
-  /** Stores a run under a new key (the run's id is replaced by it) and returns that key. */
-  save(run: SavedRun): Promise<string>;
+  /**
+   * Stores a run under a new key (the run's id is replaced by it); returns that key, the run as list() would give
+   * it (without reading it back: a long run takes IndexedDB hundreds of milliseconds to deserialise) and the ids of
+   * the runs evicted to make room.
+   */
+  save(run: SavedRun): Promise<{ id: string; kept: KeptRun | null; evicted: string[] }>;
   remove(id: string): Promise<void>;
 }
 
@@ -105,11 +109,12 @@ export function keyValueArchive(store: KeyValueStore): RunArchive {
       const existing = await store.keys();
       const highest = existing.reduce<number>((max, key) => Math.max(max, sequenceOf(key) ?? 0), 0);
       const id = `r${String(Math.min(highest + 1, MAX_SEQUENCE)).padStart(8, '0')}-${run.id}`;
-      const { loadNotices: _, ...stored } = run;
-      await store.set(id, { ...stored, id });
-      const kept = [...existing, id].sort(newestFirst);
-      for (const old of kept.slice(MAX_SAVED_RUNS)) if (old !== id) await store.del(old);
-      return id;
+      const stored = { ...run, id };
+      await store.set(id, stored);
+      const evicted = [...existing, id].sort(newestFirst).slice(MAX_SAVED_RUNS).filter((key) => key !== id);
+      for (const old of evicted) await store.del(old);
+      const read = readSavedRun(id, stored);
+      return { id, kept: read.ok ? read.run : null, evicted: evicted.map(idOf) };
     },
     remove: (id) => store.del(keyOf.has(id) ? keyOf.get(id) : id),
   };

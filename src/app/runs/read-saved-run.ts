@@ -6,14 +6,14 @@
  * The config goes through readConfig, as a link does (migrated, invalid values repaired and named). The rest is
  * checked by hand, in plain loops (a long run has 40,000 points per curve): what the Runs panel shows (title,
  * stages, their curves and accuracies, PGR) must be sound or the entry is skipped with a reason; the full result
- * (per-example predictions as typed arrays) must have its documented shape or it is left out with a notice.
+ * (per-example predictions as typed arrays) must have its documented shape or it is reported unreadable with a
+ * notice. What comes back is the summary (KeptRun), its curves as columns of numbers.
  */
 import { ConfigError, EXPERIMENT_KINDS } from '../../core/config';
-import type { ExperimentResult } from '../../core/experiments';
 import { readConfig } from '../../core/read-config';
-import type { SavedRun } from './saved-run';
+import type { KeptRun, KeptStage } from './saved-run';
 
-export type ReadOutcome = { ok: true; run: SavedRun; notices: string[] } | { ok: false; notice: string };
+export type ReadOutcome = { ok: true; run: KeptRun; notices: string[] } | { ok: false; notice: string };
 
 /** A part of an entry that is not what this version writes; `message` names the field. */
 class Damage extends Error {}
@@ -66,38 +66,59 @@ function classIndices(value: unknown, path: string, classes: number, length?: nu
   return value;
 }
 
-/** A curve's points: the overlay reads step and test accuracy; the other fields, when present, must be numbers. */
-function history(value: unknown, path: string): void {
+const isNumber = (v: unknown) => typeof v === 'number' && v !== Infinity && v !== -Infinity;
+
+/**
+ * A curve's points: the overlay reads step and test accuracy (returned as columns); the other fields, when present,
+ * must be numbers. Written out by hand (no path strings unless something fails): a long run has 120,000 points.
+ */
+function history(value: unknown, path: string): { steps: Float64Array; testAccuracy: Float64Array } {
   const points = array(value, path);
-  for (let i = 0; i < points.length; i++) {
-    const point = object(points[i], `${path}[${i}]`);
+  const n = points.length;
+  const steps = new Float64Array(n);
+  const testAccuracy = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const point = points[i] as Fields;
+    if (point === null || typeof point !== 'object' || Array.isArray(point)) fail(`${path}[${i}]`, 'is not an object');
     const step = point.step;
-    if (typeof step !== 'number' || !Number.isFinite(step) || step < 0) fail(`${path}[${i}].step`, 'is not a step number');
-    measured(point.testAccuracy, `${path}[${i}].testAccuracy`, [0, 1]);
-    for (const key of ['epoch', 'loss', 'learningRate', 'taidT'] as const) if (point[key] !== undefined) measured(point[key], `${path}[${i}].${key}`);
-    if (point.validationAccuracy !== undefined && point.validationAccuracy !== null) measured(point.validationAccuracy, `${path}[${i}].validationAccuracy`, [0, 1]);
+    if (typeof step !== 'number' || !(step >= 0) || step === Infinity) fail(`${path}[${i}].step`, 'is not a step number');
+    const accuracy = point.testAccuracy;
+    if (!isNumber(accuracy) || (accuracy as number) < 0 || (accuracy as number) > 1) measured(accuracy, `${path}[${i}].testAccuracy`, [0, 1]);
+    const { epoch, loss, learningRate, taidT, validationAccuracy } = point;
+    if ((epoch !== undefined && !isNumber(epoch)) || (loss !== undefined && !isNumber(loss)) || (learningRate !== undefined && !isNumber(learningRate)) || (taidT !== undefined && !isNumber(taidT))) {
+      for (const key of ['epoch', 'loss', 'learningRate', 'taidT'] as const) if (point[key] !== undefined) measured(point[key], `${path}[${i}].${key}`);
+    }
+    if (validationAccuracy != null && (!isNumber(validationAccuracy) || (validationAccuracy as number) < 0 || (validationAccuracy as number) > 1)) {
+      measured(validationAccuracy, `${path}[${i}].validationAccuracy`, [0, 1]);
+    }
+    steps[i] = step;
+    testAccuracy[i] = accuracy as number;
   }
+  return { steps, testAccuracy };
 }
 
-function stages(value: unknown): SavedRun['stages'] {
+function stages(value: unknown): { stages: KeptStage[]; histories: Set<unknown> } {
   const list = array(value, 'stages');
   if (list.length === 0) fail('stages', 'is empty');
   if (list.length > MAX_STAGES) fail('stages', `has more than ${MAX_STAGES} entries`);
   const names = new Set<string>();
-  return list.map((entry, i) => {
+  const histories = new Set<unknown>();
+  const kept = list.map((entry, i): KeptStage => {
     const stage = object(entry, `stages[${i}]`);
     const name = text(stage.name, `stages[${i}].name`);
     if (name === '' || names.has(name)) fail(`stages[${i}].name`, name === '' ? 'is empty' : `repeats "${name}"`);
     names.add(name);
-    history(stage.history, `stages[${i}].history`);
+    const curve = history(stage.history, `stages[${i}].history`);
+    histories.add(stage.history);
     return {
       name,
       label: typeof stage.label === 'string' && stage.label !== '' ? stage.label.slice(0, MAX_TEXT) : name,
       accuracy: measured(stage.accuracy, `stages[${i}].accuracy`, [0, 1]),
       bestAccuracy: measured(stage.bestAccuracy, `stages[${i}].bestAccuracy`, [0, 1]),
-      history: stage.history as SavedRun['stages'][number]['history'],
+      ...curve,
     };
   });
+  return { stages: kept, histories };
 }
 
 function breakdown(value: unknown, path: string): void {
@@ -115,7 +136,7 @@ function predictionTriple(value: unknown, path: string, classes: number): void {
 }
 
 /** The full result as the worker sent it (core/experiments/common.ts ExperimentResult). */
-function result(value: unknown, checkedHistories: Set<unknown>): ExperimentResult {
+function result(value: unknown, checkedHistories: Set<unknown>): void {
   const r = object(value, 'result');
   if (r.formatVersion !== 1) fail('result.formatVersion', 'is not 1');
   if (!(EXPERIMENT_KINDS as unknown[]).includes(r.kind)) fail('result.kind', 'is not a known experiment kind');
@@ -191,7 +212,6 @@ function result(value: unknown, checkedHistories: Set<unknown>): ExperimentResul
   predictionTriple(predictions.test, 'result.predictions.test', classes);
   predictionTriple(predictions.transfer, 'result.predictions.transfer', classes);
   measured(r.seconds, 'result.seconds');
-  return r as unknown as ExperimentResult;
 }
 
 /** A key or value as a notice may quote it: short, never throwing, never an echo of a long string. */
@@ -222,10 +242,11 @@ export function readSavedRun(id: string, value: unknown): ReadOutcome {
     }
     const summary = stages(entry.stages);
     const notices: string[] = [];
-    let full: ExperimentResult | null = null;
+    let hasResults = false;
     if (entry.result !== undefined && entry.result !== null) {
       try {
-        full = result(entry.result, new Set(summary.map((s) => s.history)));
+        result(entry.result, summary.histories);
+        hasResults = true;
       } catch (error) {
         if (!(error instanceof Damage)) throw error;
         notices.push(`${named}: its per-example results could not be read (${error.message}) and are left out; its curves and config are shown.`);
@@ -233,16 +254,16 @@ export function readSavedRun(id: string, value: unknown): ReadOutcome {
     }
     const savedAt = typeof entry.savedAt === 'number' && Number.isFinite(entry.savedAt) ? entry.savedAt : NaN;
     const pgr = typeof entry.pgr === 'number' && Number.isFinite(entry.pgr) ? entry.pgr : null;
-    const run: SavedRun = {
+    const run: KeptRun = {
       id,
       savedAt,
       title: title ? title.slice(0, MAX_TEXT) : `Saved ${config.config.kind} run`,
       config: config.config,
       backend: typeof entry.backend === 'string' ? entry.backend.slice(0, 40) : 'unknown',
-      stages: summary,
+      stages: summary.stages,
       pgr,
-      result: full,
-      ...(config.notices.length ? { loadNotices: config.notices } : {}),
+      hasResults,
+      loadNotices: config.notices,
     };
     return { ok: true, run, notices };
   } catch (error) {

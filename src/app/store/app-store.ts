@@ -8,7 +8,7 @@ import { DEFAULT_PRESET_ID, findPreset, presetConfig, PRESETS } from '../../core
 import type { MistakeCategory } from '../../core/metrics';
 import type { BackendChoice, FromWorker } from '../../worker/protocol';
 import { memoryArchive, type RunArchive } from '../runs/archive';
-import { toSavedRun, type SavedRun } from '../runs/saved-run';
+import { toSavedRun, type KeptRun } from '../runs/saved-run';
 import { planSweep } from '../../core/sweep';
 import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
 
@@ -80,7 +80,7 @@ export interface ViewSlice {
 
 export interface RunsSlice {
   /** Finished runs kept in the browser, newest first (each read back as untrusted data: runs/read-saved-run.ts). */
-  savedRuns: SavedRun[];
+  savedRuns: KeptRun[];
   /** Entries of the archive skipped or read in part, one line each, naming the entry. */
   runNotices: string[];
   /** Ids of the entries that could not be read at all. */
@@ -176,6 +176,14 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
         set({ runBlocked: `The run could not start: ${error instanceof Error ? error.message : String(error)}` });
         return null;
       }
+    };
+
+    /** Archive operations one after another: a run saved while the list is being read is not lost from it. */
+    let archiveTurn: Promise<unknown> = Promise.resolve();
+    const inTurn = (operation: () => Promise<void>): Promise<void> => {
+      const next = archiveTurn.then(operation, operation);
+      archiveTurn = next.catch(() => undefined);
+      return next;
     };
 
     /** Records the finished cell of a running sweep and starts the next one. */
@@ -287,7 +295,14 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
           const title = `${preset?.title ?? `Custom ${run.config?.kind}`}, seed ${run.config?.seed}`;
           const saved = toSavedRun(run, title, Date.now());
           // Keeping the run is best effort: a full or missing IndexedDB must not break the page.
-          if (saved) void archive.save(saved).then(get().refreshRuns, () => undefined);
+          if (saved) {
+            void inTurn(async () => {
+              const { kept, evicted } = await archive.save(saved);
+              // The list changes in memory: reading every run back after each one would stall the page on long runs.
+              const others = get().savedRuns.filter((r) => !evicted.includes(r.id));
+              set({ savedRuns: kept ? [kept, ...others] : others, selectedRuns: get().selectedRuns.filter((id) => !evicted.includes(id)) });
+            }).catch(() => undefined);
+          }
         }
         advanceSweep(run);
       },
@@ -333,7 +348,7 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       smoothing: 0.6,
       runNotices: [],
       unreadableRuns: [],
-      async refreshRuns() {
+      refreshRuns: () => inTurn(async () => {
         try {
           const { runs: savedRuns, notices, unreadable } = await archive.list();
           const ids = new Set(savedRuns.map((r) => r.id));
@@ -341,13 +356,16 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
         } catch (error) {
           set({ savedRuns: [], unreadableRuns: [], runNotices: [`The runs kept in this browser could not be read: ${error instanceof Error ? error.message : String(error)}`] });
         }
-      },
-      async deleteRun(id) {
-        await archive.remove(id).catch(() => undefined);
-        await get().refreshRuns();
-      },
+      }),
+      deleteRun: (id) =>
+        inTurn(async () => {
+          await archive.remove(id).catch(() => undefined);
+          set({ savedRuns: get().savedRuns.filter((r) => r.id !== id), selectedRuns: get().selectedRuns.filter((x) => x !== id) });
+        }),
       async removeUnreadableRuns() {
-        for (const id of get().unreadableRuns) await archive.remove(id).catch(() => undefined);
+        await inTurn(async () => {
+          for (const id of get().unreadableRuns) await archive.remove(id).catch(() => undefined);
+        });
         await get().refreshRuns();
       },
       toggleRunSelected(id) {
