@@ -144,7 +144,8 @@ test('fifty runs dated in the future do not push out the run that just finished'
       [key],
     );
   });
-  await page.goto(`./?backend=wasm${encodeLink({ ...QUICK, seed: 7 }, { run: true })}`);
+  // A new query string, so that the page loads again (a new hash alone would not reload it).
+  await page.goto(`./?backend=wasm&reload=1${encodeLink({ ...QUICK, seed: 7 }, { run: true })}`);
   await waitForStatus(page, 'done');
   await expect.poll(() => page.evaluate(() => (window as unknown as DistilleryWindow).distillery.getState().savedRuns.map((r) => r.title)[0])).toBe('Custom weak-to-strong, seed 7');
   expect(await savedRunCount(page)).toBe(50);
