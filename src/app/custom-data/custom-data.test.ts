@@ -7,7 +7,7 @@ import { presetConfig } from '../../core/presets';
 import { decodeLink, encodeLink } from '../share/url-codec';
 import { createAppStore } from '../store/app-store';
 import { applyRowsToForm } from './apply';
-import { addRows, customDataStore, drawnCsv, neededData, rowsFor } from './data-store';
+import { addRows, customDataStore, drawnCsv, neededData, rowsFor, verifiedKeptBytes } from './data-store';
 
 async function drawnRows() {
   const points = Array.from({ length: 24 }, (_, i) => ({ x: (i % 6) / 4 - 0.6, y: Math.floor(i / 6) / 3 - 0.5, label: i % 6 < 3 ? 0 : 2 }));
@@ -78,5 +78,16 @@ describe('custom data on the page', () => {
     expect(store.getState().problems).toEqual([]);
     expect(store.getState().draft.data.custom?.name).toMatch(/^x{195}….csv$/);
     expect(store.getState().notices[0]).toMatch(/the file's name, 230 characters long, is kept as "x+….csv"/);
+  });
+
+  it('a kept copy read back from IndexedDB is used only if it still has the hash the config names', async () => {
+    const { text, rows } = await drawnRows();
+    const bytes = new TextEncoder().encode(text);
+    expect(await verifiedKeptBytes({ sha256: rows.sha256, name: 'd.csv', bytes, savedAt: 1 }, rows.sha256)).toEqual(bytes);
+    const altered = bytes.slice();
+    altered[20] ^= 1;
+    for (const kept of [null, 'text', { bytes: text }, { bytes: Array.from(bytes) }, { bytes: altered }, { bytes: new Uint8Array(0) }]) {
+      expect(await verifiedKeptBytes(kept, rows.sha256)).toBeNull();
+    }
   });
 });
