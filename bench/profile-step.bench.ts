@@ -5,7 +5,8 @@
  *
  *   npm run bench:profile -- [--backend wasm] [--steps 200] [--model 784-128-10] [--batch 64] [--optimizer adam|sgd] [--dropout 0]
  *
- * --model is input-hidden...-classes for a ReLU MLP (784-10 is a linear model).
+ * --model is input-hidden...-classes for a ReLU MLP (784-10 is a linear model), or cnn-FILTERS[-DENSE] for the
+ * project's CNN on 10 classes of --image HxWxC images (default 28x28x1).
  */
 import { parseArgs } from 'node:util';
 import { startNodeBackend, type NodeBackend } from '../src/cli/node-backend';
@@ -23,14 +24,21 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '64' },
     optimizer: { type: 'string', default: 'adam' },
     dropout: { type: 'string', default: '0' },
+    image: { type: 'string', default: '28x28x1' },
   },
 });
 const steps = Number(values.steps);
 const batchSize = Number(values.batch);
-const sizes = values.model.split('-').map(Number);
-const [inputSize, classes] = [sizes[0], sizes[sizes.length - 1]];
+const cnn = /^cnn-(\d+)(?:-(\d+))?$/.exec(values.model);
+const sizes = cnn ? [] : values.model.split('-').map(Number);
+const featureShape = cnn ? values.image.split('x').map(Number) : [sizes[0]];
+const [inputSize, classes] = cnn ? [featureShape.reduce((a, b) => a * b), 10] : [sizes[0], sizes[sizes.length - 1]];
 const hidden = sizes.slice(1, -1);
-const spec: ModelSpec = hidden.length === 0 ? { type: 'linear' } : { type: 'mlp', width: hidden[0], depth: hidden.length, activation: 'relu', dropout: Number(values.dropout) };
+const spec: ModelSpec = cnn
+  ? { type: 'cnn', filters: Number(cnn[1]), denseWidth: Number(cnn[2] ?? 0) }
+  : hidden.length === 0
+    ? { type: 'linear' }
+    : { type: 'mlp', width: hidden[0], depth: hidden.length, activation: 'relu', dropout: Number(values.dropout) };
 if (hidden.some((h) => h !== hidden[0])) throw new Error('--model: every hidden layer must have the same width');
 const trainSpec: TrainSpec = {
   optimizer: values.optimizer as 'adam' | 'sgd',
@@ -53,7 +61,7 @@ async function run(stepCount: number): Promise<number> {
   const y = tf.tensor1d(Int32Array.from({ length: rows }, () => rng.int(classes)), 'int32') as Tensor1D;
   const targets = tf.oneHot(y, classes).toFloat() as Tensor2D;
   const test = { inputs: tf.slice(x, [0, 0], [8, -1]) as Tensor2D, labels: tf.slice(y, [0], [8]) as Tensor1D };
-  const model = buildModel(spec, { featureShape: [inputSize], numClasses: classes, rng: createRng(2) });
+  const model = buildModel(spec, { featureShape, numClasses: classes, rng: createRng(2) });
   const started = performance.now();
   await train({ stage: 'profile', model, spec: trainSpec, loss: { type: 'xent' }, data: { inputs: x, targets }, test, rng: createRng(3) });
   const ms = performance.now() - started;
@@ -83,7 +91,7 @@ for (const config of tf.getKernelsForBackend(values.backend)) {
   };
 }
 
-await run(20);
+await run(Math.min(20, steps));
 // Wall time per step with the timers off, then a timed run (the timers themselves add well under a microsecond).
 const wallMs = (await run(steps)) / steps;
 timing = true;
@@ -92,7 +100,7 @@ timing = false;
 const rowsOut = [...kernelStats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rowsOut.reduce((sum, [, e]) => sum + e.ms, 0) / steps;
 const kernels = rowsOut.reduce((sum, [, e]) => sum + e.count, 0) / steps;
-console.log(`# One training step on ${values.backend}: MLP ${values.model}${spec.type === 'mlp' && spec.dropout > 0 ? ` (dropout ${spec.dropout})` : ''}, batch ${batchSize}, ${values.optimizer}, ${steps} steps (Node ${process.version}, tfjs ${tf.version.tfjs})\n`);
+console.log(`# One training step on ${values.backend}: ${cnn ? `CNN ${values.model} on ${values.image} images` : `MLP ${values.model}`}${spec.type === 'mlp' && spec.dropout > 0 ? ` (dropout ${spec.dropout})` : ''}, batch ${batchSize}, ${values.optimizer}, ${steps} steps (Node ${process.version}, tfjs ${tf.version.tfjs})\n`);
 console.log(`- wall time: ${wallMs.toFixed(3)} ms/step; inside kernels: ${kernelMs.toFixed(3)} ms/step (${((100 * kernelMs) / wallMs).toFixed(0)}%); kernels: ${kernels.toFixed(1)} per step`);
 console.log(`- outside kernels (engine, tape, tidy, JavaScript): ${(wallMs - kernelMs).toFixed(3)} ms/step, ${(((wallMs - kernelMs) / kernels) * 1000).toFixed(1)} µs per kernel\n`);
 console.log('| kernel | per step | ms/step | share of kernel time |');

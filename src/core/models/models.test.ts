@@ -65,6 +65,32 @@ describe('models', () => {
     cpu.forEach((layer, i) => layer.forEach((g, j) => expect(wasm[i][j]).toBeCloseTo(g, 3)));
   });
 
+  // MNIST's 28x28 pools to 7x7 and then, padded, to 4x4; the digits' 8x8 to 2x2; 5x7 pools unevenly both times.
+  for (const featureShape of [[28, 28, 1], [8, 8, 1], [5, 7, 2]]) {
+    it(`computes the same CNN gradients on wasm as on cpu (${featureShape.join('x')} images, dense layer)`, async () => {
+      const spec: ModelSpec = { type: 'cnn', filters: 3, denseWidth: 8 };
+      const inputSize = featureShape.reduce((a, b) => a * b);
+      const gradients = async (backend: 'cpu' | 'wasm') => {
+        await startNodeBackend(backend);
+        const model = buildModel(spec, { featureShape, numClasses: 4, rng: createRng(4) });
+        const rng = createRng(9);
+        const x = tf.tensor2d(Float32Array.from({ length: 5 * inputSize }, () => rng.next()), [5, inputSize]);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.forward(x, true))) as tf.Scalar, model.trainable);
+        const values = await Promise.all(model.trainable.map((v) => grads[v.name].data()));
+        Object.values(grads).forEach((g) => g.dispose());
+        x.dispose();
+        model.dispose();
+        return values.map((v) => Array.from(v));
+      };
+      const cpu = await gradients('cpu');
+      const wasm = await gradients('wasm');
+      expect(wasm.map((g) => g.length)).toEqual(cpu.map((g) => g.length));
+      // Every variable gets a gradient, the convolutions' filters included.
+      cpu.forEach((layer) => expect(layer.some((g) => g !== 0)).toBe(true));
+      cpu.forEach((layer, i) => layer.forEach((g, j) => expect(wasm[i][j]).toBeCloseTo(g, 3)));
+    });
+  }
+
   // A linear model's only layer and an MLP's first layer (relu) both read data.
   const firstLayerCases: [string, ModelSpec][] = [
     ['linear', { type: 'linear' }],
