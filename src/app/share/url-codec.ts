@@ -7,9 +7,9 @@
  * naming each, and a link that cannot be read at all leaves the page as if there were no link.
  */
 import LZString from 'lz-string';
-import { CONFIG_VERSION, ConfigError, repairConfig, type ExperimentConfig } from '../../core/config';
-import { migrateConfig } from '../../core/config-migrations';
-import { parseUntrustedJson } from './untrusted-json';
+import { CONFIG_VERSION, ConfigError, type ExperimentConfig } from '../../core/config';
+import { readConfig } from '../../core/read-config';
+import { parseUntrustedJson } from '../../core/untrusted-json';
 
 export interface LinkOptions {
   /** Start the experiment as soon as the page opens. */
@@ -82,14 +82,8 @@ export function decodeLink(hash: string): DecodedLink {
     return { ...result, run: false, notices: ['The link does not hold an experiment; showing the default experiment instead.'] };
   }
 
-  const notices: string[] = [];
-  const { v, ...body } = payload as Record<string, unknown>;
-  const version = typeof v === 'number' && Number.isInteger(v) ? v : CONFIG_VERSION;
-  if (version > CONFIG_VERSION) notices.push(`The link was made by a newer version of Distillery (settings version ${version}); settings this version does not know were ignored.`);
   try {
-    const migrated = migrateConfig(body, Math.min(version, CONFIG_VERSION));
-    const { config, replaced } = repairConfig(migrated);
-    for (const line of replaced) notices.push(`Replaced by its default: ${line}`);
+    const { config, notices } = readConfig(payload);
     return { ...result, config, notices };
   } catch (error) {
     const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
