@@ -95,7 +95,8 @@ test('finished runs persist across a reload, and two can be overlaid', async ({ 
   await rows.nth(0).getByRole('checkbox').check();
   await rows.nth(1).getByRole('checkbox').check();
   // Two runs x three models: six curves.
-  await expect(page.getByTestId('runs-overlay').locator('.recharts-line')).toHaveCount(6);
+  await expect(page.getByTestId('runs-overlay').getByTestId('overlay-curve')).toHaveCount(6);
+  expect(Number(await page.getByTestId('runs-overlay-chart').getAttribute('data-points'))).toBeGreaterThan(6);
 });
 
 test('the curves CSV holds one row per step and model', async ({ page }) => {

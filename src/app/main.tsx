@@ -97,8 +97,9 @@ function applyLink(hash: string, firstLoad: boolean): boolean {
     }
     return link.run;
   }
-  // No readable config: the page behaves as if there were no link (the default preset runs at first load).
-  if (link.notices.length) store.getState().loadConfig(store.getState().draft, link.notices);
+  // No readable config: the page behaves as if there were no link (the default preset runs at first load). The
+  // form keeps its config, and its problems with it.
+  if (link.notices.length) store.getState().showNotices(link.notices);
   return firstLoad;
 }
 

@@ -66,4 +66,23 @@ describe('experiment CLI with --data', () => {
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('--data needs --label COLUMN');
   });
+
+  it('--csv writes the page\'s CSV exports, with labels that look like formulas neutralised', async () => {
+    // Labels as a hostile file could carry them; quoted, since one holds a comma.
+    const hostile = path.join(dir, 'formulas.csv');
+    writeFileSync(hostile, twoClasses(300).replace(/,yes$/gm, ',"=HYPERLINK(""http://evil.example"",""x"")"').replace(/,no$/gm, ',-2+3'));
+    const prefix = path.join(dir, 'out');
+    const a = await cli(['--preset', 'w2s-copying', '--data', hostile, '--label', 'kind', '--backend', 'cpu', '--csv', prefix, '--quiet']);
+    expect(a.code).toBe(0);
+    const examples = readFileSync(`${prefix}-examples.csv`, 'utf8').trim().split('\n');
+    expect(examples[0]).toBe('index,truth,supervisor,student,category');
+    expect(examples).toHaveLength(61);
+    for (const line of examples.slice(1)) {
+      expect(line).toMatch(/^\d+,("'=HYPERLINK\(""http:\/\/evil\.example"",""x""\)"|'-2\+3),("'=HYPERLINK|'-2\+3)/);
+    }
+    const curves = readFileSync(`${prefix}-curves.csv`, 'utf8').trim().split('\n');
+    expect(curves[0]).toBe('stage,step,epoch,loss,test_accuracy,validation_accuracy,learning_rate');
+    // Numbers stay numbers, negative ones included.
+    expect(curves.slice(1).every((line) => /^(weak|ceiling|student),\d+,\d+,(-?[\d.e-]+)?,[\d.]+,[\d.]*,[\d.e-]+$/.test(line))).toBe(true);
+  });
 });

@@ -6,6 +6,7 @@
  *   npm run experiment -- --list
  *   npm run experiment -- --preset w2s-copying --data my.csv --label species   (a preset on your own CSV)
  *   npm run experiment -- --config shared.json --data my.csv                    (a config that names my.csv)
+ *   npm run experiment -- --preset w2s-copying --csv out/run    (out/run-curves.csv, -examples.csv, -research-plots.csv)
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -15,6 +16,8 @@ import { CUSTOM_DATASET, type CustomData } from '../core/config/datasets';
 import type { ExperimentConfigInput } from '../core/config/schema';
 import { readCsvRows, type CustomRows } from '../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../core/data/custom';
+import { chartsCsv, curvesCsv, examplesCsv } from '../core/csv-export';
+import { readConfig } from '../core/config/read';
 import { runExperiment } from '../core/experiments/registry';
 import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
 import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
@@ -23,7 +26,7 @@ import { startNodeBackend, type NodeBackend } from '../node/node-backend';
 import { resultToJson } from '../core/experiments/serialize';
 import { formatResultTable } from './report';
 
-const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--data FILE.csv [--label COLUMN]] [--seed N] [--backend cpu|wasm] [--out FILE] [--quiet]
+const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--data FILE.csv [--label COLUMN]] [--seed N] [--backend cpu|wasm] [--out FILE] [--csv PREFIX] [--quiet]
        npm run experiment -- --list`;
 
 function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
@@ -66,6 +69,7 @@ async function main(): Promise<number> {
       label: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
       out: { type: 'string' },
+      csv: { type: 'string' },
       list: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -89,11 +93,11 @@ async function main(): Promise<number> {
     } catch {
       throw new UsageError(`cannot read config file ${values.config}`);
     }
-    try {
-      config = JSON.parse(text) as ExperimentConfigInput;
-    } catch (error) {
-      throw new UsageError(`${values.config} is not valid JSON: ${(error as Error).message}`);
-    }
+    // Read as a link or an imported file is (migrated from older settings versions), but strictly: a headless
+    // run never swaps a value for its default behind the user's back.
+    const read = readConfig(text, { mode: 'strict' });
+    for (const notice of read.notices) console.error(`${values.config}: ${notice}`);
+    config = read.config;
   } else {
     config = structuredClone(findPreset(values.preset ?? DEFAULT_PRESET_ID).config);
   }
@@ -113,6 +117,19 @@ async function main(): Promise<number> {
   if (values.out) {
     await writeFile(values.out, resultToJson(result));
     console.log(`\nwrote ${values.out}`);
+  }
+  if (values.csv) {
+    // The page's CSV exports, from the same writer.
+    const test = result.predictions.test;
+    const files: [string, string][] = [
+      [`${values.csv}-curves.csv`, curvesCsv(Object.values(result.stages))],
+      [`${values.csv}-examples.csv`, examplesCsv(result.dataset.classNames, test.label, test.supervisor, test.student)],
+      ...(result.charts.length ? [[`${values.csv}-research-plots.csv`, chartsCsv(result.charts)] as [string, string]] : []),
+    ];
+    for (const [file, text] of files) {
+      await writeFile(file, text);
+      console.log(`wrote ${file}`);
+    }
   }
   return 0;
 }

@@ -2,7 +2,7 @@
  * Sweeps: a grid of weak-to-strong experiments over supervisor size and student size (the plots weak-to-strong
  * papers draw). A size is a hidden-layer width; 0 means a linear model (for a pretrained student: a linear probe).
  */
-import { parseConfig } from './config/read';
+import { parseConfig, safeParseConfig } from './config/read';
 import type { ExperimentConfig } from './config/schema';
 import type { ModelSpec } from './config/blocks';
 import type { WeakToStrongConfig } from './experiments/weak-to-strong/spec';
@@ -27,4 +27,28 @@ export function sweepCellConfig(base: WeakToStrongConfig, supervisorSize: number
     supervisor: { ...base.supervisor, model: withSize(base.supervisor.model, supervisorSize) },
     student: { ...base.student, model: withSize(base.student.model, studentSize) },
   });
+}
+
+/** One cell of a planned sweep: its config, or why it cannot run (a model over the memory limit, a size out of range). */
+export type SweepCellPlan = { supervisorSize: number; studentSize: number } & ({ config: ExperimentConfig; refused: null } | { config: null; refused: string });
+
+/**
+ * Every cell of a sweep, each validated before anything runs: a base that is valid can still give cells that are
+ * not (a wider model over the activation limit), and those are refused with the reason while the others run.
+ */
+export function planSweep(base: WeakToStrongConfig, supervisorSizes: readonly number[], studentSizes: readonly number[]): SweepCellPlan[] {
+  return supervisorSizes.flatMap((supervisorSize) =>
+    studentSizes.map((studentSize): SweepCellPlan => {
+      try {
+        const checked = safeParseConfig({
+          ...base,
+          supervisor: { ...base.supervisor, model: withSize(base.supervisor.model, supervisorSize) },
+          student: { ...base.student, model: withSize(base.student.model, studentSize) },
+        });
+        return checked.ok ? { supervisorSize, studentSize, config: checked.config, refused: null } : { supervisorSize, studentSize, config: null, refused: checked.problems.join('; ') };
+      } catch (error) {
+        return { supervisorSize, studentSize, config: null, refused: error instanceof Error ? error.message : String(error) };
+      }
+    }),
+  );
 }

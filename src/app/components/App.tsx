@@ -4,7 +4,7 @@ import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
 import { CustomDataNotice } from './CustomDataNotice';
-import { ErrorBanner } from './ErrorBanner';
+import { ErrorBanner, RunBlockedBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
 import { MatrixPanel } from './MatrixPanel';
@@ -42,6 +42,7 @@ export function App() {
       <NoticeBanner />
       <CustomDataNotice />
       <ErrorBanner />
+      <RunBlockedBanner />
       <main className={show('config') ? 'layout' : 'layout no-config'}>
         {show('config') && (
           <aside className="column config-column">

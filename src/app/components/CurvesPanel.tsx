@@ -1,5 +1,6 @@
 import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
+import { thin } from '../charts/thin';
 import { gapSeries, rolesOf, STAGE_COLORS, stageColor } from '../derived';
 import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
@@ -21,18 +22,6 @@ function useStaticCharts(): typeof import('./StaticCharts') | null {
     if (!module) void staticChartsModule.then(setModule);
   }, [module]);
   return module;
-}
-
-/** Points drawn per curve at most: SVG cost grows with points, and a chart 500 px wide shows no more. */
-const MAX_POINTS_PER_CURVE = 120;
-
-/** Every k-th point (and always the last), so long runs draw as fast as short ones. */
-export function thin<T>(points: T[], max = MAX_POINTS_PER_CURVE): T[] {
-  if (points.length <= max) return points;
-  const stride = Math.ceil(points.length / max);
-  const kept = points.filter((_, i) => i % stride === 0);
-  if (kept[kept.length - 1] !== points[points.length - 1]) kept.push(points[points.length - 1]);
-  return kept;
 }
 
 /** Rows keyed by step with one column per stage: every model on one step axis. */

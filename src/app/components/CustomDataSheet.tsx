@@ -3,7 +3,7 @@ import { CUSTOM_DATA_LIMITS } from '../../core/config/datasets';
 import { guessLabelColumn, readCsvRows, tableToRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
 import { customDataStore, download, drawnCsv, forgetKeptFiles, keepFile, MAX_KEPT_FILES, prepareFile, useCustomData, type CustomDataState, type DrawnPoint, type PreparedFile } from '../custom-data/data-store';
-import { summariseRows, applyRowsToForm } from '../custom-data/apply';
+import { applyRowsToForm, fitRowsToForm, summariseRows } from '../custom-data/apply';
 import { useApp } from '../store/context';
 
 const LIMITS = CUSTOM_DATA_LIMITS;
@@ -16,8 +16,7 @@ const EXTENT = 1.5;
 function useTheData() {
   const draft = useApp((s) => s.draft);
   const loadConfig = useApp((s) => s.loadConfig);
-  const setField = useApp((s) => s.setField);
-  return { draft, loadConfig, setField };
+  return { draft, loadConfig };
 }
 
 function CsvTab({ onDone }: { onDone: () => void }) {
@@ -26,7 +25,9 @@ function CsvTab({ onDone }: { onDone: () => void }) {
   const [reading, setReading] = useState(false);
   const [label, setLabel] = useState('');
   const rows = useMemo(() => (file?.table && label ? tableToRows(file.table, label, file.sha256) : null), [file, label]);
-  const problem = file?.problem ?? (rows && !rows.ok ? rows.error : null);
+  // Checked against the experiment in the form before "Use this data" is offered: refused data says why here.
+  const fit = useMemo(() => (file && rows?.ok ? fitRowsToForm(app.draft, file.name, rows.value) : null), [file, rows, app.draft]);
+  const problem = file?.problem ?? (rows && !rows.ok ? rows.error : fit && !fit.ok ? { message: fit.problem } : null);
 
   const choose = async (chosen: File | undefined) => {
     if (!chosen) return;
@@ -37,9 +38,9 @@ function CsvTab({ onDone }: { onDone: () => void }) {
     setLabel(prepared.table ? guessLabelColumn(prepared.table, app.draft.data.custom?.label) : '');
   };
   const use = () => {
-    if (!file || !rows?.ok) return;
-    applyRowsToForm(app, file.name, rows.value);
-    void keepFile(file.name, file.sha256, file.bytes);
+    if (!file || !rows?.ok || !fit?.ok) return;
+    if (applyRowsToForm(app, file.name, rows.value) !== null) return;
+    void keepFile(fit.name, file.sha256, file.bytes);
     onDone();
   };
 
@@ -83,7 +84,7 @@ function CsvTab({ onDone }: { onDone: () => void }) {
         </p>
       )}
       <div className="custom-actions">
-        <button type="button" className="primary" onClick={use} disabled={!rows?.ok} data-testid="custom-use-csv">
+        <button type="button" className="primary" onClick={use} disabled={!fit?.ok} data-testid="custom-use-csv">
           Use this data
         </button>
       </div>
@@ -139,14 +140,19 @@ function DrawTab({ onDone }: { onDone: () => void }) {
     const present = new Set(points.map((p) => p.label));
     if (points.length < LIMITS.minRows) return setProblem(`Draw at least ${LIMITS.minRows} points (there are ${points.length}).`);
     if (present.size < 2) return setProblem('Draw points of at least two classes.');
-    const text = drawnCsv(points);
-    const sha256 = await sha256Hex(text);
-    const name = `drawn-${sha256.slice(0, 8)}.csv`;
-    const rows = readCsvRows(text, 'label', sha256);
-    if (!rows.ok) return setProblem(rows.error.message);
-    applyRowsToForm(app, name, rows.value);
-    void keepFile(name, sha256, new TextEncoder().encode(text));
-    onDone();
+    try {
+      const text = drawnCsv(points);
+      const sha256 = await sha256Hex(text);
+      const name = `drawn-${sha256.slice(0, 8)}.csv`;
+      const rows = readCsvRows(text, 'label', sha256);
+      if (!rows.ok) return setProblem(rows.error.message);
+      const refused = applyRowsToForm(app, name, rows.value);
+      if (refused) return setProblem(refused);
+      void keepFile(name, sha256, new TextEncoder().encode(text));
+      onDone();
+    } catch (error) {
+      setProblem(`The points could not be used: ${error instanceof Error ? error.message : String(error)}`);
+    }
   };
 
   return (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { CUSTOM_DATASET, DATASET_IDS, DATASETS } from '../../core/config/datasets';
 import type { ExperimentConfig } from '../../core/config/schema';
+import { acceptsCustomData } from '../../core/data/custom';
 import { applyRowsToForm } from '../custom-data/apply';
 import { rowsKey, useCustomData } from '../custom-data/data-store';
 import { fieldSpec } from '../schema-form';
@@ -17,20 +18,23 @@ export function DatasetField() {
   const draft = useApp((s) => s.draft);
   const setField = useApp((s) => s.setField);
   const loadConfig = useApp((s) => s.loadConfig);
+  const showNotices = useApp((s) => s.showNotices);
   const loaded = useCustomData((s) => s.rows);
   const [open, setOpen] = useState(false);
   const custom = draft.data.dataset === CUSTOM_DATASET ? draft.data.custom : undefined;
   const current = custom ? `${CUSTOM_PREFIX}${rowsKey(custom.sha256, custom.label)}` : draft.data.dataset;
   const options = [
     ...DATASET_IDS.map((id) => ({ value: id, label: DATASETS[id].name })),
-    ...Object.entries(loaded).map(([key, entry]) => ({ value: `${CUSTOM_PREFIX}${key}`, label: `your data: ${entry.name} (label "${entry.rows.labelColumn}")` })),
+    // Only for experiments that can take them (the sheet explains why the others cannot).
+    ...(acceptsCustomData(draft.kind) ? Object.entries(loaded).map(([key, entry]) => ({ value: `${CUSTOM_PREFIX}${key}`, label: `your data: ${entry.name} (label "${entry.rows.labelColumn}")` })) : []),
   ];
   if (custom && !options.some((o) => o.value === current)) options.push({ value: current, label: `your data: ${custom.name} (not loaded)` });
 
   const choose = (value: string) => {
     if (value.startsWith(CUSTOM_PREFIX)) {
       const entry = loaded[value.slice(CUSTOM_PREFIX.length)];
-      if (entry) applyRowsToForm({ draft, loadConfig, setField }, entry.name, entry.rows);
+      const refused = entry ? applyRowsToForm({ draft, loadConfig }, entry.name, entry.rows) : null;
+      if (refused) showNotices([refused]);
       return;
     }
     // A shipped dataset: the description of the visitor's file goes.

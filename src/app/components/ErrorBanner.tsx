@@ -23,3 +23,18 @@ export function ErrorBanner() {
     </div>
   );
 }
+
+/** Why Run did not start (an invalid form reached by the keyboard, a worker that could not start). */
+export function RunBlockedBanner() {
+  const blocked = useApp((s) => s.runBlocked);
+  const dismiss = useApp((s) => s.dismissRunBlocked);
+  if (!blocked) return null;
+  return (
+    <div className="banner error" role="alert" data-testid="run-blocked">
+      <strong>Not started.</strong> {blocked}
+      <button type="button" onClick={dismiss} aria-label="Dismiss">
+        OK
+      </button>
+    </div>
+  );
+}

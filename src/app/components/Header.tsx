@@ -35,7 +35,7 @@ function RunControls() {
   const active = status === 'running' || status === 'paused' || status === 'starting';
   return (
     <div className="controls" role="group" aria-label="Run controls">
-      <button type="button" className="primary" onClick={active ? togglePause : startRun} disabled={!active && problems > 0} title="Space" data-testid="run-button">
+      <button type="button" className="primary" onClick={active ? togglePause : startRun} disabled={!active && problems > 0} title={!active && problems > 0 ? 'Fix the problems listed under the form to run' : 'Space'} data-testid="run-button">
         {status === 'running' ? 'Pause' : status === 'paused' ? 'Resume' : active ? 'Starting…' : 'Run'}
       </button>
       <button type="button" onClick={stepRun} disabled={!active} title="Run to the next measurement, then pause (S)">

@@ -3,7 +3,7 @@ import type { ChartData, ChartPoint } from '../../core/experiments/charts';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { stageColor } from '../derived';
 import { useApp } from '../store/context';
-import { thin } from './CurvesPanel';
+import { thin } from '../charts/thin';
 import { Panel } from './Panel';
 
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;

@@ -1,44 +1,61 @@
 import { useMemo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { percent, ratio } from '../derived';
-import { smooth, type SavedRun } from '../runs/saved-run';
+import { overlayCurves, type KeptRun } from '../runs/saved-run';
 import { useApp } from '../store/context';
 
 const OVERLAY_COLORS = ['#059669', '#2563eb', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
+const ACCURACY_DOMAIN: [number, number] = [0, 1];
+const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
 
-/** Test accuracy of each selected run's stages, smoothed, on one step axis. */
-function Overlay({ runs, smoothing }: { runs: SavedRun[]; smoothing: number }) {
-  const { data, lines } = useMemo(() => {
-    const rows = new Map<number, Record<string, number>>();
-    const lines: { key: string; label: string; color: string; dashed: boolean }[] = [];
-    runs.forEach((run, r) => {
-      for (const stage of run.stages) {
-        const key = `${run.id}:${stage.name}`;
-        lines.push({ key, label: `${run.title}: ${stage.label}`, color: OVERLAY_COLORS[r % OVERLAY_COLORS.length], dashed: stage.name !== 'student' });
-        const values = smooth(stage.history.map((p) => p.testAccuracy), smoothing);
-        stage.history.forEach((p, i) => {
-          const row = rows.get(p.step) ?? { step: p.step };
-          row[key] = values[i];
-          rows.set(p.step, row);
-        });
-      }
-    });
-    return { data: [...rows.values()].sort((a, b) => a.step - b.step), lines };
-  }, [runs, smoothing]);
+/**
+ * Test accuracy of each selected run's stages, smoothed, on one step axis: drawn on a canvas from thinned curves,
+ * as the live curves are (a Recharts chart of two 40,000-point runs held the page for seconds).
+ */
+function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
+  const series = useMemo<LiveSeries[]>(
+    () => overlayCurves(runs, smoothing).map((c) => ({ key: c.key, label: c.label, color: OVERLAY_COLORS[c.run % OVERLAY_COLORS.length], dashed: c.dashed, points: c.points })),
+    [runs, smoothing],
+  );
   return (
-    <div className="overlay-chart" data-testid="runs-overlay">
-      <ResponsiveContainer width="100%" height="100%">
-        <LineChart data={data} margin={{ top: 4, right: 12, bottom: 2, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} />
-          <YAxis domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={40} />
-          <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(2)}%` : String(v))} labelFormatter={(s) => `step ${s}`} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
-          {lines.map((l) => (
-            <Line key={l.key} dataKey={l.key} name={l.label} stroke={l.color} strokeDasharray={l.dashed ? '4 3' : undefined} strokeWidth={l.dashed ? 1.5 : 2.5} dot={false} isAnimationActive={false} connectNulls />
-          ))}
-        </LineChart>
-      </ResponsiveContainer>
+    <div className="overlay" data-testid="runs-overlay">
+      <div className="overlay-chart">
+        <LiveLineChart series={series} yDomain={ACCURACY_DOMAIN} formatY={formatPercent} testId="runs-overlay-chart" />
+      </div>
+      <ul className="live-legend overlay-legend">
+        {series.map((s) => (
+          <li key={s.key} style={{ color: s.color }} data-testid="overlay-curve">
+            {s.dashed ? '╌' : '━'} {s.label}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function when(savedAt: number): string {
+  const date = new Date(savedAt);
+  return Number.isNaN(date.getTime()) ? 'unknown' : date.toLocaleString();
+}
+
+/** Entries of the archive that were skipped or read in part, each named; the readable runs are listed as usual. */
+function RunNotices() {
+  const notices = useApp((s) => s.runNotices);
+  const unreadable = useApp((s) => s.unreadableRuns.length);
+  const removeUnreadable = useApp((s) => s.removeUnreadableRuns);
+  if (notices.length === 0) return null;
+  return (
+    <div className="banner notice" role="status" data-testid="runs-notices">
+      <ul>
+        {notices.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
+      {unreadable > 0 && (
+        <button type="button" onClick={() => void removeUnreadable()} data-testid="remove-unreadable-runs">
+          Remove {unreadable === 1 ? 'the unreadable entry' : `the ${unreadable} unreadable entries`}
+        </button>
+      )}
     </div>
   );
 }
@@ -62,6 +79,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
             Close
           </button>
         </header>
+        <RunNotices />
         <p className="panel-help">Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy: solid lines are students, dashed lines the other models.</p>
         {runs.length === 0 ? (
           <p className="muted">No finished runs yet.</p>
@@ -88,9 +106,9 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                   <td>{run.stages.map((s) => `${s.name} ${percent(s.accuracy, 1)}`).join(' · ')}</td>
                   <td>{ratio(run.pgr)}</td>
                   <td>{run.backend}</td>
-                  <td>{new Date(run.savedAt).toLocaleString()}</td>
+                  <td>{when(run.savedAt)}</td>
                   <td className="run-actions">
-                    <button type="button" onClick={() => (loadConfig(run.config, []), onClose())}>
+                    <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices), onClose())}>
                       Load
                     </button>
                     <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.title}`}>

@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { STUDENT_SIZES, SUPERVISOR_SIZES, sizeLabel } from '../../core/sweep';
+import { planSweep, STUDENT_SIZES, SUPERVISOR_SIZES, sizeLabel } from '../../core/sweep';
 import { percent, ratio } from '../derived';
 import { useApp } from '../store/context';
 
@@ -28,13 +28,19 @@ function SizePicker({ label, sizes, chosen, setChosen }: { label: string; sizes:
 /** A grid over supervisor size x student size: PGR as a heat map, student accuracy against ceiling accuracy. */
 export function SweepPanel({ onClose }: { onClose: () => void }) {
   const sweep = useApp((s) => s.sweep);
-  const kind = useApp((s) => s.draft.kind);
+  const draft = useApp((s) => s.draft);
+  const invalid = useApp((s) => s.problems.length > 0);
+  const kind = draft.kind;
   const startSweep = useApp((s) => s.startSweep);
   const cancelSweep = useApp((s) => s.cancelSweep);
   const openCell = useApp((s) => s.openSweepCell);
   const [supervisors, setSupervisors] = useState<number[]>([0, 16]);
   const [students, setStudents] = useState<number[]>([0, 64]);
   const cells = sweep?.cells ?? [];
+  // Each cell is checked as the sizes are ticked: the visitor sees which would be refused, and why, before starting.
+  const plan = useMemo(() => (draft.kind === 'weak-to-strong' && !invalid ? planSweep(draft, supervisors, students) : []), [draft, invalid, supervisors, students]);
+  const runnable = plan.filter((c) => c.refused === null).length;
+  const refusedCells = sweep ? cells.filter((c) => c.status === 'refused') : plan.filter((c) => c.refused !== null);
   const rows = [...new Set(cells.map((c) => c.supervisorSize))];
   const columns = [...new Set(cells.map((c) => c.studentSize))];
   const points = cells.filter((c) => c.accuracies).map((c) => ({ x: c.accuracies!.ceiling, y: c.accuracies!.student, label: `${sizeLabel(c.supervisorSize)} -> ${sizeLabel(c.studentSize)}` }));
@@ -61,10 +67,22 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
                 Cancel sweep
               </button>
             ) : (
-              <button type="button" className="primary" disabled={!supervisors.length || !students.length} onClick={() => startSweep(supervisors, students)} data-testid="start-sweep">
-                Run {supervisors.length * students.length} experiments
+              <button type="button" className="primary" disabled={runnable === 0} onClick={() => startSweep(supervisors, students)} data-testid="start-sweep" title={invalid ? 'Fix the problems listed under the form first' : undefined}>
+                Run {runnable} experiment{runnable === 1 ? '' : 's'}
               </button>
             )}
+          </div>
+        )}
+        {refusedCells.length > 0 && (
+          <div className="problems" role="status" data-testid="sweep-refused">
+            <strong>{sweep ? 'Refused, not run' : 'These cells would be refused'} (the others run):</strong>
+            <ul>
+              {refusedCells.map((c) => (
+                <li key={`${c.supervisorSize}-${c.studentSize}`}>
+                  supervisor {sizeLabel(c.supervisorSize)}, student {sizeLabel(c.studentSize)}: {'reason' in c ? c.reason : c.refused}
+                </li>
+              ))}
+            </ul>
           </div>
         )}
         {cells.length > 0 && (
@@ -83,8 +101,9 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
                     const index = cells.findIndex((cell) => cell.supervisorSize === r && cell.studentSize === c);
                     const cell = cells[index];
                     return (
-                      <button key={c} type="button" className="heat-cell" style={{ background: pgrColor(cell.pgr) }} disabled={cell.status !== 'done' || sweep?.running} onClick={() => (openCell(index), onClose())} data-testid="sweep-cell" title={cell.accuracies ? `weak ${percent(cell.accuracies.weak)}, ceiling ${percent(cell.accuracies.ceiling)}, student ${percent(cell.accuracies.student)}` : cell.status}>
+                      <button key={c} type="button" className="heat-cell" style={{ background: pgrColor(cell.pgr) }} disabled={cell.status !== 'done' || sweep?.running} onClick={() => (openCell(index), onClose())} data-testid="sweep-cell" title={cell.accuracies ? `weak ${percent(cell.accuracies.weak)}, ceiling ${percent(cell.accuracies.ceiling)}, student ${percent(cell.accuracies.student)}` : (cell.reason ?? cell.status)}>
                         <strong>{cell.status === 'done' ? ratio(cell.pgr) : cell.status === 'running' ? 'running…' : cell.status}</strong>
+                        {cell.status === 'refused' && <span>not run</span>}
                         {cell.accuracies && <span>student {percent(cell.accuracies.student, 1)}</span>}
                       </button>
                     );

@@ -14,17 +14,31 @@ export function summariseRows(rows: CustomRows): string {
   return `${rows.count} rows, ${rows.featureNames.length} feature column${rows.featureNames.length === 1 ? '' : 's'}, ${rows.classNames.length} classes: ${shown.join(', ')}${more}`;
 }
 
+/** What using the data would do to the form: the fitted config and what changed, or why it cannot be used. */
+export type RowsFit = { ok: true; name: string; config: ExperimentConfig; notices: string[] } | { ok: false; problem: string };
+
 /**
- * Puts the rows in this tab's memory and the form's config on them: split sizes fitted to the rows, models that
- * need images or an encoder replaced. Says what changed in the notice line.
+ * Checks the rows against the experiment in the form before anything is accepted: split sizes fitted to the rows,
+ * models that need images or an encoder replaced, the file's name shortened to what a link carries. Data the
+ * experiment cannot take (or that would leave the form invalid) is refused here, with the reason.
  */
-export function applyRowsToForm(app: Pick<AppState, 'draft' | 'loadConfig' | 'setField'>, name: string, rows: CustomRows): void {
-  addRows(name, rows);
-  const fitted = fitConfigToCustomData(app.draft as ExperimentConfig, describeCustomRows(rows, name));
+export function fitRowsToForm(draft: ExperimentConfig, fileName: string, rows: CustomRows): RowsFit {
+  const descriptor = describeCustomRows(rows, fileName);
+  const fitted = fitConfigToCustomData(draft, descriptor);
+  if (fitted.problems.length > 0) return { ok: false, problem: `This data cannot be used with the experiment in the form: ${fitted.problems.join('; ')}.` };
+  const renamed = descriptor.name !== fileName ? ` (the file's name, ${fileName.length} characters long, is kept as "${descriptor.name}")` : '';
   const notices = [
-    `Now using your data "${name}" (${summariseRows(rows)}). It stays in this browser; a link to this experiment names the file and its SHA-256 hash.`,
+    `Now using your data "${descriptor.name}" (${summariseRows(rows)})${renamed}. It stays in this browser; a link to this experiment names the file and its SHA-256 hash.`,
     ...(fitted.changes.length ? [`Adjusted to fit it: ${fitted.changes.join('; ')}.`] : []),
   ];
-  if (fitted.problems.length === 0) app.loadConfig(fitted.config, notices);
-  else app.setField([], fitted.config);
+  return { ok: true, name: descriptor.name, config: fitted.config, notices };
+}
+
+/** Puts the rows in this tab's memory and the form's config on them; returns why not when they cannot be used. */
+export function applyRowsToForm(app: Pick<AppState, 'draft' | 'loadConfig'>, fileName: string, rows: CustomRows): string | null {
+  const fit = fitRowsToForm(app.draft, fileName, rows);
+  if (!fit.ok) return fit.problem;
+  addRows(fit.name, rows);
+  app.loadConfig(fit.config, fit.notices);
+  return null;
 }

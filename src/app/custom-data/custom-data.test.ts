@@ -6,7 +6,9 @@ import { readCsvRows } from '../../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../../core/data/custom';
 import { presetConfig } from '../../core/presets';
 import { decodeLink, encodeLink } from '../share/url-codec';
-import { addRows, drawnCsv, neededData, rowsFor } from './data-store';
+import { createAppStore } from '../store/app-store';
+import { applyRowsToForm } from './apply';
+import { addRows, customDataStore, drawnCsv, neededData, rowsFor, verifiedKeptBytes } from './data-store';
 
 async function drawnRows() {
   const points = Array.from({ length: 24 }, (_, i) => ({ x: (i % 6) / 4 - 0.6, y: Math.floor(i / 6) / 3 - 0.5, label: i % 6 < 3 ? 0 : 2 }));
@@ -54,5 +56,39 @@ describe('custom data on the page', () => {
     expect(decoded.notices).toContain('Replaced by its default: data.dataset: "custom" needs data.custom, the description of your file (load a CSV or draw points)');
     expect(decoded.config?.data.dataset).not.toBe('custom');
     expect(decoded.config?.data.custom).toBeUndefined();
+  });
+
+  it('data an experiment cannot take is refused before it is accepted: the form, its problems and the loaded data stay as they were', async () => {
+    const { rows } = await drawnRows();
+    const store = createAppStore({ start: () => 1, cancel() {}, pause() {}, resume() {}, step() {}, setSpeed() {} });
+    store.getState().loadPreset('teacher-hacking');
+    const before = customDataStore.getState().rows;
+    const refused = applyRowsToForm(store.getState(), 'points.csv', { ...rows, sha256: 'b'.repeat(64) });
+    expect(refused).toMatch(/^This data cannot be used with the experiment in the form: the teacher-hacking experiment cannot run on your own data: /);
+    expect(store.getState().draft).toEqual(presetConfig('teacher-hacking'));
+    expect(store.getState().problems).toEqual([]);
+    expect(customDataStore.getState().rows).toBe(before);
+  });
+
+  it('a file with a 230-character name is accepted under a shortened name, and Run stays possible', async () => {
+    const { rows } = await drawnRows();
+    const store = createAppStore({ start: () => 1, cancel() {}, pause() {}, resume() {}, step() {}, setSpeed() {} });
+    store.getState().loadPreset('w2s-copying');
+    const long = `${'x'.repeat(226)}.csv`;
+    expect(applyRowsToForm(store.getState(), long, rows)).toBeNull();
+    expect(store.getState().problems).toEqual([]);
+    expect(store.getState().draft.data.custom?.name).toMatch(/^x{195}….csv$/);
+    expect(store.getState().notices[0]).toMatch(/the file's name, 230 characters long, is kept as "x+….csv"/);
+  });
+
+  it('a kept copy read back from IndexedDB is used only if it still has the hash the config names', async () => {
+    const { text, rows } = await drawnRows();
+    const bytes = new TextEncoder().encode(text);
+    expect(await verifiedKeptBytes({ sha256: rows.sha256, name: 'd.csv', bytes, savedAt: 1 }, rows.sha256)).toEqual(bytes);
+    const altered = bytes.slice();
+    altered[20] ^= 1;
+    for (const kept of [null, 'text', { bytes: text }, { bytes: Array.from(bytes) }, { bytes: altered }, { bytes: new Uint8Array(0) }]) {
+      expect(await verifiedKeptBytes(kept, rows.sha256)).toBeNull();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { useStore } from 'zustand';
 import { createStore } from 'zustand/vanilla';
 import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, type CustomData } from '../../core/config/datasets';
 import type { ExperimentConfig } from '../../core/config/schema';
+import { toCsv } from '../../core/csv-export';
 import { readCsvRows, readCsvTable, type CsvProblem, type CsvTable, type CustomRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
 
@@ -100,22 +101,38 @@ export async function keepFile(name: string, sha256: string, bytes: Uint8Array):
   if (!hasIndexedDb()) return;
   try {
     await set(sha256, { sha256, name, bytes, savedAt: Date.now() } satisfies KeptFile, db());
-    const all = (await entries<string, KeptFile>(db())).map(([, f]) => f).sort((a, b) => b.savedAt - a.savedAt);
-    for (const old of all.slice(MAX_KEPT_FILES)) await del(old.sha256, db());
+    // Oldest first out; entries without a readable date (damaged, or from another version) go before any dated one.
+    // The file just kept is never evicted, whatever the dates of the others say.
+    const dated = (await entries<IDBValidKey, unknown>(db()))
+      .filter(([key]) => key !== sha256)
+      .map(([key, file]) => ({ key, savedAt: file !== null && typeof file === 'object' && Number.isFinite((file as KeptFile).savedAt) ? (file as KeptFile).savedAt : -Infinity }))
+      .sort((a, b) => b.savedAt - a.savedAt);
+    for (const old of dated.slice(MAX_KEPT_FILES - 1)) await del(old.key, db());
   } catch {
     // Keeping is a convenience; the data is in memory for this tab either way.
   }
 }
 
-/** Reads the data a config needs from this browser's kept files, if it is there. */
+/**
+ * The bytes of a kept file, if the stored entry is one and its bytes still have the hash the config names:
+ * IndexedDB is read back as untrusted, so a damaged or altered copy is never run as the named data.
+ */
+export async function verifiedKeptBytes(kept: unknown, sha256: string): Promise<Uint8Array | null> {
+  if (kept === null || typeof kept !== 'object') return null;
+  const bytes = (kept as { bytes?: unknown }).bytes;
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength > CUSTOM_DATA_LIMITS.bytes) return null;
+  return (await sha256Hex(bytes)) === sha256 ? bytes : null;
+}
+
+/** Reads the data a config needs from this browser's kept files, if it is there (and unaltered). */
 export async function restoreKept(needed: CustomData): Promise<boolean> {
   if (!hasIndexedDb()) return false;
   try {
-    const kept = await get<KeptFile>(needed.sha256, db());
-    if (!kept) return false;
-    const rows = readCsvRows(kept.bytes, needed.label, needed.sha256);
+    const bytes = await verifiedKeptBytes(await get<unknown>(needed.sha256, db()), needed.sha256);
+    if (!bytes) return false;
+    const rows = readCsvRows(bytes, needed.label, needed.sha256);
     if (!rows.ok) return false;
-    addRows(kept.name, rows.value);
+    addRows(needed.name, rows.value);
     return true;
   } catch {
     return false;
@@ -134,7 +151,7 @@ export async function forgetKeptFiles(): Promise<void> {
 // ---- drawn points as a CSV file (so they have a hash, can be downloaded, and load like any file)
 
 export function drawnCsv(points: DrawnPoint[]): string {
-  return `x,y,label\n${points.map((p) => `${p.x.toFixed(4)},${p.y.toFixed(4)},${p.label}`).join('\n')}\n`;
+  return toCsv([['x', 'y', 'label'], ...points.map((p) => [p.x.toFixed(4), p.y.toFixed(4), p.label])]);
 }
 
 /** Offers bytes to the visitor as a download. */

@@ -1,71 +1,46 @@
-/** Exports of what the page shows (curves, per-example results, config, charts) and the config import. */
-import { repairConfig } from '../../core/config/read';
+/** Exports of what the page shows (curves, per-example results, config, charts; CSV by core/csv-export.ts) and the config import. */
+import { ConfigError } from '../../core/config/read';
 import type { ExperimentConfig } from '../../core/config/schema';
-import { categorise } from '../../core/metrics';
+import { chartsCsv as chartPointsCsv, curvesCsv as stageCurvesCsv, examplesCsv as exampleRowsCsv } from '../../core/csv-export';
+import { MAX_CONFIG_TEXT, readConfig } from '../../core/config/read';
+import { parseUntrustedJson } from '../../core/untrusted-json';
 import { rolesOf, stageByName } from '../derived';
-import { parseUntrustedJson } from './untrusted-json';
 import type { RunState } from '../store/run-state';
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) return '';
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csv(rows: unknown[][]): string {
-  return `${rows.map((row) => row.map(csvCell).join(',')).join('\n')}\n`;
-}
-
-/** One row per measurement and model. */
+/** One row per measurement and model (the live curves, so a stopped run exports what it measured). */
 export function curvesCsv(run: RunState): string {
-  const rows: unknown[][] = [['stage', 'step', 'epoch', 'loss', 'test_accuracy', 'validation_accuracy', 'learning_rate']];
-  for (const stage of run.stages) {
-    for (const p of stage.history) rows.push([stage.name, p.step, p.epoch, p.loss, p.testAccuracy, p.validationAccuracy, p.learningRate]);
-  }
-  return csv(rows);
+  return stageCurvesCsv(run.stages);
 }
 
 /** The research plots: one row per point, with its chart, series and (for bars) group label. */
 export function chartsCsv(run: RunState): string {
-  const rows: unknown[][] = [['chart', 'series', 'x', 'label', 'y']];
-  for (const chart of run.charts) {
-    for (const series of chart.info.series) {
-      for (const p of chart.points[series.key] ?? []) rows.push([chart.info.id, series.key, p.x, p.label ?? '', p.y]);
-    }
-  }
-  return csv(rows);
+  return chartPointsCsv(run.charts);
 }
 
 /** One row per test example: truth, supervisor, student, and its beat/copy category. */
 export function examplesCsv(run: RunState): string {
   const roles = rolesOf(run);
-  const start = run.start;
   const supervisor = roles ? stageByName(run, roles.supervisor)?.result?.testPredictions : undefined;
   const student = roles ? stageByName(run, roles.student)?.latestPredictions : undefined;
-  const rows: unknown[][] = [['index', 'truth', 'supervisor', 'student', 'category']];
-  if (start && supervisor && student) {
-    const names = start.classNames;
-    start.test.labels.forEach((y, i) => rows.push([i, names[y], names[supervisor[i]], names[student[i]], categorise(y, supervisor[i], student[i])]));
-  }
-  return csv(rows);
+  return run.start ? exampleRowsCsv(run.start.classNames, run.start.test.labels, supervisor, student) : exampleRowsCsv([], []);
 }
 
 export function configJson(config: ExperimentConfig): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** Reads a config file the way a link is read: unknown keys ignored, invalid values replaced with a notice. */
+/** Reads a config file the way a link is read (core/config/read.ts): unknown keys ignored, invalid values replaced with a notice. */
 export function importConfig(text: string): { config: ExperimentConfig; notices: string[] } | { error: string } {
-  if (text.length > 1_000_000) return { error: 'That file is too large to be an experiment config (over 1 MB).' };
-  const parsed = parseUntrustedJson(text, 1_000_000);
+  if (text.length > MAX_CONFIG_TEXT) return { error: 'That file is too large to be an experiment config (over 1 MB).' };
+  const parsed = parseUntrustedJson(text, MAX_CONFIG_TEXT);
   if (!parsed.ok) {
     return { error: parsed.kind === 'not-json' ? `That file is ${parsed.problem}` : `That file is not an experiment config: it is ${parsed.problem}.` };
   }
   try {
-    const { config, replaced } = repairConfig(parsed.value);
-    return { config, notices: replaced.map((line) => `Replaced by its default: ${line}`) };
+    return readConfig(parsed.value);
   } catch (error) {
-    return { error: `That file is not an experiment config: ${(error as Error).message.replace(/\n\s*/g, ' ')}` };
+    const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
+    return { error: `That file is not an experiment config: ${detail.replace(/\n\s*/g, ' ')}` };
   }
 }
 

@@ -8,10 +8,10 @@
  */
 import LZString from 'lz-string';
 import { CONFIG_VERSION } from '../../core/config/blocks';
-import { ConfigError, repairConfig } from '../../core/config/read';
+import { ConfigError } from '../../core/config/read';
 import type { ExperimentConfig } from '../../core/config/schema';
-import { migrateConfig } from '../../core/config/migrations';
-import { parseUntrustedJson } from './untrusted-json';
+import { readConfig } from '../../core/config/read';
+import { parseUntrustedJson } from '../../core/untrusted-json';
 
 export interface LinkOptions {
   /** Start the experiment as soon as the page opens. */
@@ -84,14 +84,8 @@ export function decodeLink(hash: string): DecodedLink {
     return { ...result, run: false, notices: ['The link does not hold an experiment; showing the default experiment instead.'] };
   }
 
-  const notices: string[] = [];
-  const { v, ...body } = payload as Record<string, unknown>;
-  const version = typeof v === 'number' && Number.isInteger(v) ? v : CONFIG_VERSION;
-  if (version > CONFIG_VERSION) notices.push(`The link was made by a newer version of Distillery (settings version ${version}); settings this version does not know were ignored.`);
   try {
-    const migrated = migrateConfig(body, Math.min(version, CONFIG_VERSION));
-    const { config, replaced } = repairConfig(migrated);
-    for (const line of replaced) notices.push(`Replaced by its default: ${line}`);
+    const { config, notices } = readConfig(payload);
     return { ...result, config, notices };
   } catch (error) {
     const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);

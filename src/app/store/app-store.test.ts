@@ -142,6 +142,7 @@ describe('runs kept in the browser', () => {
       store.getState().receive([start(runId), { type: 'done', runId, result }]);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
+    await store.getState().refreshRuns();
     const runs = store.getState().savedRuns;
     expect(runs.map((r) => r.pgr)).toEqual([0.5, 0.4]);
     expect(runs[0].title).toBe('Weak-to-strong (MNIST), seed 1');
@@ -196,5 +197,82 @@ describe('sweeps', () => {
     expect(calls.at(-1)).toBe('cancel');
     store.getState().openSweepCell(0);
     expect(store.getState().run.config).toEqual(store.getState().sweep!.cells[0].config);
+  });
+});
+
+describe('the form\'s problems', () => {
+  it('an unreadable link after an invalid edit keeps the problems, and Run says why it does not start', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    store.getState().setField(['student', 'train', 'learningRate'], 5);
+    const problems = store.getState().problems;
+    expect(problems).toHaveLength(1);
+    // What the page used to do with an unreadable link: load the draft it had, with the link's notice.
+    store.getState().loadConfig(store.getState().draft, ['The experiment in this link could not be read']);
+    store.getState().showNotices(['The experiment in this link could not be read']);
+    expect(store.getState().problems).toEqual(problems);
+    store.getState().startRun();
+    store.getState().togglePause(); // the keyboard's way in
+    expect(calls).toEqual([]);
+    expect(store.getState().runBlocked).toBe(`The experiment cannot run until the form is fixed: ${problems[0]}.`);
+    // Any change of the config clears the message; a valid one runs.
+    store.getState().setField(['student', 'train', 'learningRate'], 0.01);
+    expect(store.getState().runBlocked).toBeNull();
+    store.getState().startRun();
+    expect(calls).toEqual(['start weak-to-strong seed 1 auto']);
+  });
+
+  it('every way in recomputes the problems from the config itself', () => {
+    const store = createAppStore(fakeControls().controls);
+    const invalid = { ...presetConfig('w2s-copying'), seed: -1 } as never;
+    store.getState().loadConfig(invalid, []);
+    expect(store.getState().problems).toEqual(['seed: must be at least 0 (allowed range 0 to 2147483647) (got -1)']);
+    store.getState().loadPreset('kd-mnist');
+    expect(store.getState().problems).toEqual([]);
+    // Something that is not even shaped like a config never becomes the draft.
+    for (const junk of [null, 7, { kind: 'quantum', data: {} }, { kind: 'weak-to-strong' }]) {
+      store.getState().loadConfig(junk as never, []);
+      expect(store.getState().draft).toEqual(presetConfig('kd-mnist'));
+      expect(store.getState().notices.at(-1)).toMatch(/it is not an experiment config/);
+    }
+  });
+
+  it('a run the worker cannot start is explained in the page, not thrown', () => {
+    const store = createAppStore({ ...fakeControls().controls, start: () => { throw new Error('the worker could not be created'); } });
+    expect(() => store.getState().startRun()).not.toThrow();
+    expect(store.getState().runBlocked).toBe('The run could not start: the worker could not be created');
+    expect(store.getState().run.status).toBe('idle');
+  });
+});
+
+describe('a sweep near the memory limit', () => {
+  it('refuses the cells over the limit, with the reason, and runs the others', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    // A CNN student just under the activation limit: a dense layer of 1,000 units takes it over.
+    store.getState().setField(['student', 'model'], { type: 'cnn', filters: 22, denseWidth: 0 });
+    store.getState().setField(['student', 'train', 'batchSize'], 1024);
+    expect(store.getState().problems).toEqual([]);
+    expect(() => store.getState().startSweep([0], [0, 1000, 16])).not.toThrow();
+    const cells = store.getState().sweep!.cells;
+    expect(cells.map((c) => c.status)).toEqual(['running', 'refused', 'waiting']);
+    expect(cells[1].config).toBeNull();
+    expect(cells[1].reason).toMatch(/student\.train\.batchSize: a batch of 1024 on this model needs about 261 MB for activations and their gradients, over the limit of 256 MB/);
+    let runId = store.getState().run.runId;
+    store.getState().receive([start(runId), { type: 'done', runId, result: { backend: 'cpu', pgr: { final: 0.3 }, stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.76 } } } as unknown as ExperimentResult }]);
+    runId = store.getState().run.runId;
+    store.getState().receive([start(runId), { type: 'done', runId, result: { backend: 'cpu', pgr: { final: 0.5 }, stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.8 } } } as unknown as ExperimentResult }]);
+    expect(store.getState().sweep!.cells.map((c) => c.status)).toEqual(['done', 'refused', 'done']);
+    expect(store.getState().sweep!.running).toBe(false);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('a sweep whose every cell is refused starts nothing and says why', () => {
+    const { controls, calls } = fakeControls();
+    const store = createAppStore(controls);
+    store.getState().loadPreset('w2s-copying');
+    store.getState().startSweep([0], [5000]);
+    expect(calls).toEqual([]);
+    expect(store.getState().sweep).toMatchObject({ running: false, cells: [{ status: 'refused', reason: expect.stringMatching(/student\.model\.width: must be at most 1024/) }] });
   });
 });

@@ -3,14 +3,15 @@
  * config: the experiment being edited; run: what the worker reported; view: what the visitor is looking at.
  */
 import { createStore } from 'zustand/vanilla';
-import { parseConfig, safeParseConfig } from '../../core/config/read';
+import { safeParseConfig } from '../../core/config/read';
 import type { ExperimentConfig } from '../../core/config/schema';
+import { KIND_SPECS } from '../../core/experiments/kinds';
 import { DEFAULT_PRESET_ID, findPreset, presetConfig, PRESETS } from '../../core/presets';
 import type { MistakeCategory } from '../../core/metrics';
 import type { BackendChoice, FromWorker } from '../../worker/protocol';
 import { memoryArchive, type RunArchive } from '../runs/archive';
-import { toSavedRun, type SavedRun } from '../runs/saved-run';
-import { sweepCellConfig } from '../../core/sweep';
+import { toSavedRun, type KeptRun } from '../runs/saved-run';
+import { planSweep } from '../../core/sweep';
 import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
 
 export interface WorkerControls {
@@ -28,13 +29,19 @@ export interface ConfigSlice {
   presetId: string | null;
   /** The edited config; may be invalid while `problems` is non-empty. */
   draft: ExperimentConfig;
+  /** What is wrong with the draft, one line per problem: always the draft's own (see setDraft below). */
   problems: string[];
   loadPreset(id: string): void;
-  /** Loads a config from a link or a file (already repaired); notices say what was replaced. */
+  /** Loads a config from a link, a file or a saved run (read with readConfig); notices say what was replaced. */
   loadConfig(config: ExperimentConfig, notices: string[]): void;
   /** Messages about the link or file the config came from. */
   notices: string[];
+  /** Shows messages about a link or a file that did not change the config (an unreadable link). */
+  showNotices(notices: string[]): void;
   dismissNotices(): void;
+  /** Why the last Run did not start, in words for the page; cleared by the next change to the config. */
+  runBlocked: string | null;
+  dismissRunBlocked(): void;
   setField(path: Path, value: unknown): void;
   /** Replaces a sub-object (a model or loss spec) with its schema defaults for a new type. */
   setVariant(path: Path, type: string): void;
@@ -74,8 +81,13 @@ export interface ViewSlice {
 }
 
 export interface RunsSlice {
-  /** Finished runs kept in the browser, newest first. */
-  savedRuns: SavedRun[];
+  /** Finished runs kept in the browser, newest first (each read back as untrusted data: runs/read-saved-run.ts). */
+  savedRuns: KeptRun[];
+  /** Entries of the archive skipped or read in part, one line each, naming the entry. */
+  runNotices: string[];
+  /** Ids of the entries that could not be read at all. */
+  unreadableRuns: string[];
+  removeUnreadableRuns(): Promise<void>;
   /** Runs whose curves are overlaid. */
   selectedRuns: string[];
   /** Curve smoothing for the overlay, 0 (none) to 0.95. */
@@ -89,8 +101,12 @@ export interface RunsSlice {
 export interface SweepCell {
   supervisorSize: number;
   studentSize: number;
-  config: ExperimentConfig;
-  status: 'waiting' | 'running' | 'done' | 'failed';
+  /** null for a refused cell. */
+  config: ExperimentConfig | null;
+  /** refused: the cell's config does not validate (checked before the sweep starts); it never runs. */
+  status: 'waiting' | 'running' | 'done' | 'failed' | 'refused';
+  /** Why a cell was refused or failed, in words. */
+  reason: string | null;
   runId: number | null;
   accuracies: { weak: number; ceiling: number; student: number } | null;
   pgr: number | null;
@@ -121,17 +137,55 @@ export function getIn(target: unknown, path: Path): unknown {
   return path.reduce<unknown>((node, key) => (node as Record<string | number, unknown> | undefined)?.[key], target);
 }
 
+/** Whether a value has what the page reads from any draft, valid or not: a known kind and a data section. */
+function configShaped(value: unknown): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { kind, data } = value as { kind?: unknown; data?: unknown };
+  return KIND_SPECS.some((spec) => spec.kind === kind) && data !== null && typeof data === 'object' && !Array.isArray(data);
+}
+
 export function createAppStore(controls: WorkerControls, archive: RunArchive = memoryArchive()) {
   return createStore<AppState>()((set, get) => {
-    const revalidate = (candidate: unknown, presetId: string | null) => {
+    /**
+     * The one place the draft changes: every source (form, link, file, preset, saved run, custom data) comes
+     * through here, and the problems are always recomputed from the draft itself, so that Run is enabled only
+     * for a config that validates. A value that is not even shaped like a config is refused, keeping the form.
+     */
+    const setDraft = (candidate: unknown, presetId: string | null, notices?: string[]) => {
+      if (!configShaped(candidate)) {
+        set({ notices: [...(notices ?? get().notices), 'That could not be used: it is not an experiment config. The form keeps its settings.'] });
+        return;
+      }
       const result = safeParseConfig(candidate);
-      if (result.ok) set({ draft: result.config, problems: [], presetId });
-      else set({ draft: candidate as ExperimentConfig, problems: result.problems, presetId });
+      set({
+        draft: result.ok ? result.config : (candidate as ExperimentConfig),
+        problems: result.ok ? [] : result.problems,
+        presetId,
+        runBlocked: null,
+        ...(notices ? { notices } : {}),
+      });
     };
     const begin = (config: ExperimentConfig): number => {
       const runId = controls.start(config, get().run.backendChoice, get().stepsPerSecond);
-      set({ run: runRequested(get().run, runId, config, performance.now()) });
+      set({ run: runRequested(get().run, runId, config, performance.now()), runBlocked: null });
       return runId;
+    };
+    /** begin, saying in the page why a run could not start instead of throwing into a click handler. */
+    const tryBegin = (config: ExperimentConfig): number | null => {
+      try {
+        return begin(config);
+      } catch (error) {
+        set({ runBlocked: `The run could not start: ${error instanceof Error ? error.message : String(error)}` });
+        return null;
+      }
+    };
+
+    /** Archive operations one after another: a run saved while the list is being read is not lost from it. */
+    let archiveTurn: Promise<unknown> = Promise.resolve();
+    const inTurn = (operation: () => Promise<void>): Promise<void> => {
+      const next = archiveTurn.then(operation, operation);
+      archiveTurn = next.catch(() => undefined);
+      return next;
     };
 
     /** Records the finished cell of a running sweep and starts the next one. */
@@ -146,15 +200,20 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
         run.status === 'done' && stages
           ? { ...cells[index], status: 'done', pgr: run.result!.pgr.final, accuracies: { weak: stages.weak.accuracy, ceiling: stages.ceiling.accuracy, student: stages.student.accuracy } }
           : { ...cells[index], status: 'failed' };
-      const next = cells.findIndex((c) => c.status === 'waiting');
-      if (next < 0 || run.status === 'cancelled') {
+      if (run.status === 'error') cells[index] = { ...cells[index], reason: run.error?.message ?? null };
+      if (run.status === 'cancelled') {
         set({ sweep: { cells, running: false } });
         return;
       }
-      set({ sweep: { cells, running: true } });
-      const runId = begin(cells[next].config);
-      cells[next] = { ...cells[next], status: 'running', runId };
-      set({ sweep: { cells: [...cells], running: true } });
+      startNextCell(cells);
+    };
+    /** Starts the next waiting cell of a sweep, or ends the sweep when none is left. */
+    const startNextCell = (cells: SweepCell[]) => {
+      const next = cells.findIndex((c) => c.status === 'waiting');
+      const config = next < 0 ? null : cells[next].config;
+      const runId = config ? tryBegin(config) : null;
+      if (next >= 0) cells[next] = runId === null ? { ...cells[next], status: 'failed', reason: get().runBlocked } : { ...cells[next], status: 'running', runId };
+      set({ sweep: { cells: [...cells], running: runId !== null } });
     };
 
     return {
@@ -164,20 +223,23 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       problems: [],
       loadPreset(id) {
         findPreset(id);
-        set({ draft: presetConfig(id), problems: [], presetId: id, notices: [] });
+        setDraft(presetConfig(id), id, []);
       },
       loadConfig(config, notices) {
         const preset = PRESETS.find((p) => JSON.stringify(presetConfig(p.id)) === JSON.stringify(config));
-        set({ draft: config, problems: [], presetId: preset?.id ?? null, notices });
+        setDraft(config, preset?.id ?? null, notices);
       },
       notices: [],
+      showNotices: (notices) => set({ notices }),
       dismissNotices: () => set({ notices: [] }),
+      runBlocked: null,
+      dismissRunBlocked: () => set({ runBlocked: null }),
       // An edited config is no longer the preset it started from.
       setField(path, value) {
-        revalidate(setIn(get().draft, path, value), null);
+        setDraft(setIn(get().draft, path, value), null);
       },
       setVariant(path, type) {
-        revalidate(setIn(get().draft, path, { type }), null);
+        setDraft(setIn(get().draft, path, { type }), null);
       },
 
       // ---- run
@@ -185,9 +247,15 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       stepsPerSecond: null,
       startRun() {
         const { draft, problems } = get();
-        if (problems.length > 0) return;
+        // Checked again here, not only by the disabled button: the keyboard and links start runs too.
+        const checked = problems.length > 0 ? ({ ok: false, problems } as const) : safeParseConfig(draft);
+        if (!checked.ok) {
+          const more = checked.problems.length > 1 ? ` (and ${checked.problems.length - 1} more, listed under the form)` : '';
+          set({ problems: checked.problems, runBlocked: `The experiment cannot run until the form is fixed: ${checked.problems[0]}${more}.` });
+          return;
+        }
         if (get().sweep?.running) get().cancelSweep();
-        begin(parseConfig(draft));
+        tryBegin(checked.config);
       },
       stopRun() {
         const status = get().run.status;
@@ -206,7 +274,7 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       resetRun() {
         if (get().sweep?.running) get().cancelSweep();
         const config = get().run.config;
-        if (config) begin(config);
+        if (config) tryBegin(config);
         else get().startRun();
       },
       setSpeed(stepsPerSecond) {
@@ -229,7 +297,14 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
           const title = `${preset?.title ?? `Custom ${run.config?.kind}`}, seed ${run.config?.seed}`;
           const saved = toSavedRun(run, title, Date.now());
           // Keeping the run is best effort: a full or missing IndexedDB must not break the page.
-          if (saved) void archive.save(saved).then(get().refreshRuns, () => undefined);
+          if (saved) {
+            void inTurn(async () => {
+              const { kept, evicted } = await archive.save(saved);
+              // The list changes in memory: reading every run back after each one would stall the page on long runs.
+              const others = get().savedRuns.filter((r) => !evicted.includes(r.id));
+              set({ savedRuns: kept ? [kept, ...others] : others, selectedRuns: get().selectedRuns.filter((id) => !evicted.includes(id)) });
+            }).catch(() => undefined);
+          }
         }
         advanceSweep(run);
       },
@@ -242,21 +317,19 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       startSweep(supervisorSizes, studentSizes) {
         const base = get().draft;
         if (base.kind !== 'weak-to-strong' || get().problems.length > 0) return;
-        const cells: SweepCell[] = supervisorSizes.flatMap((supervisorSize) =>
-          studentSizes.map((studentSize) => ({
-            supervisorSize,
-            studentSize,
-            config: sweepCellConfig(base, supervisorSize, studentSize),
-            status: 'waiting' as const,
-            runId: null,
-            accuracies: null,
-            pgr: null,
-          })),
-        );
+        // Every cell is checked before the first one runs; the refused ones are shown with the reason.
+        const cells: SweepCell[] = planSweep(base, supervisorSizes, studentSizes).map((plan) => ({
+          supervisorSize: plan.supervisorSize,
+          studentSize: plan.studentSize,
+          config: plan.config,
+          status: plan.refused === null ? 'waiting' : 'refused',
+          reason: plan.refused,
+          runId: null,
+          accuracies: null,
+          pgr: null,
+        }));
         if (cells.length === 0) return;
-        const runId = begin(cells[0].config);
-        cells[0] = { ...cells[0], status: 'running', runId };
-        set({ sweep: { cells, running: true } });
+        startNextCell(cells);
       },
       cancelSweep() {
         const sweep = get().sweep;
@@ -266,26 +339,35 @@ export function createAppStore(controls: WorkerControls, archive: RunArchive = m
       },
       openSweepCell(index) {
         const cell = get().sweep?.cells[index];
-        if (!cell || get().sweep?.running) return;
+        if (!cell?.config || get().sweep?.running) return;
         get().loadConfig(cell.config, []);
-        begin(cell.config);
+        tryBegin(cell.config);
       },
 
       // ---- runs kept in the browser
       savedRuns: [],
       selectedRuns: [],
       smoothing: 0.6,
-      async refreshRuns() {
+      runNotices: [],
+      unreadableRuns: [],
+      refreshRuns: () => inTurn(async () => {
         try {
-          const savedRuns = await archive.list();
+          const { runs: savedRuns, notices, unreadable } = await archive.list();
           const ids = new Set(savedRuns.map((r) => r.id));
-          set({ savedRuns, selectedRuns: get().selectedRuns.filter((id) => ids.has(id)) });
-        } catch {
-          set({ savedRuns: [] });
+          set({ savedRuns, runNotices: notices, unreadableRuns: unreadable, selectedRuns: get().selectedRuns.filter((id) => ids.has(id)) });
+        } catch (error) {
+          set({ savedRuns: [], unreadableRuns: [], runNotices: [`The runs kept in this browser could not be read: ${error instanceof Error ? error.message : String(error)}`] });
         }
-      },
-      async deleteRun(id) {
-        await archive.remove(id);
+      }),
+      deleteRun: (id) =>
+        inTurn(async () => {
+          await archive.remove(id).catch(() => undefined);
+          set({ savedRuns: get().savedRuns.filter((r) => r.id !== id), selectedRuns: get().selectedRuns.filter((x) => x !== id) });
+        }),
+      async removeUnreadableRuns() {
+        await inTurn(async () => {
+          for (const id of get().unreadableRuns) await archive.remove(id).catch(() => undefined);
+        });
         await get().refreshRuns();
       },
       toggleRunSelected(id) {

@@ -52,13 +52,13 @@ export const CUSTOM_DATASET = 'custom';
 export type DataSource = DatasetId | typeof CUSTOM_DATASET;
 
 /** Limits on custom data, chosen to fit comfortably in a browser tab. */
-export const CUSTOM_DATA_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, minRows: 20, features: 1024, minClasses: 2, maxClasses: 50 } as const;
+export const CUSTOM_DATA_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, minRows: 20, features: 1024, minClasses: 2, maxClasses: 50, nameLength: 200 } as const;
 
 /** The config names the data (file name, SHA-256 of its bytes, label column, shape) so that a link says which file it needs. */
 export const CustomDataSchema = z.object({
-  name: z.string().min(1).max(200).describe('The file the data came from (it is never uploaded: only its name and hash travel in a link).'),
+  name: z.string().min(1).max(CUSTOM_DATA_LIMITS.nameLength).describe('The file the data came from (it is never uploaded: only its name and hash travel in a link).'),
   sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').describe("SHA-256 of the file's bytes."),
-  label: z.string().max(200).describe('The column that holds the class labels; every other column is a numeric feature.'),
+  label: z.string().max(CUSTOM_DATA_LIMITS.nameLength).describe('The column that holds the class labels; every other column is a numeric feature.'),
   rows: z.number().int().min(CUSTOM_DATA_LIMITS.minRows).max(CUSTOM_DATA_LIMITS.rows).describe('Data rows in the file.'),
   features: z.number().int().min(1).max(CUSTOM_DATA_LIMITS.features).describe('Feature columns.'),
   classes: z.number().int().min(CUSTOM_DATA_LIMITS.minClasses).max(CUSTOM_DATA_LIMITS.maxClasses).describe('Distinct labels.'),

@@ -75,16 +75,54 @@ function parseNumber(cell: string): number | null {
 
 const isBlank = (row: string[]) => row.length === 1 && row[0].trim() === '';
 
-/** Decodes the file's bytes as UTF-8 (a byte-order mark is dropped; invalid bytes become U+FFFD). */
-export function decodeCsvBytes(input: ArrayBuffer | Uint8Array): string {
-  const text = new TextDecoder('utf-8').decode(input);
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+/**
+ * The file's bytes as text. A byte order mark names the encoding: UTF-8, or UTF-16 little- or big-endian (what a
+ * spreadsheet's "Unicode text" export writes); UTF-32 is refused by name. Without one, text whose every other
+ * byte is zero is UTF-16 too; anything else is read as UTF-8 (invalid bytes become U+FFFD).
+ */
+export function decodeCsvBytes(input: ArrayBuffer | Uint8Array): CsvResult<string> {
+  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  const starts = (...prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+  if (starts(0xff, 0xfe, 0, 0) || starts(0, 0, 0xfe, 0xff)) {
+    return fail('The file is UTF-32 text (its byte order mark says so), which is not read here; save it as UTF-8 ("CSV UTF-8" in a spreadsheet) or UTF-16.');
+  }
+  const encoding = starts(0xef, 0xbb, 0xbf) ? 'utf-8' : starts(0xff, 0xfe) ? 'utf-16le' : starts(0xfe, 0xff) ? 'utf-16be' : utf16WithoutMark(bytes);
+  let text: string;
+  try {
+    // The decoder drops the byte order mark of the encoding it decodes.
+    text = new TextDecoder(encoding).decode(bytes);
+  } catch (error) {
+    return fail(`The file could not be read as ${encoding.toUpperCase()} text: ${error instanceof Error ? error.message : String(error)}.`);
+  }
+  return { ok: true, value: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+}
+
+/** 'utf-16le' or 'utf-16be' when the first bytes look like ASCII text written in UTF-16 without a mark, else 'utf-8'. */
+function utf16WithoutMark(bytes: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  const sample = Math.min(bytes.length - (bytes.length % 2), 512);
+  if (sample < 4) return 'utf-8';
+  let evenZero = 0;
+  let oddZero = 0;
+  for (let i = 0; i < sample; i += 2) {
+    if (bytes[i] === 0) evenZero++;
+    if (bytes[i + 1] === 0) oddZero++;
+  }
+  const pairs = sample / 2;
+  if (oddZero > 0.9 * pairs && evenZero === 0) return 'utf-16le';
+  if (evenZero > 0.9 * pairs && oddZero === 0) return 'utf-16be';
+  return 'utf-8';
 }
 
 export function readCsvTable(input: string | ArrayBuffer | Uint8Array): CsvResult<CsvTable> {
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input).byteLength : input.byteLength;
   if (bytes > LIMITS.bytes) return fail(`The file is ${(bytes / MB).toFixed(1)} MB; the limit is ${LIMITS.bytes / MB} MB.`);
-  const text = typeof input === 'string' ? (input.charCodeAt(0) === 0xfeff ? input.slice(1) : input) : decodeCsvBytes(input);
+  let text: string;
+  if (typeof input === 'string') text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  else {
+    const decoded = decodeCsvBytes(input);
+    if (!decoded.ok) return decoded;
+    text = decoded.value;
+  }
   if (text.trim() === '') return fail('The file is empty.');
 
   let parsed: Papa.ParseResult<string[]>;
@@ -172,6 +210,10 @@ export function sortClasses(labels: Iterable<string>): string[] {
 export function tableToRows(table: CsvTable, labelColumn: string, sha256: string): CsvResult<CustomRows> {
   const label = table.columns.indexOf(labelColumn);
   if (label < 0) return fail(`There is no column named ${shown(labelColumn)}; the columns are ${table.columns.map(shown).join(', ')}.`);
+  // A link names the label column, so its name must fit in one: refused here, not later on a field nobody can edit.
+  if (labelColumn.length > LIMITS.nameLength) {
+    return fail(`The label column ${columnName(table.columns, label)} has a name of ${labelColumn.length} characters; at most ${LIMITS.nameLength} are allowed. Shorten it in the file's first row.`, undefined, label + 1);
+  }
   const featureColumns = table.columns.map((_, i) => i).filter((i) => i !== label);
   if (featureColumns.length > LIMITS.features) return fail(`The file has ${featureColumns.length} feature columns; the limit is ${LIMITS.features}.`);
   const count = table.cells.length;

@@ -4,27 +4,70 @@
  * worker, the CLI and the tests share it.
  */
 import { ModelSpecSchema } from '../config/blocks';
-import { CUSTOM_DATASET, datasetInfoOf, type CustomData } from '../config/datasets';
+import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, datasetInfoOf, type CustomData } from '../config/datasets';
+import { schemaAt } from '../config/introspect';
 import { safeParseConfig } from '../config/read';
 import type { ExperimentConfig } from '../config/schema';
 import { specOf } from '../experiments/kinds';
 import type { CustomRows } from './csv';
+import { Sha256, toHex } from './sha256';
 import type { Dataset } from './types';
 
 export type { CustomRows } from './csv';
 
-/** SHA-256 of bytes as 64 lowercase hex digits (Web Crypto: browsers, workers and Node alike). */
+/** Bytes hashed between two yields when hashing without Web Crypto (a few milliseconds each). */
+const HASH_SLICE = 256 * 1024;
+
+/**
+ * SHA-256 of bytes as 64 lowercase hex digits: Web Crypto where there is one (browsers, workers and Node), else
+ * the project's own implementation (sha256.ts), in slices that leave the page responsive. A browser offers Web
+ * Crypto only on https:// and localhost pages, so a site served over plain http on a LAN address has none.
+ */
 export async function sha256Hex(bytes: ArrayBuffer | Uint8Array | string): Promise<string> {
-  const subtle = globalThis.crypto?.subtle;
-  if (!subtle) throw new Error('SHA-256 needs the Web Crypto API, which browsers offer only on https:// or localhost pages');
   const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  const digest = await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+  const subtle = globalThis.crypto?.subtle;
+  if (subtle) {
+    try {
+      return toHex(new Uint8Array(await subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>)));
+    } catch {
+      // Some contexts expose crypto.subtle but refuse to use it: hash by hand below.
+    }
+  }
+  const hash = new Sha256();
+  for (let offset = 0; offset < data.length; offset += HASH_SLICE) {
+    if (offset > 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    hash.update(data.subarray(offset, offset + HASH_SLICE));
+  }
+  return toHex(hash.digest());
+}
+
+/**
+ * A file's name as the config keeps it: control characters dropped, at most CUSTOM_DATA_LIMITS.nameLength
+ * characters (a long name is cut in the middle, keeping its extension), never empty. The name only labels the
+ * data (the hash identifies it), so shortening it loses nothing.
+ */
+export function customDataName(name: string): string {
+  const max = CUSTOM_DATA_LIMITS.nameLength;
+  // eslint-disable-next-line no-control-regex
+  const clean = String(name).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  if (clean === '') return 'data.csv';
+  if (clean.length <= max) return clean;
+  const dot = clean.lastIndexOf('.');
+  const extension = dot > 0 && clean.length - dot <= 10 ? clean.slice(dot) : '';
+  let head = clean.slice(0, max - extension.length - 1);
+  // Never half a surrogate pair.
+  if (/[\ud800-\udbff]$/.test(head)) head = head.slice(0, -1);
+  return `${head}…${extension}`;
 }
 
 /** The config's description of rows read from a file. */
 export function describeCustomRows(rows: CustomRows, name: string): CustomData {
-  return { name, sha256: rows.sha256, label: rows.labelColumn, rows: rows.count, features: rows.featureNames.length, classes: rows.classNames.length };
+  return { name: customDataName(name), sha256: rows.sha256, label: rows.labelColumn, rows: rows.count, features: rows.featureNames.length, classes: rows.classNames.length };
+}
+
+/** Whether an experiment of this kind can run on the visitor's own data (teacher hacking labels by its oracle). */
+export function acceptsCustomData(kind: ExperimentConfig['kind']): boolean {
+  return schemaAt(kind, ['data', 'dataset'])?.inner.safeParse(CUSTOM_DATASET).success ?? false;
 }
 
 /** Raised when a config names custom data that was not handed over, or other data than it names. */
@@ -74,6 +117,13 @@ const VALIDATION_SHARE = 0.1;
  * by an MLP. Returns the new config (valid unless `problems` says otherwise) and each change in words.
  */
 export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, descriptor: CustomData): { config: C; changes: string[]; problems: string[] } {
+  if (!acceptsCustomData(config.kind)) {
+    return {
+      config,
+      changes: [],
+      problems: [`the ${config.kind} experiment cannot run on your own data: it takes only the shipped and generated datasets (its labels come from its own oracle network). Choose another experiment first, weak-to-strong for instance.`],
+    };
+  }
   const next = structuredClone(config);
   const changes: string[] = [];
   const data = next.data as Record<string, unknown> & ExperimentConfig['data'];
@@ -119,6 +169,19 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
     for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
     parent[path[path.length - 1]] = ModelSpecSchema.parse({ type: 'mlp' });
     changes.push(`${path.join('.')}: ${model.type === 'cnn' ? 'a CNN needs images' : 'pretrained encoders ship only for MNIST and Fashion-MNIST'}; replaced by an MLP`);
+  }
+
+  // A synthetic supervisor's rule must make sense on the new data.
+  if (next.kind === 'weak-to-strong') {
+    const source = next.supervisor.source;
+    if (source.type === 'systematic' && source.classes >= descriptor.classes) {
+      changes.push(`supervisor.source.classes ${source.classes} -> ${descriptor.classes - 1} (the data has ${descriptor.classes} classes)`);
+      next.supervisor.source = { ...source, classes: descriptor.classes - 1 };
+    }
+    if (source.type === 'region' && descriptor.features !== 2) {
+      changes.push(`supervisor.source: a region of input space needs 2-D data; replaced by random flips at the same rate (${source.share})`);
+      next.supervisor.source = { type: 'flips', rate: source.share };
+    }
   }
 
   const checked = safeParseConfig(next);

@@ -96,8 +96,6 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   rowsNeeded(config: z.output<Schema>): { needed: number; parts: string };
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
-  /** Whether the kind can run on the visitor's own data. */
-  customData: boolean;
   gallery: GallerySection;
   form: FormLayout;
   presets: readonly Preset<z.input<Schema>>[];

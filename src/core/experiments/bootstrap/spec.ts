@@ -61,7 +61,6 @@ export const bootstrap = defineKind({
   ],
   rowsNeeded: transferRows,
   check: (config, _data, issue) => checkTransferLoss('bootstrap', config.student.loss, issue),
-  customData: true,
   gallery: 'Weak-to-strong generalization',
   form: {
     dataExtras: WEAK_LABEL_FIELDS,

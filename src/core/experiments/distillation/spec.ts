@@ -61,7 +61,6 @@ export const distillation = defineKind({
     const allowed: readonly string[] = [...KD_LOSSES, 'xent'];
     if (!allowed.includes(config.student.loss.type)) issue(['student', 'loss', 'type'], `distillation takes one of ${allowed.join(', ')}; got ${config.student.loss.type}`);
   },
-  customData: true,
   gallery: 'Knowledge distillation',
   form: {
     cards: [

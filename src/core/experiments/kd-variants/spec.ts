@@ -56,7 +56,6 @@ export const kdVariants = defineKind({
   models: (config, data) => [roleModel(config, 'teacher', data), roleModel(config, 'student', data)],
   rowsNeeded: distillationRows,
   check: (config, _data, issue) => checkLabelledSize(config, issue),
-  customData: true,
   gallery: 'Knowledge distillation',
   form: {
     cards: [

@@ -44,7 +44,6 @@ export const lossStudy = defineKind({
   roles: { supervisor: 'weak', student: 'logconf', lower: 'weak', upper: 'ceiling', gapName: 'PGR', students: ['xent', 'logconf', 'product'] },
   models: (config, data) => [roleModel(config, 'supervisor', data), roleModel(config, 'student', data)],
   rowsNeeded: transferRows,
-  customData: true,
   gallery: 'Weak-to-strong generalization',
   form: {
     dataExtras: WEAK_LABEL_FIELDS,

@@ -58,7 +58,6 @@ export const randomTeacher = defineKind({
   // The random teacher's architecture is trained as the student, with the student's settings.
   models: (config) => [{ path: ['teacher', 'model'], model: config.teacher.model, trainPath: ['student', 'train'], outputs: config.outputDim }],
   rowsNeeded: (config) => ({ needed: config.data.trainSize + config.data.probeSize + config.data.validationSize, parts: 'trainSize + probeSize + validationSize' }),
-  customData: true,
   gallery: 'Knowledge distillation',
   form: {
     dataExtras: [{ path: ['initNearTeacher'], label: 'start near teacher (eps)', control: 'slider' }],

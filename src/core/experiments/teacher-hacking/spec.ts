@@ -67,7 +67,6 @@ export const teacherHacking = defineKind({
     needed: config.data.teacherSize + config.data.transferSize * config.student.train.epochs + config.data.validationSize,
     parts: 'teacherSize + transferSize x student epochs (the fresh points) + validationSize',
   }),
-  customData: false,
   gallery: 'Knowledge distillation',
   form: {
     cards: [

@@ -99,7 +99,6 @@ export const weakToStrong = defineKind({
     if (source.type === 'systematic' && source.classes >= data.numClasses) issue(['supervisor', 'source', 'classes'], `must be below the ${data.numClasses} classes of ${data.name}`);
     checkTransferLoss('weak-to-strong', config.student.loss, issue);
   },
-  customData: true,
   gallery: 'Weak-to-strong generalization',
   form: {
     dataExtras: WEAK_LABEL_FIELDS,
