@@ -6,7 +6,8 @@ import { BACKENDS } from '../core/backend-names';
 import { PRESETS } from '../core/presets';
 import type { BackendChoice, FromWorker } from '../worker/protocol';
 import { App } from './components/App';
-import { customDataStore, neededData, rowsFor } from './custom-data/data-store';
+import { neededData } from './custom-data/data-store';
+import { rowsFor } from './store/slices/custom-data';
 import { decodeLink } from './share/url-codec';
 import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
@@ -44,7 +45,7 @@ const store = createAppStore(
     start: (config, backend, stepsPerSecond) => {
       pending = [];
       // The visitor's own data (when the config names it) travels to the worker with the start message only.
-      return client.start(config, backend, stepsPerSecond, rowsFor(config));
+      return client.start(config, backend, stepsPerSecond, rowsFor(store.getState(), config));
     },
     cancel: () => client.cancel(),
     pause: () => client.pause(),
@@ -91,8 +92,8 @@ function applyLink(hash: string, firstLoad: boolean): boolean {
   if (link.config) {
     store.getState().loadConfig(link.config, link.notices);
     // A link to data this tab does not have waits for it (see CustomDataNotice) instead of failing.
-    if (neededData(link.config) && !rowsFor(link.config)) {
-      customDataStore.setState({ runWhenLoaded: link.run && params.get('autorun') !== '0' });
+    if (neededData(link.config) && !rowsFor(store.getState(), link.config)) {
+      store.getState().setRunWhenLoaded(link.run && params.get('autorun') !== '0');
       return false;
     }
     return link.run;

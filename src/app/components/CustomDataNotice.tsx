@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { tableToRows } from '../../core/data/csv';
-import { customDataStore, keepFile, neededData, prepareFile, restoreKept, rowsKey, addRows, useCustomData } from '../custom-data/data-store';
+import { keepFile, neededData, prepareFile, restoreKept, rowsKey } from '../custom-data/data-store';
 import { useApp } from '../store/context';
 
 /**
@@ -11,7 +11,10 @@ export function CustomDataNotice() {
   const needed = useApp((s) => neededData(s.draft));
   const startRun = useApp((s) => s.startRun);
   const key = needed ? rowsKey(needed.sha256, needed.label) : null;
-  const have = useCustomData((s) => (key ? key in s.rows : true));
+  const have = useApp((s) => (key ? key in s.customData.rows : true));
+  const runWhenLoaded = useApp((s) => s.customData.runWhenLoaded);
+  const addCustomRows = useApp((s) => s.addCustomRows);
+  const setRunWhenLoaded = useApp((s) => s.setRunWhenLoaded);
   const [looking, setLooking] = useState(false);
   const [status, setStatus] = useState<string | null>(null);
 
@@ -21,18 +24,20 @@ export function CustomDataNotice() {
     let current = true;
     setLooking(true);
     setStatus(null);
-    void restoreKept(needed).finally(() => current && setLooking(false));
+    void restoreKept(needed)
+      .then((rows) => rows && addCustomRows(needed.name, rows))
+      .finally(() => current && setLooking(false));
     return () => {
       current = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   useEffect(() => {
-    if (have && needed && customDataStore.getState().runWhenLoaded) {
-      customDataStore.setState({ runWhenLoaded: false });
+    if (have && needed && runWhenLoaded) {
+      setRunWhenLoaded(false);
       startRun();
     }
-  }, [have, needed, startRun]);
+  }, [have, needed, runWhenLoaded, setRunWhenLoaded, startRun]);
 
   if (!needed || have) return null;
 
@@ -53,9 +58,9 @@ export function CustomDataNotice() {
       return;
     }
     setStatus(null);
-    addRows(needed.name, rows.value);
+    addCustomRows(needed.name, rows.value);
     void keepFile(needed.name, needed.sha256, prepared.bytes);
-    customDataStore.setState({ runWhenLoaded: false });
+    setRunWhenLoaded(false);
     startRun();
   };
 

@@ -2,7 +2,9 @@ import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { CUSTOM_DATA_LIMITS } from '../../core/config/datasets';
 import { guessLabelColumn, readCsvRows, tableToRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
-import { customDataStore, download, drawnCsv, forgetKeptFiles, keepFile, MAX_KEPT_FILES, prepareFile, useCustomData, type CustomDataState, type DrawnPoint, type PreparedFile } from '../custom-data/data-store';
+import { drawnCsv, forgetKeptFiles, keepFile, MAX_KEPT_FILES, prepareFile, type PreparedFile } from '../custom-data/data-store';
+import { download } from '../download';
+import type { DrawnPoint } from '../store/types';
 import { applyRowsToForm, fitRowsToForm, summariseRows } from '../custom-data/apply';
 import { useApp } from '../store/context';
 
@@ -16,7 +18,8 @@ const EXTENT = 1.5;
 function useTheData() {
   const draft = useApp((s) => s.draft);
   const loadConfig = useApp((s) => s.loadConfig);
-  return { draft, loadConfig };
+  const addCustomRows = useApp((s) => s.addCustomRows);
+  return { draft, loadConfig, addCustomRows };
 }
 
 function CsvTab({ onDone }: { onDone: () => void }) {
@@ -94,10 +97,10 @@ function CsvTab({ onDone }: { onDone: () => void }) {
 
 function DrawTab({ onDone }: { onDone: () => void }) {
   const app = useTheData();
-  const { points, classes, selected } = useCustomData((s) => s.drawing);
+  const { points, classes, selected } = useApp((s) => s.customData.drawing);
   const ref = useRef<HTMLCanvasElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const setDrawing = (change: Partial<CustomDataState['drawing']>) => customDataStore.setState((s) => ({ drawing: { ...s.drawing, ...change } }));
+  const setDrawing = useApp((s) => s.setDrawing);
 
   useEffect(() => {
     const context = ref.current?.getContext('2d');

@@ -3,7 +3,7 @@ import { CUSTOM_DATASET, DATASET_IDS, DATASETS } from '../../core/config/dataset
 import type { ExperimentConfig } from '../../core/config/schema';
 import { acceptsCustomData } from '../../core/data/custom';
 import { applyRowsToForm } from '../custom-data/apply';
-import { rowsKey, useCustomData } from '../custom-data/data-store';
+import { rowsKey } from '../custom-data/data-store';
 import { fieldSpec } from '../schema-form';
 import { useApp } from '../store/context';
 import { CustomDataSheet } from './CustomDataSheet';
@@ -18,8 +18,9 @@ export function DatasetField() {
   const draft = useApp((s) => s.draft);
   const setField = useApp((s) => s.setField);
   const loadConfig = useApp((s) => s.loadConfig);
+  const addCustomRows = useApp((s) => s.addCustomRows);
   const showNotices = useApp((s) => s.showNotices);
-  const loaded = useCustomData((s) => s.rows);
+  const loaded = useApp((s) => s.customData.rows);
   const [open, setOpen] = useState(false);
   const custom = draft.data.dataset === CUSTOM_DATASET ? draft.data.custom : undefined;
   const current = custom ? `${CUSTOM_PREFIX}${rowsKey(custom.sha256, custom.label)}` : draft.data.dataset;
@@ -33,7 +34,7 @@ export function DatasetField() {
   const choose = (value: string) => {
     if (value.startsWith(CUSTOM_PREFIX)) {
       const entry = loaded[value.slice(CUSTOM_PREFIX.length)];
-      const refused = entry ? applyRowsToForm({ draft, loadConfig }, entry.name, entry.rows) : null;
+      const refused = entry ? applyRowsToForm({ draft, loadConfig, addCustomRows }, entry.name, entry.rows) : null;
       if (refused) showNotices([refused]);
       return;
     }

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { resultToJson } from '../../core/experiments/serialize';
-import { chartsCsv, configJson, curvesCsv, download, examplesCsv, importConfig, svgToPng } from '../share/exports';
+import { download } from '../download';
+import { chartsCsv, configJson, curvesCsv, examplesCsv, importConfig, svgToPng } from '../share/exports';
 import { useApp } from '../store/context';
 
 const CHARTS = [

@@ -3,7 +3,6 @@ import type { ExperimentConfig } from '../../core/config/schema';
 import type { CustomRows } from '../../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData } from '../../core/data/custom';
 import type { AppState } from '../store/app-store';
-import { addRows } from './data-store';
 
 /** What a dataset holds, in a line: rows, features, classes with their counts. */
 export function summariseRows(rows: CustomRows): string {
@@ -35,10 +34,10 @@ export function fitRowsToForm(draft: ExperimentConfig, fileName: string, rows: C
 }
 
 /** Puts the rows in this tab's memory and the form's config on them; returns why not when they cannot be used. */
-export function applyRowsToForm(app: Pick<AppState, 'draft' | 'loadConfig'>, fileName: string, rows: CustomRows): string | null {
+export function applyRowsToForm(app: Pick<AppState, 'draft' | 'loadConfig' | 'addCustomRows'>, fileName: string, rows: CustomRows): string | null {
   const fit = fitRowsToForm(app.draft, fileName, rows);
   if (!fit.ok) return fit.problem;
-  addRows(fit.name, rows);
+  app.addCustomRows(fit.name, rows);
   app.loadConfig(fit.config, fit.notices);
   return null;
 }

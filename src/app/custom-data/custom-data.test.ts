@@ -8,7 +8,8 @@ import { presetConfig } from '../../core/presets';
 import { decodeLink, encodeLink } from '../share/url-codec';
 import { createAppStore } from '../store/app-store';
 import { applyRowsToForm } from './apply';
-import { addRows, customDataStore, drawnCsv, neededData, rowsFor, verifiedKeptBytes } from './data-store';
+import { rowsFor } from '../store/slices/custom-data';
+import { drawnCsv, neededData, verifiedKeptBytes } from './data-store';
 
 async function drawnRows() {
   const points = Array.from({ length: 24 }, (_, i) => ({ x: (i % 6) / 4 - 0.6, y: Math.floor(i / 6) / 3 - 0.5, label: i % 6 < 3 ? 0 : 2 }));
@@ -40,10 +41,11 @@ describe('custom data on the page', () => {
     expect(neededData(decoded.config)).toEqual({ name: 'drawn.csv', sha256: rows.sha256, label: 'label', rows: 24, features: 2, classes: 2 });
 
     // The rows are found by hash and label column once this tab has them.
-    expect(rowsFor(config)).toBeUndefined();
-    addRows('drawn.csv', rows);
-    expect(rowsFor(config)).toBe(rows);
-    expect(rowsFor(parseConfig({ ...config, data: { ...config.data, custom: { ...config.data.custom!, label: 'x' } } }))).toBeUndefined();
+    const store = createAppStore({ start: () => 1, cancel() {}, pause() {}, resume() {}, step() {}, setSpeed() {} });
+    expect(rowsFor(store.getState(), config)).toBeUndefined();
+    store.getState().addCustomRows('drawn.csv', rows);
+    expect(rowsFor(store.getState(), config)).toBe(rows);
+    expect(rowsFor(store.getState(), parseConfig({ ...config, data: { ...config.data, custom: { ...config.data.custom!, label: 'x' } } }))).toBeUndefined();
     expect(neededData(presetConfig('w2s-copying'))).toBeNull();
   });
 
@@ -62,12 +64,12 @@ describe('custom data on the page', () => {
     const { rows } = await drawnRows();
     const store = createAppStore({ start: () => 1, cancel() {}, pause() {}, resume() {}, step() {}, setSpeed() {} });
     store.getState().loadPreset('teacher-hacking');
-    const before = customDataStore.getState().rows;
+    const before = store.getState().customData.rows;
     const refused = applyRowsToForm(store.getState(), 'points.csv', { ...rows, sha256: 'b'.repeat(64) });
     expect(refused).toMatch(/^This data cannot be used with the experiment in the form: the teacher-hacking experiment cannot run on your own data: /);
     expect(store.getState().draft).toEqual(presetConfig('teacher-hacking'));
     expect(store.getState().problems).toEqual([]);
-    expect(customDataStore.getState().rows).toBe(before);
+    expect(store.getState().customData.rows).toBe(before);
   });
 
   it('a file with a 230-character name is accepted under a shortened name, and Run stays possible', async () => {

@@ -1,42 +1,15 @@
 /**
- * The visitor's own data on the page: files read in this tab (in memory) and, so that links to them keep
- * working here after a reload, copies kept in this browser's IndexedDB. Nothing is ever sent anywhere: the
- * worker gets the rows in its start message, and a link carries only the data's description and hash.
+ * The visitor's own data files: reading a chosen file, and copies kept in this browser's IndexedDB so that links
+ * to them keep working here after a reload (the rows read in this tab are in the store's customData slice).
+ * Nothing is ever sent anywhere: a link carries only the data's description and hash.
  */
 import { createStore as createIdbStore, del, entries, get, set, type UseStore } from 'idb-keyval';
-import { useStore } from 'zustand';
-import { createStore } from 'zustand/vanilla';
 import { CUSTOM_DATA_LIMITS, CUSTOM_DATASET, type CustomData } from '../../core/config/datasets';
 import type { ExperimentConfig } from '../../core/config/schema';
 import { toCsv } from '../../core/csv-export';
+import type { DrawnPoint } from '../store/types';
 import { readCsvRows, readCsvTable, type CsvProblem, type CsvTable, type CustomRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
-
-export interface DrawnPoint {
-  /** In [-1.5, 1.5], y up. */
-  x: number;
-  y: number;
-  label: number;
-}
-
-export interface CustomDataState {
-  /** Rows read in this tab, by rowsKey (a file read with two label columns gives two datasets). */
-  rows: Record<string, { name: string; rows: CustomRows }>;
-  /** A link asked to run as soon as the data it names is loaded. */
-  runWhenLoaded: boolean;
-  /** The points drawn so far (kept while the sheet is closed). */
-  drawing: { points: DrawnPoint[]; classes: number; selected: number };
-}
-
-export const customDataStore = createStore<CustomDataState>()(() => ({
-  rows: {},
-  runWhenLoaded: false,
-  drawing: { points: [], classes: 2, selected: 0 },
-}));
-
-export function useCustomData<T>(selector: (state: CustomDataState) => T): T {
-  return useStore(customDataStore, selector);
-}
 
 /** The descriptor of the custom data a config names, if it names one. */
 export function neededData(config: ExperimentConfig | null | undefined): CustomData | null {
@@ -44,16 +17,6 @@ export function neededData(config: ExperimentConfig | null | undefined): CustomD
 }
 
 export const rowsKey = (sha256: string, label: string) => `${sha256}/${label}`;
-
-/** The rows a config needs, when this tab has them. */
-export function rowsFor(config: ExperimentConfig): CustomRows | undefined {
-  const needed = neededData(config);
-  return needed ? customDataStore.getState().rows[rowsKey(needed.sha256, needed.label)]?.rows : undefined;
-}
-
-export function addRows(name: string, rows: CustomRows): void {
-  customDataStore.setState((s) => ({ rows: { ...s.rows, [rowsKey(rows.sha256, rows.labelColumn)]: { name, rows } } }));
-}
 
 /** A file read for the form: its bytes and hash, and either its table or what is wrong with it. */
 export interface PreparedFile {
@@ -125,17 +88,15 @@ export async function verifiedKeptBytes(kept: unknown, sha256: string): Promise<
 }
 
 /** Reads the data a config needs from this browser's kept files, if it is there (and unaltered). */
-export async function restoreKept(needed: CustomData): Promise<boolean> {
-  if (!hasIndexedDb()) return false;
+export async function restoreKept(needed: CustomData): Promise<CustomRows | null> {
+  if (!hasIndexedDb()) return null;
   try {
     const bytes = await verifiedKeptBytes(await get<unknown>(needed.sha256, db()), needed.sha256);
-    if (!bytes) return false;
+    if (!bytes) return null;
     const rows = readCsvRows(bytes, needed.label, needed.sha256);
-    if (!rows.ok) return false;
-    addRows(needed.name, rows.value);
-    return true;
+    return rows.ok ? rows.value : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -152,14 +113,4 @@ export async function forgetKeptFiles(): Promise<void> {
 
 export function drawnCsv(points: DrawnPoint[]): string {
   return toCsv([['x', 'y', 'label'], ...points.map((p) => [p.x.toFixed(4), p.y.toFixed(4), p.label])]);
-}
-
-/** Offers bytes to the visitor as a download. */
-export function download(name: string, bytes: Uint8Array | string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

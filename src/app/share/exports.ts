@@ -44,16 +44,6 @@ export function importConfig(text: string): { config: ExperimentConfig; notices:
   }
 }
 
-export function download(filename: string, content: Blob | string, type = 'text/plain'): void {
-  const blob = typeof content === 'string' ? new Blob([content], { type }) : content;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** A chart (Recharts draws SVG) as a PNG on a white background, at twice the screen size. */
 export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
   const { width, height } = svg.getBoundingClientRect();
