@@ -18,7 +18,7 @@ export interface ClientHandlers {
 export type WorkerFactory = () => Worker;
 
 /** After a Stop, the run reads "stopped" by then, confirmed by the worker or not. */
-export const STOP_SHOWN_MS = 1000;
+export const STOP_SHOWN_MS = 750;
 /** A worker that has not confirmed a stop by then is ended and replaced. */
 export const STOP_WATCHDOG_MS = 3000;
 
