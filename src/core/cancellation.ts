@@ -3,8 +3,8 @@
  * training step or an evaluation never leaves the event loop on its own, so a Stop would wait for the run to end.
  * Every loop that can run long (training steps, evaluation pieces, label passes, probes) therefore calls
  * `checkpoint` or `LoopCheckpoint.pass` between two pieces of work: it throws CancelledError once the run's
- * signal has aborted and lets queued messages through at least every YIELD_EVERY_MS. On WebGPU, where work is
- * queued on the device and cannot be called back, it also keeps the device from falling far behind.
+ * signal has aborted and lets queued messages through at least every YIELD_EVERY_MS. On WebGL and WebGPU, where
+ * work is queued on the device and cannot be called back, it also keeps the device from falling far behind.
  */
 import { tf, type Tensor } from './tf';
 
@@ -48,29 +48,57 @@ export async function checkpoint(signal: AbortSignal | undefined): Promise<void>
 }
 
 /**
- * The checkpoint of one loop whose pieces produce tensors. On WebGPU every `fenceEvery`-th piece starts a read of
- * what it produced, and the next such piece waits for that read: the device is never more than about
- * 2 x fenceEvery pieces behind, so a stopped run leaves little queued work for the next one to wait on. (WebGL's
- * commands block the thread when its queue fills; cpu and wasm compute on the thread itself.)
+ * Waits for `promise` (a read-back from a device), or throws CancelledError as soon as `signal` aborts: work queued
+ * on a GPU cannot be called back, but the run need not wait for it. The promise runs on; its outcome is ignored.
+ */
+export function untilCancelled<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  promise.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const cancel = () => reject(new CancelledError());
+    if (signal.aborted) return cancel();
+    signal.addEventListener('abort', cancel, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', cancel));
+  });
+}
+
+/** Backends that queue work on a device: the thread runs ahead of it, and queued work cannot be called back. */
+const DEVICE_BACKENDS = ['webgl', 'webgpu'];
+/** A fence that took longer than this to pass means the device is behind the loop. */
+const DEVICE_BEHIND_MS = 10;
+
+/**
+ * The checkpoint of one loop whose pieces produce tensors. On a GPU backend the loop reads back what a piece
+ * produced every few pieces (a fence) and, at the next fence, waits for that read: the device is never more than
+ * two fence intervals behind, so a stop is acted on promptly and leaves little queued work for the next run to
+ * wait on. The interval adapts: it halves while fences find the device behind and doubles (up to `maxInterval`)
+ * while they pass at once, so a fast device is rarely asked to report back. cpu and wasm compute on the thread
+ * itself: no fences.
  */
 export class LoopCheckpoint {
-  private readonly fenced = tf.getBackend() === 'webgpu';
+  private readonly fenced = DEVICE_BACKENDS.includes(tf.getBackend());
   private fence: Promise<unknown> | null = null;
+  private interval = 1;
   private sinceFence = 0;
 
   constructor(
     private readonly signal: AbortSignal | undefined,
-    private readonly fenceEvery = 8,
+    private readonly maxInterval = 64,
   ) {}
 
-  /** Between two pieces of work; `produced`: a tensor the piece just computed. */
+  /** Between two pieces of work; `produced`: a tensor the last piece computed. */
   async pass(produced?: Tensor): Promise<void> {
-    if (this.fenced && produced && ++this.sinceFence >= this.fenceEvery) {
+    if (this.fenced && produced && ++this.sinceFence >= this.interval) {
       this.sinceFence = 0;
       const previous = this.fence;
       // Only its completion matters: a read of a tensor released meanwhile may fail, and that is fine.
       this.fence = produced.data().catch(() => undefined);
-      if (previous) await previous;
+      if (previous) {
+        const started = performance.now();
+        await untilCancelled(previous, this.signal);
+        const behind = performance.now() - started > DEVICE_BEHIND_MS;
+        this.interval = behind ? Math.max(1, this.interval >> 1) : Math.min(this.maxInterval, this.interval * 2);
+      }
     }
     await checkpoint(this.signal);
   }

@@ -4,7 +4,7 @@
  * stalls or breaks WebGPU). Cancellable between steps and between the pieces of a measurement (it yields to the
  * event loop so that a stop is heard); keeps the best checkpoint on a validation split.
  */
-import { LoopCheckpoint } from './cancellation';
+import { LoopCheckpoint, untilCancelled } from './cancellation';
 import type { LossSpec, TrainSpec } from './config';
 import { predictClasses } from './evaluate';
 import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, softCrossEntropy, taidLoss, TaidSchedule } from './losses';
@@ -266,8 +266,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     [predicted.test, predicted.validation, predicted.probe].forEach((t) => t?.dispose());
     pendingLosses.forEach((l) => l.dispose());
     pendingLosses = [];
-    const values = await packed.data();
-    packed.dispose();
+    const values = await untilCancelled(packed.data(), signal).finally(() => packed.dispose());
     const learningRate = learningRateAt(spec, step, totalSteps);
     const point: MetricPoint = {
       step,
