@@ -4,7 +4,7 @@
  * memory limits in config.ts count on it), and between pieces a stopped run stops (cancellation.ts). Every row is
  * computed on its own, so splitting a set changes no number.
  */
-import { checkpoint, LoopCheckpoint } from './cancellation';
+import { checkpoint, LoopCheckpoint, untilCancelled } from './cancellation';
 import { EVALUATION_CHUNK } from './config';
 import type { Model } from './models/model';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from './tf';
@@ -50,6 +50,12 @@ export function predict<T extends Tensor = Tensor2D>(model: Model, inputs: Tenso
     const logits = model.forward(piece, false);
     return then ? then(logits) : (logits as unknown as T);
   }, signal);
+}
+
+/** `predict`, read back and released. */
+export async function predictValues(model: Model, inputs: Tensor2D, signal: AbortSignal | undefined, then?: (logits: Tensor2D) => Tensor2D): Promise<Float32Array> {
+  const values = await predict(model, inputs, signal, then);
+  return (await untilCancelled(values.data(), signal).finally(() => values.dispose())) as Float32Array;
 }
 
 /** The predicted class (int32) of every row. */

@@ -8,7 +8,7 @@
  */
 import type { DistillationConfig, KdVariantsConfig, LossSpec } from '../config';
 import { argmaxRows } from '../metrics';
-import { predict, predictClasses } from '../evaluate';
+import { predict, predictClasses, predictValues } from '../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import {
   assembleResult,
@@ -144,8 +144,7 @@ export async function teacherAndBaseline(
   };
 
   const predictTrain = async (run: StageRun) => {
-    const logits = scope.own(await predict(run.model, await studentIn('train', all.x), ctx.signal));
-    return argmaxRows((await logits.data()) as Float32Array, numClasses);
+    return argmaxRows(await predictValues(run.model, await studentIn('train', all.x), ctx.signal), numClasses);
   };
 
   return { opened, teacher, baseline, teacherOnTrain, distil, predictTrain };

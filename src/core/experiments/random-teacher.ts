@@ -11,7 +11,7 @@
 import type { RandomTeacherConfig, TrainSpec } from '../config';
 import { accuracy, argmaxRows, expectedCalibrationError } from '../metrics';
 import { buildModel, type Model } from '../models/model';
-import { featuresOf, predict } from '../evaluate';
+import { featuresOf, predict, predictValues } from '../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import { train, type MetricPoint } from '../train';
 import { ChartRecorder } from './charts';
@@ -94,28 +94,16 @@ export async function linearProbe(model: Model, data: ProbeData, spec: Omit<Trai
       rng: ctx.rng,
       signal: ctx.signal,
     });
-    const scored: Tensor2D[] = [];
-    const score = async (x: Tensor2D, then?: (logits: Tensor2D) => Tensor2D) => {
-      const out = await predict(probe, x, ctx.signal, then);
-      scored.push(out);
-      return out;
-    };
-    let probabilities, onProbeSet, onValidation;
-    try {
-      const testProbabilities = await score(testX, (logits) => tf.softmax(logits));
-      const probeLogits = await score(probeX);
-      const validationLogits = validationX ? await score(validationX) : null;
-      [probabilities, onProbeSet, onValidation] = await Promise.all([testProbabilities.data(), probeLogits.data(), validationLogits?.data()]);
-    } finally {
-      scored.forEach((t) => t.dispose());
-    }
-    const testPredictions = argmaxRows(probabilities as Float32Array, data.numClasses);
+    const probabilities = await predictValues(probe, testX, ctx.signal, (logits) => tf.softmax(logits));
+    const onProbeSet = await predictValues(probe, probeX, ctx.signal);
+    const onValidation = validationX ? await predictValues(probe, validationX, ctx.signal) : null;
+    const testPredictions = argmaxRows(probabilities, data.numClasses);
     return {
       accuracy: accuracy(testPredictions, data.test.labels),
-      validationAccuracy: onValidation && data.validation ? accuracy(argmaxRows(onValidation as Float32Array, data.numClasses), data.validation.labels) : null,
+      validationAccuracy: onValidation && data.validation ? accuracy(argmaxRows(onValidation, data.numClasses), data.validation.labels) : null,
       testPredictions,
-      probeSetPredictions: argmaxRows(onProbeSet as Float32Array, data.numClasses),
-      ece: expectedCalibrationError(probabilities as Float32Array, data.numClasses, data.test.labels),
+      probeSetPredictions: argmaxRows(onProbeSet, data.numClasses),
+      ece: expectedCalibrationError(probabilities, data.numClasses, data.test.labels),
     };
   } finally {
     [probeX, testX, validationX, targets].forEach((t) => t?.dispose());

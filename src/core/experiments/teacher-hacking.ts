@@ -16,7 +16,7 @@ import { argmaxRows } from '../metrics';
 import { buildModel, type Model } from '../models/model';
 import type { Rng } from '../rng';
 import { tf, type Tensor2D } from '../tf';
-import { predict, predictClasses } from '../evaluate';
+import { predict, predictClasses, predictValues } from '../evaluate';
 import { ChartRecorder } from './charts';
 import { assembleResult, createModel, oneHot, openExperiment, runStage, type ExperimentResult, type ExperimentScope, type RunContext, type StageInfo, type StageRun } from './common';
 
@@ -203,10 +203,7 @@ export async function runTeacherHacking(config: TeacherHackingConfig, ctx: RunCo
     // The transfer breakdown: the fixed set, where the fixed student learned from its teacher.
     const onFixedSet = async (model: Model) => {
       const fixedSet = tf.slice(await scope.cache.encode(model, 'transfer', transfer.x), [0, 0], [transferSize, -1]) as Tensor2D;
-      const logits = await predict(model, fixedSet, ctx.signal).finally(() => fixedSet.dispose());
-      const values = (await logits.data()) as Float32Array;
-      logits.dispose();
-      return argmaxRows(values, numClasses);
+      return argmaxRows(await predictValues(model, fixedSet, ctx.signal).finally(() => fixedSet.dispose()), numClasses);
     };
     const fixedSet = data.parts.transfer.y.subarray(0, transferSize);
     return assembleResult({

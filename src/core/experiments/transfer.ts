@@ -6,7 +6,7 @@
 import type { BootstrapConfig, LossSpec, LossStudyConfig, Role, WeakToStrongConfig } from '../config';
 import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import type { Model } from '../models/model';
-import { predict, predictClasses } from '../evaluate';
+import { predict, predictClasses, predictValues } from '../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import type { ChartRecorder } from './charts';
 import { createModel, oneHot, openExperiment, runStage, type OpenedExperiment, type RunContext, type SplitTensors, type StageInfo, type StageRun } from './common';
@@ -119,12 +119,7 @@ export async function labelsFrom(x: TransferExperiment, trained: Trained, kind: 
 
 /** A trained model's class on each transfer example. */
 export async function classesOnTransfer(x: TransferExperiment, trained: Trained): Promise<Int32Array> {
-  const logits = await predict(trained.model, await trained.input('B', x.B.x), x.ctx.signal);
-  try {
-    return argmaxRows((await logits.data()) as Float32Array, x.numClasses);
-  } finally {
-    logits.dispose();
-  }
+  return argmaxRows(await predictValues(trained.model, await trained.input('B', x.B.x), x.ctx.signal), x.numClasses);
 }
 
 /** Step 1 of every weak-to-strong pipeline: the weak supervisor trained on A with ground truth. */
