@@ -9,8 +9,9 @@ import { STAGE_ROLES } from './roles';
 import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
 import { buildModel, type Model } from '../models/model';
 import type { Rng } from '../rng';
-import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { assignWeights, DivergenceError, predictLogits, stepsPerEpoch, train, type MetricPoint, type StepEvent, type TrainingSet } from '../train';
+import { encodeAll, predict } from '../evaluate';
+import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
+import { assignWeights, DivergenceError, stepsPerEpoch, train, type MetricPoint, type StepEvent, type TrainingSet } from '../train';
 
 export interface StageInfo {
   name: string;
@@ -107,12 +108,13 @@ export function oneHot(labels: Tensor1D, numClasses: number): Tensor2D {
  */
 export class EncodingCache {
   private readonly entries = new Map<string, Tensor2D>();
-  encode(model: Model, split: string, raw: Tensor2D): Tensor2D {
+  constructor(private readonly signal?: AbortSignal) {}
+  async encode(model: Model, split: string, raw: Tensor2D): Promise<Tensor2D> {
     if (model.encodingKey === 'raw') return raw;
     const key = `${model.encodingKey}|${split}`;
     let encoded = this.entries.get(key);
     if (!encoded) {
-      encoded = tf.keep(model.encode(raw));
+      encoded = tf.keep(await encodeAll(model, raw, this.signal));
       this.entries.set(key, encoded);
     }
     return encoded;
@@ -132,9 +134,13 @@ export async function createModel(spec: ModelSpec, data: ExperimentData, ctx: Ru
  * Everything an experiment allocates (tensors, models, encoded inputs), released together in one `finally`.
  */
 export class ExperimentScope {
-  readonly cache = new EncodingCache();
+  readonly cache: EncodingCache;
   private readonly tensors: tf.Tensor[] = [];
   private readonly models: { dispose(): void }[] = [];
+
+  constructor(signal?: AbortSignal) {
+    this.cache = new EncodingCache(signal);
+  }
 
   own<T extends tf.Tensor>(tensor: T): T {
     this.tensors.push(tensor);
@@ -182,7 +188,7 @@ export async function openExperiment(
   prepare?: (data: ExperimentData, scope: ExperimentScope) => Promise<ExperimentData>,
 ): Promise<OpenedExperiment> {
   const { dataset, noise, testSize, custom } = config.data;
-  const scope = new ExperimentScope();
+  const scope = new ExperimentScope(ctx.signal);
   let data = await buildSplits({ dataset, noise, testSize, parts, custom, customRows: ctx.customRows }, config.seed, ctx.source);
   if (prepare) {
     try {
@@ -305,23 +311,38 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     throw error instanceof DivergenceError ? new DivergenceError(info.label, error.step, error.learningRate) : error;
   });
   const numClasses = options.data.targets.shape[1];
-  const testLogits = tf.keep(predictLogits(model, options.test.inputs));
-  const probabilities = tf.tidy(() => tf.softmax(testLogits));
-  const probs = (await probabilities.data()) as Float32Array;
-  probabilities.dispose();
-  const testPredictions = argmaxRows(probs, numClasses);
-  let bestTestPredictions = testPredictions;
-  if (outcome.bestWeights) {
-    // Evaluate the best checkpoint, then put the final weights back.
-    const finalWeights = model.trainable.map((v) => tf.keep(tf.clone(v)));
-    assignWeights(model, outcome.bestWeights);
-    const bestLogits = predictLogits(model, options.test.inputs);
-    bestTestPredictions = argmaxRows((await bestLogits.data()) as Float32Array, numClasses);
-    bestLogits.dispose();
-    assignWeights(model, finalWeights);
-    finalWeights.forEach((w) => w.dispose());
-    outcome.bestWeights.forEach((w) => w.dispose());
+  const made: Tensor[] = [...(outcome.bestWeights ?? [])];
+  let testLogits: Tensor2D;
+  let probs: Float32Array;
+  let testPredictions: Int32Array;
+  let bestTestPredictions: Int32Array;
+  try {
+    testLogits = await predict(model, options.test.inputs, ctx.signal);
+    made.push(testLogits);
+    const probabilities = tf.tidy(() => tf.softmax(testLogits));
+    made.push(probabilities);
+    probs = (await probabilities.data()) as Float32Array;
+    testPredictions = argmaxRows(probs, numClasses);
+    bestTestPredictions = testPredictions;
+    if (outcome.bestWeights) {
+      // Evaluate the best checkpoint, then put the final weights back.
+      const finalWeights = model.trainable.map((v) => tf.keep(tf.clone(v)));
+      made.push(...finalWeights);
+      assignWeights(model, outcome.bestWeights);
+      try {
+        const bestLogits = await predict(model, options.test.inputs, ctx.signal);
+        made.push(bestLogits);
+        bestTestPredictions = argmaxRows((await bestLogits.data()) as Float32Array, numClasses);
+      } finally {
+        assignWeights(model, finalWeights);
+      }
+    }
+  } catch (error) {
+    made.forEach((t) => t.dispose());
+    throw error;
   }
+  // Everything made here but the test logits, which the caller keeps.
+  made.filter((t) => t !== testLogits).forEach((t) => t.dispose());
   const accuracy = outcome.history[outcome.history.length - 1].testAccuracy;
   const result: StageResult = {
     ...info,
