@@ -7,12 +7,13 @@
  * (page.route), so a production build has no hook a link could reach. The worker's read-only figures
  * (`self.distilleryWorker`: runs training at once, the peak, live tensors) are read with worker.evaluate.
  */
-import { expect, test, type Page, type Worker } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { encodeLink } from '../src/app/share/url-codec';
 import { parseConfig } from '../src/core/config/read';
 import type { ExperimentConfig } from '../src/core/config/schema';
 import { presetConfig } from '../src/core/presets';
 import { displayedAccuracy, openPlayground, readState, setField, waitForStatus, type DistilleryWindow } from './pages';
+import { injectIntoWorker, trackWorkers, workerFigures } from './workers';
 
 type W2S = Extract<ExperimentConfig, { kind: 'weak-to-strong' }>;
 const copying = presetConfig('w2s-copying') as W2S;
@@ -34,43 +35,6 @@ const DIVERGING: W2S = parseConfig({
     train: { ...QUICK.student.train, optimizer: 'sgd', learningRate: 1, momentum: 0.99, epochs: 3, evalEvery: 5 },
   },
 }) as W2S;
-
-interface WorkerFigures {
-  stats: { training: number; peakTraining: number; started: number; deviceLosses: number };
-  memory: { numTensors: number; numBytes: number };
-}
-
-function workerFigures(worker: Worker): Promise<WorkerFigures> {
-  return worker.evaluate(() => {
-    const w = (self as unknown as { distilleryWorker: { stats: WorkerFigures['stats']; memory(): WorkerFigures['memory'] } }).distilleryWorker;
-    return { stats: { ...w.stats }, memory: w.memory() };
-  });
-}
-
-/** Records every worker the page starts. */
-function trackWorkers(page: Page): { all: Worker[]; closed: Set<Worker> } {
-  const tracked = { all: [] as Worker[], closed: new Set<Worker>() };
-  page.on('worker', (worker) => {
-    tracked.all.push(worker);
-    worker.on('close', () => tracked.closed.add(worker));
-  });
-  return tracked;
-}
-
-/**
- * Puts `code` in front of the training worker's script for the next `times` workers the page starts (later ones
- * get the script as built). Module scripts run their imports first, so the code runs before the worker's first
- * message and may wrap globals it uses later (postMessage, navigator.gpu, GPUAdapter).
- */
-async function injectIntoWorker(page: Page, code: string, times = 1): Promise<void> {
-  let left = times;
-  await page.route(/\/training\.worker-[\w-]+\.js$/, async (route) => {
-    if (left <= 0) return route.continue();
-    left--;
-    const response = await route.fetch();
-    await route.fulfill({ response, body: `${code}\n${await response.text()}` });
-  });
-}
 
 /**
  * Calls `action` (worker-side source) right after the worker posts the first training step of `stage`; with

@@ -1,9 +1,12 @@
 /**
  * The training loop. One synchronous, tidied step at a time; every `evalEvery` steps the metrics of the
  * steps since the last measurement are read back in ONE asynchronous `data()` call (never dataSync, which
- * stalls or breaks WebGPU). Cancellable between steps; keeps the best checkpoint on a validation split.
+ * stalls or breaks WebGPU). Cancellable between steps and between the pieces of a measurement (it yields to the
+ * event loop so that a stop is heard); keeps the best checkpoint on a validation split.
  */
+import { LoopCheckpoint, untilCancelled } from './cancellation';
 import type { LossSpec, TrainSpec } from './config/blocks';
+import { predictClasses } from './evaluate';
 import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, softCrossEntropy, taidLoss, TaidSchedule } from './losses';
 import type { Model } from './models/model';
 import { createOptimizer } from './optimizer';
@@ -71,12 +74,7 @@ export interface TrainResult {
   bestWeights: Tensor[] | null;
 }
 
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}
+export { CancelledError } from './cancellation';
 
 export class DivergenceError extends Error {
   constructor(
@@ -137,22 +135,6 @@ export function snapshotWeights(model: Model): Tensor[] {
 
 export function assignWeights(model: Model, weights: Tensor[]): void {
   model.trainable.forEach((v, i) => v.assign(weights[i]));
-}
-
-/**
- * Logits of a model on encoded inputs, in chunks so large sets do not allocate one huge activation: each chunk's
- * intermediate tensors are released before the next one runs (the memory limits in config.ts count on it).
- */
-export function predictLogits(model: Model, inputs: Tensor2D, chunk = 2048): Tensor2D {
-  const rows = inputs.shape[0];
-  if (rows <= chunk) return tf.tidy(() => model.forward(inputs, false));
-  const parts: Tensor2D[] = [];
-  for (let start = 0; start < rows; start += chunk) {
-    parts.push(tf.tidy(() => model.forward(tf.slice(inputs, [start, 0], [Math.min(chunk, rows - start), -1]), false)));
-  }
-  const logits = tf.concat(parts, 0);
-  parts.forEach((part) => part.dispose());
-  return logits;
 }
 
 /** Takes the rows of a training set that make one batch. */
@@ -228,24 +210,43 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let order = permutation(examples, shuffleRng);
   let step = 0;
 
+  /** Predicted classes on test, validation and the probe points, in pieces (a stop is heard between them). */
+  const predictAll = async (): Promise<{ test: Tensor1D; validation: Tensor1D | null; probe: Tensor1D | null }> => {
+    const made: Tensor1D[] = [];
+    const classes = async (inputs: Tensor2D) => {
+      const predicted = await predictClasses(model, inputs, signal);
+      made.push(predicted);
+      return predicted;
+    };
+    try {
+      return {
+        test: await classes(test.inputs),
+        validation: validation ? await classes(validation.inputs) : null,
+        probe: options.probe ? await classes(options.probe) : null,
+      };
+    } catch (error) {
+      made.forEach((t) => t.dispose());
+      throw error;
+    }
+  };
+
   /** One measurement: a single read-back of [mean loss, test acc, validation acc, taid t, test predictions]. */
   const measure = async (epoch: number): Promise<boolean> => {
+    const predicted = await predictAll();
     const packed = tf.tidy(() => {
       const meanLoss = pendingLosses.length ? tf.mean(tf.stack(pendingLosses)) : tf.scalar(NaN);
-      const predictions = tf.argMax(predictLogits(model, test.inputs), -1);
+      const predictions = predicted.test;
       const testAccuracy = tf.mean(tf.cast(tf.equal(predictions, test.labels), 'float32'));
-      const validationAccuracy = validation
-        ? tf.mean(tf.cast(tf.equal(tf.argMax(predictLogits(model, validation.inputs), -1), validation.labels), 'float32'))
-        : tf.scalar(NaN);
+      const validationAccuracy = validation ? tf.mean(tf.cast(tf.equal(predicted.validation!, validation.labels), 'float32')) : tf.scalar(NaN);
       const t = taid ? taid.t : tf.scalar(NaN);
       const parts = [tf.stack([meanLoss, testAccuracy, validationAccuracy, t]), tf.cast(predictions, 'float32')];
-      if (options.probe) parts.push(tf.cast(tf.argMax(predictLogits(model, options.probe), -1), 'float32'));
+      if (predicted.probe) parts.push(tf.cast(predicted.probe, 'float32'));
       return tf.concat(parts);
     });
+    [predicted.test, predicted.validation, predicted.probe].forEach((t) => t?.dispose());
     pendingLosses.forEach((l) => l.dispose());
     pendingLosses = [];
-    const values = await packed.data();
-    packed.dispose();
+    const values = await untilCancelled(packed.data(), signal).finally(() => packed.dispose());
     const learningRate = learningRateAt(spec, step, totalSteps);
     const point: MetricPoint = {
       step,
@@ -278,13 +279,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return spec.patience > 0 && validation !== undefined && measurementsSinceBest >= spec.patience;
   };
 
+  const loop = new LoopCheckpoint(signal);
   try {
     await measure(0);
     for (let epoch = 0; epoch < spec.epochs && !stoppedEarly; epoch++) {
       if (epoch > 0) order = permutation(examples, shuffleRng);
       for (let b = 0; b < perEpoch; b++) {
         if (options.beforeStep) await options.beforeStep();
-        if (signal?.aborted) throw new CancelledError();
+        await loop.pass(pendingLosses[pendingLosses.length - 1]);
         // Fixed batch shape: the last batch of an epoch wraps around to the epoch's first examples.
         const indices = new Int32Array(batchSize);
         for (let i = 0; i < batchSize; i++) indices[i] = order[(b * batchSize + i) % examples];

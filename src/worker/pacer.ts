@@ -1,25 +1,10 @@
 /**
  * Gate awaited before every training step: pause and resume, run to the next measurement ("step"),
- * and an optional cap on steps per second so a lecture can watch the curves move.
+ * and an optional cap on steps per second so a lecture can watch the curves move. (The core's loops let queued
+ * messages such as a pause through on their own: src/core/cancellation.ts.)
  */
-/** How long training may hold the worker before it lets queued messages (stop, pause) through. */
-const YIELD_EVERY_MS = 20;
-
-/** Resolves after one trip through the event loop (a message task, without setTimeout's clamping). */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
-
 export class Pacer {
   private paused = false;
-  private lastYield = performance.now();
   private pauseAtMeasurement = false;
   private wake: (() => void) | null = null;
   private nextDue = 0;
@@ -33,12 +18,6 @@ export class Pacer {
   }
 
   readonly beforeStep = async (): Promise<void> => {
-    // On wasm and cpu a step and its read-back never leave the worker's event loop on their own, so without
-    // this a Stop or Pause sent mid-stage would wait for the stage to end.
-    if (performance.now() - this.lastYield > YIELD_EVERY_MS) {
-      await nextTask();
-      this.lastYield = performance.now();
-    }
     while (this.paused && !this.signal.aborted) await new Promise<void>((resolve) => (this.wake = resolve));
     if (this.stepsPerSecond) {
       const now = performance.now();

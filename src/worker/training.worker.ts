@@ -11,7 +11,8 @@ import { replaceWebgpuBackend, tensorMemory, webgpuDeviceLost } from '../core/ba
 import { ConfigError } from '../core/config/read';
 import { CustomDataError } from '../core/data/custom';
 import { runExperiment } from '../core/experiments/registry';
-import { CancelledError, DivergenceError } from '../core/train';
+import { CancelledError, throwIfCancelled } from '../core/cancellation';
+import { DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
 import { fetchAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
@@ -82,6 +83,8 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
     wasmThreadsReady ??= prepareWasmThreads(message.wasmThreads ?? 'auto');
     await wasmThreadsReady;
     let backend = await chooseBackend(message.backend, { wasmPaths: WASM_PATHS });
+    // Starting a backend takes a while the first time: a stop sent meanwhile ends the run here.
+    throwIfCancelled(controller.signal);
     post({ type: 'backend', runId, backend });
     for (;;) {
       // Each attempt has its own signal (aborted with the run), so an attempt abandoned on a lost device stops at

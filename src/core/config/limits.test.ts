@@ -11,7 +11,7 @@ import { buildModel } from '../models/model';
 import { PRESETS, presetConfig } from '../presets';
 import { createRng } from '../rng';
 import { tf, type Tensor2D } from '../tf';
-import { predictLogits } from '../train';
+import { predict } from '../evaluate';
 
 const base = presetConfig('w2s-mnist') as Extract<ReturnType<typeof presetConfig>, { kind: 'weak-to-strong' }>;
 /** The default experiment with a CNN student of `filters` filters and the given batch size. */
@@ -80,7 +80,7 @@ describe('memory limits', () => {
     const forward = model.forward;
     const probe = { ...model, forward: (x: Tensor2D, training: boolean) => (atChunkStart.push(tf.memory().numBytes), forward(x, training)) };
     const before = tf.memory().numTensors;
-    const logits = predictLogits(probe, inputs);
+    const logits = await predict(probe, inputs, undefined);
     expect(atChunkStart).toHaveLength(4);
     expect(Math.max(...atChunkStart) - atChunkStart[0]).toBeLessThanOrEqual(3 * 2048 * 2 * 4);
     expect(tf.memory().numTensors).toBe(before + 1);

@@ -18,7 +18,7 @@ export interface ModelUse {
 
 /** Most memory one model's activations may take at once: a training batch (with gradients) or an evaluation chunk. */
 export const ACTIVATION_BUDGET_MB = 256;
-/** Rows the training loop evaluates at once (predictLogits in src/core/train.ts). */
+/** Most rows a model is evaluated on at once (src/core/evaluate.ts; larger models take fewer). */
 export const EVALUATION_CHUNK = 2048;
 
 /** Floats one example leaves in memory on a forward pass: every layer's output. */

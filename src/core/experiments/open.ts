@@ -4,6 +4,7 @@ import type { ModelSpec } from '../config/blocks';
 import { buildSplits, type ExperimentData } from '../data/splits';
 import { encoderId, loadEncoderWeights } from '../models/encoder-weights';
 import { buildModel, type Model } from '../models/model';
+import { encodeAll } from '../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import type { RunContext } from './context';
 import type { DecisionGrid, ExperimentStart, StageInfo } from './contract';
@@ -29,12 +30,13 @@ export function oneHot(labels: Tensor1D, numClasses: number): Tensor2D {
  */
 export class EncodingCache {
   private readonly entries = new Map<string, Tensor2D>();
-  encode(model: Model, split: string, raw: Tensor2D): Tensor2D {
+  constructor(private readonly signal?: AbortSignal) {}
+  async encode(model: Model, split: string, raw: Tensor2D): Promise<Tensor2D> {
     if (model.encodingKey === 'raw') return raw;
     const key = `${model.encodingKey}|${split}`;
     let encoded = this.entries.get(key);
     if (!encoded) {
-      encoded = tf.keep(model.encode(raw));
+      encoded = tf.keep(await encodeAll(model, raw, this.signal));
       this.entries.set(key, encoded);
     }
     return encoded;
@@ -54,9 +56,13 @@ export async function createModel(spec: ModelSpec, data: ExperimentData, ctx: Ru
  * Everything an experiment allocates (tensors, models, encoded inputs), released together in one `finally`.
  */
 export class ExperimentScope {
-  readonly cache = new EncodingCache();
+  readonly cache: EncodingCache;
   private readonly tensors: tf.Tensor[] = [];
   private readonly models: { dispose(): void }[] = [];
+
+  constructor(signal?: AbortSignal) {
+    this.cache = new EncodingCache(signal);
+  }
 
   own<T extends tf.Tensor>(tensor: T): T {
     this.tensors.push(tensor);
@@ -104,7 +110,7 @@ export async function openExperiment(
   prepare?: (data: ExperimentData, scope: ExperimentScope) => Promise<ExperimentData>,
 ): Promise<OpenedExperiment> {
   const { dataset, noise, testSize, custom } = config.data;
-  const scope = new ExperimentScope();
+  const scope = new ExperimentScope(ctx.signal);
   let data = await buildSplits({ dataset, noise, testSize, parts, custom, customRows: ctx.customRows }, ctx.seed, ctx.assets);
   if (prepare) {
     try {

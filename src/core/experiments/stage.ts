@@ -2,8 +2,9 @@
 import type { LossSpec, TrainSpec } from '../config/blocks';
 import { argmaxRows, expectedCalibrationError } from '../metrics';
 import type { Model } from '../models/model';
-import { tf, type Tensor1D, type Tensor2D } from '../tf';
-import { assignWeights, DivergenceError, predictLogits, stepsPerEpoch, train, type TrainingSet } from '../train';
+import { predict } from '../evaluate';
+import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
+import { assignWeights, DivergenceError, stepsPerEpoch, train, type TrainingSet } from '../train';
 import type { RunContext } from './context';
 import type { StageInfo, StageResult } from './contract';
 
@@ -72,23 +73,38 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     throw error instanceof DivergenceError ? new DivergenceError(info.label, error.step, error.learningRate) : error;
   });
   const numClasses = options.data.targets.shape[1];
-  const testLogits = tf.keep(predictLogits(model, options.test.inputs));
-  const probabilities = tf.tidy(() => tf.softmax(testLogits));
-  const probs = (await probabilities.data()) as Float32Array;
-  probabilities.dispose();
-  const testPredictions = argmaxRows(probs, numClasses);
-  let bestTestPredictions = testPredictions;
-  if (outcome.bestWeights) {
-    // Evaluate the best checkpoint, then put the final weights back.
-    const finalWeights = model.trainable.map((v) => tf.keep(tf.clone(v)));
-    assignWeights(model, outcome.bestWeights);
-    const bestLogits = predictLogits(model, options.test.inputs);
-    bestTestPredictions = argmaxRows((await bestLogits.data()) as Float32Array, numClasses);
-    bestLogits.dispose();
-    assignWeights(model, finalWeights);
-    finalWeights.forEach((w) => w.dispose());
-    outcome.bestWeights.forEach((w) => w.dispose());
+  const made: Tensor[] = [...(outcome.bestWeights ?? [])];
+  let testLogits: Tensor2D;
+  let probs: Float32Array;
+  let testPredictions: Int32Array;
+  let bestTestPredictions: Int32Array;
+  try {
+    testLogits = await predict(model, options.test.inputs, ctx.signal);
+    made.push(testLogits);
+    const probabilities = tf.tidy(() => tf.softmax(testLogits));
+    made.push(probabilities);
+    probs = (await probabilities.data()) as Float32Array;
+    testPredictions = argmaxRows(probs, numClasses);
+    bestTestPredictions = testPredictions;
+    if (outcome.bestWeights) {
+      // Evaluate the best checkpoint, then put the final weights back.
+      const finalWeights = model.trainable.map((v) => tf.keep(tf.clone(v)));
+      made.push(...finalWeights);
+      assignWeights(model, outcome.bestWeights);
+      try {
+        const bestLogits = await predict(model, options.test.inputs, ctx.signal);
+        made.push(bestLogits);
+        bestTestPredictions = argmaxRows((await bestLogits.data()) as Float32Array, numClasses);
+      } finally {
+        assignWeights(model, finalWeights);
+      }
+    }
+  } catch (error) {
+    made.forEach((t) => t.dispose());
+    throw error;
   }
+  // Everything made here but the test logits, which the caller keeps.
+  made.filter((t) => t !== testLogits).forEach((t) => t.dispose());
   const accuracy = outcome.history[outcome.history.length - 1].testAccuracy;
   const result: StageResult = {
     ...info,

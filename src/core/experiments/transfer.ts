@@ -9,7 +9,7 @@ import type { LossStudyConfig } from './loss-study/spec';
 import type { WeakToStrongConfig } from './weak-to-strong/spec';
 import { argmaxRows, mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import type { Model } from '../models/model';
-import { predictLogits } from '../train';
+import { predict, predictClasses, predictValues } from '../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import type { ChartRecorder } from './charts';
 import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from './open';
@@ -65,7 +65,7 @@ export interface Trained {
   run: StageRun;
   model: Model;
   /** The model's (cached) encoding of a split. */
-  input(split: string, raw: Tensor2D): Tensor2D;
+  input(split: string, raw: Tensor2D): Promise<Tensor2D>;
 }
 
 export interface TrainOnSplitOptions {
@@ -96,9 +96,9 @@ export async function trainOnSplit(x: TransferExperiment, options: TrainOnSplitO
     model,
     train: options.role.train,
     loss: options.loss,
-    data: { inputs: input(options.split, set.x), targets: supervision === 'truth' ? scope.own(oneHot(set.y, numClasses)) : supervision.targets },
-    test: { inputs: input('test', test.x), labels: test.y },
-    validation: x.V && validationLabels ? { inputs: input('V', x.V.x), labels: validationLabels } : undefined,
+    data: { inputs: await input(options.split, set.x), targets: supervision === 'truth' ? scope.own(oneHot(set.y, numClasses)) : supervision.targets },
+    test: { inputs: await input('test', test.x), labels: test.y },
+    validation: x.V && validationLabels ? { inputs: await input('V', x.V.x), labels: validationLabels } : undefined,
     validationLabelledBy: supervision === 'truth' ? 'ground truth' : supervision.labelledBy,
     shuffleKey: options.shuffleKey,
     testLabels: data.test.y,
@@ -111,26 +111,21 @@ export async function trainOnSplit(x: TransferExperiment, options: TrainOnSplitO
 
 /** A trained model's labels on B (soft or hard, at a temperature, as `weakLabels` says) and its classes on V. */
 export async function labelsFrom(x: TransferExperiment, trained: Trained, kind: TransferConfig['weakLabels'], labelledBy: string): Promise<Supervision> {
-  const { scope, numClasses, B, V } = x;
-  const logitsB = scope.own(predictLogits(trained.model, trained.input('B', B.x)));
+  const { scope, numClasses, B, V, ctx } = x;
+  const logitsB = scope.own(await predict(trained.model, await trained.input('B', B.x), ctx.signal));
   const targets = scope.own(
     tf.tidy(() =>
       kind.kind === 'soft' ? (tf.softmax(tf.div(logitsB, kind.temperature)) as Tensor2D) : oneHot(tf.argMax(logitsB, -1) as Tensor1D, numClasses),
     ),
   );
-  const onV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(trained.model, trained.input('V', V.x)), -1), 'int32') as Tensor1D)) : null;
+  const onV = V ? scope.own(await predictClasses(trained.model, await trained.input('V', V.x), ctx.signal)) : null;
   const onB = argmaxRows((await logitsB.data()) as Float32Array, numClasses);
   return { targets, onV, onB, labelledBy };
 }
 
 /** A trained model's class on each transfer example. */
 export async function classesOnTransfer(x: TransferExperiment, trained: Trained): Promise<Int32Array> {
-  const logits = predictLogits(trained.model, trained.input('B', x.B.x));
-  try {
-    return argmaxRows((await logits.data()) as Float32Array, x.numClasses);
-  } finally {
-    logits.dispose();
-  }
+  return argmaxRows(await predictValues(trained.model, await trained.input('B', x.B.x), x.ctx.signal), x.numClasses);
 }
 
 /** Step 1 of every weak-to-strong pipeline: the weak supervisor trained on A with ground truth. */

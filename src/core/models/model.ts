@@ -31,6 +31,8 @@ export interface Model {
    */
   features?(x: Tensor2D): Tensor2D;
   parameterCount(): number;
+  /** Multiply-adds per example of `encode` and of `forward`: how long a pass over a set takes, roughly. */
+  readonly multiplyAdds: { encode: number; forward: number };
   dispose(): void;
 }
 
@@ -152,6 +154,11 @@ function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   }
 }
 
+/** Multiply-adds of a stack of dense layers of these sizes, per example. */
+function denseMultiplyAdds(sizes: number[]): number {
+  return sizes.slice(1).reduce((sum, size, i) => sum + sizes[i] * size, 0);
+}
+
 function countParameters(variables: (Variable | tf.Tensor)[]): number {
   return variables.reduce((sum, v) => sum + v.size, 0);
 }
@@ -185,6 +192,7 @@ function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activatio
     forward: (x, training, seed) => stack(layers, x, training, dropout, seed, true),
     ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true) } : {}),
     parameterCount: () => countParameters(trainable),
+    multiplyAdds: { encode: 0, forward: denseMultiplyAdds(sizes) },
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -221,6 +229,8 @@ function cnnModel(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: ModelContext):
       return stack(head, tf.reshape(p2, [-1, flat]) as Tensor2D, false, 0, undefined, false);
     },
     parameterCount: () => countParameters(trainable),
+    // Two 3x3 convolutions ('same' padding: one output per pixel), the second on the pooled image, then the head.
+    multiplyAdds: { encode: 0, forward: height * width * 9 * channels * f1 + Math.ceil(height / 2) * Math.ceil(width / 2) * 9 * f1 * f2 + denseMultiplyAdds(sizes) },
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -245,6 +255,7 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
   const encoderTensors = encoderLayers.flatMap((l) => [l.kernel, l.bias]);
   const trainable = finetune ? [...(encoderTensors as Variable[]), ...headVars] : headVars;
   const runEncoder = (x: Tensor2D) => encoderLayers.reduce((h, layer, i) => applyDense(layer, h, i === 0), x);
+  const encoderMultiplyAdds = weights.layers.reduce((sum, { spec: layer }) => sum + layer.inputSize * layer.outputSize, 0);
   const headText = spec.head === 'mlp' ? `MLP probe ${features}-${spec.headWidth}-${ctx.numClasses}` : `linear probe ${features}-${ctx.numClasses}`;
   return {
     spec,
@@ -256,6 +267,7 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
     // A frozen encoder's features are data to the head; a fine-tuned encoder's are not.
     forward: (x) => stack(head, finetune ? runEncoder(x) : x, false, 0, undefined, !finetune),
     parameterCount: () => countParameters([...encoderTensors, ...headVars]),
+    multiplyAdds: { encode: finetune ? 0 : encoderMultiplyAdds, forward: denseMultiplyAdds(headSizes) + (finetune ? encoderMultiplyAdds : 0) },
     dispose: () => {
       encoderTensors.forEach((t) => t.dispose());
       headVars.forEach((v) => v.dispose());

@@ -6,17 +6,17 @@
  * The teacher, the baseline and "distil a student with this loss" are shared with the distillation-variants
  * experiment (kd-variants.ts), which distils the same student several ways.
  */
+import { KD_STAGES, type DistillationConfig } from './spec';
 import type { KdVariantsConfig } from '../kd-variants/spec';
 import type { LossSpec } from '../../config/blocks';
 import { argmaxRows } from '../../metrics';
-import { predictLogits } from '../../train';
+import { predict, predictClasses, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { assembleResult } from '../result';
 import { createModel, oneHot, openExperiment, type OpenedExperiment } from '../open';
 import { runStage, type StageOptions, type StageRun } from '../stage';
 import type { ExperimentResult, StageInfo } from '../contract';
 import type { RunContext } from '../context';
-import { KD_STAGES, type DistillationConfig } from './spec';
 
 export interface DistillationBench {
   opened: OpenedExperiment;
@@ -70,9 +70,9 @@ export async function teacherAndBaseline(
     model: teacherModel,
     train: config.teacher.train,
     loss: { type: 'xent' },
-    data: { inputs: teacherIn('train', all.x), targets: allTruth },
-    test: { inputs: teacherIn('test', test.x), labels: test.y },
-    validation: V ? { inputs: teacherIn('V', V.x), labels: V.y } : undefined,
+    data: { inputs: await teacherIn('train', all.x), targets: allTruth },
+    test: { inputs: await teacherIn('test', test.x), labels: test.y },
+    validation: V ? { inputs: await teacherIn('V', V.x), labels: V.y } : undefined,
     validationLabelledBy: 'ground truth',
     shuffleKey: 'teacher',
     testLabels: data.test.y,
@@ -80,21 +80,21 @@ export async function teacherAndBaseline(
     grid,
   });
   scope.own(teacher.testLogits);
-  const teacherLogits = scope.own(predictLogits(teacherModel, teacherIn('train', all.x)));
-  const teacherOnV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
+  const teacherLogits = scope.own(await predict(teacherModel, await teacherIn('train', all.x), ctx.signal));
+  const teacherOnV = V ? scope.own(await predictClasses(teacherModel, await teacherIn('V', V.x), ctx.signal)) : null;
   const teacherOnTrain = argmaxRows((await teacherLogits.data()) as Float32Array, numClasses);
 
   const baselineModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
   const studentIn = (split: string, raw: Tensor2D) => scope.cache.encode(baselineModel, split, raw);
-  const labelledInputs = scope.own(tf.slice(studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
+  const labelledInputs = scope.own(tf.slice(await studentIn('train', all.x), [0, 0], [labelledRows, -1]) as Tensor2D);
   const baseline = await runStage({
     info: stages.baseline,
     model: baselineModel,
     train: config.student.train,
     loss: { type: 'xent' },
     data: { inputs: labelledInputs, targets: scope.own(tf.slice(allTruth, [0, 0], [labelledRows, -1]) as Tensor2D) },
-    test: { inputs: studentIn('test', test.x), labels: test.y },
-    validation: V ? { inputs: studentIn('V', V.x), labels: V.y } : undefined,
+    test: { inputs: await studentIn('test', test.x), labels: test.y },
+    validation: V ? { inputs: await studentIn('V', V.x), labels: V.y } : undefined,
     validationLabelledBy: 'ground truth',
     shuffleKey: 'baseline',
     testLabels: data.test.y,
@@ -116,9 +116,9 @@ export async function teacherAndBaseline(
       model: studentModel,
       train: config.student.train,
       loss,
-      data: { inputs: studentIn('train', all.x), targets, teacherLogits, labelled: labelledMask },
-      test: { inputs: studentIn('test', test.x), labels: test.y },
-      validation: V && teacherOnV ? { inputs: studentIn('V', V.x), labels: teacherOnV } : undefined,
+      data: { inputs: await studentIn('train', all.x), targets, teacherLogits, labelled: labelledMask },
+      test: { inputs: await studentIn('test', test.x), labels: test.y },
+      validation: V && teacherOnV ? { inputs: await studentIn('V', V.x), labels: teacherOnV } : undefined,
       validationLabelledBy: "the teacher's labels",
       // Every distilled student sees the same batches in the same order: only the loss differs.
       shuffleKey: 'student',
@@ -132,8 +132,7 @@ export async function teacherAndBaseline(
   };
 
   const predictTrain = async (run: StageRun) => {
-    const logits = scope.own(predictLogits(run.model, studentIn('train', all.x)));
-    return argmaxRows((await logits.data()) as Float32Array, numClasses);
+    return argmaxRows(await predictValues(run.model, await studentIn('train', all.x), ctx.signal), numClasses);
   };
 
   return { opened, teacher, baseline, teacherOnTrain, distil, predictTrain };

@@ -8,18 +8,19 @@
  *
  * `initNearTeacher` = eps > 0 starts the student at teacher + eps x (an independent random initialisation).
  */
+import { randomTeacher, type RandomTeacherConfig } from './spec';
 import type { TrainSpec } from '../../config/blocks';
 import { accuracy, argmaxRows, expectedCalibrationError } from '../../metrics';
 import { buildModel, type Model } from '../../models/model';
+import { featuresOf, predict, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
-import { predictLogits, train } from '../../train';
+import { train } from '../../train';
 import type { MetricPoint } from '../contract';
 import { ChartRecorder } from '../charts';
 import { assembleResult } from '../result';
 import { oneHot, openExperiment } from '../open';
 import type { ExperimentResult, StageResult } from '../contract';
 import type { RunContext } from '../context';
-import { randomTeacher, type RandomTeacherConfig } from './spec';
 
 /** What one linear probe of a network's features gives. */
 export interface ProbeOutcome {
@@ -42,21 +43,34 @@ export interface ProbeData {
   numClasses: number;
 }
 
+/** A model's last hidden layer on the probe, test and validation sets, standardised with the probe set's statistics. */
+async function standardisedFeatures(model: Model, data: ProbeData, signal: AbortSignal | undefined): Promise<{ probe: Tensor2D; test: Tensor2D; validation?: Tensor2D }> {
+  if (!model.features) throw new Error(`${model.description} has no hidden layer for a probe to read`);
+  const raw: Tensor2D[] = [];
+  const read = async (x: Tensor2D) => {
+    const features = await featuresOf(model, x, signal);
+    raw.push(features);
+    return features;
+  };
+  try {
+    const [probe, test, validation] = [await read(data.probe.x), await read(data.test.x), data.validation ? await read(data.validation.x) : undefined];
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(probe, 0);
+      const scale = tf.div(1, tf.sqrt(tf.add(variance, 1e-6)));
+      const standardise = (f: Tensor2D) => tf.mul(tf.sub(f, mean), scale) as Tensor2D;
+      return { probe: standardise(probe), test: standardise(test), ...(validation ? { validation: standardise(validation) } : {}) };
+    }) as { probe: Tensor2D; test: Tensor2D; validation?: Tensor2D };
+  } finally {
+    raw.forEach((t) => t.dispose());
+  }
+}
+
 /**
  * Trains a fresh linear probe (same initial weights and batch order every time) on a model's frozen last hidden
  * layer, standardised with the probe set's mean and standard deviation, and scores it.
  */
 export async function linearProbe(model: Model, data: ProbeData, spec: Omit<TrainSpec, 'evalEvery' | 'patience'>, ctx: RunContext): Promise<ProbeOutcome> {
-  if (!model.features) throw new Error(`${model.description} has no hidden layer for a probe to read`);
-  const features = model.features.bind(model);
-  const standardised = tf.tidy(() => {
-    const raw = features(data.probe.x);
-    const { mean, variance } = tf.moments(raw, 0);
-    const scale = tf.div(1, tf.sqrt(tf.add(variance, 1e-6)));
-    const standardise = (f: Tensor2D) => tf.mul(tf.sub(f, mean), scale) as Tensor2D;
-    return { probe: standardise(raw), test: standardise(features(data.test.x)), ...(data.validation ? { validation: standardise(features(data.validation.x)) } : {}) };
-  }) as { probe: Tensor2D; test: Tensor2D; validation?: Tensor2D };
-  const { probe: probeX, test: testX, validation: validationX } = standardised;
+  const { probe: probeX, test: testX, validation: validationX } = await standardisedFeatures(model, data, ctx.signal);
   const width = probeX.shape[1];
   const probe = buildModel({ type: 'linear' }, { featureShape: [width], numClasses: data.numClasses, rng: ctx.rng.fork('init:probe') });
   const targets = oneHot(data.probe.y, data.numClasses);
@@ -72,18 +86,16 @@ export async function linearProbe(model: Model, data: ProbeData, spec: Omit<Trai
       rng: ctx.rng,
       signal: ctx.signal,
     });
-    const testProbabilities = tf.tidy(() => tf.softmax(predictLogits(probe, testX)));
-    const probeLogits = predictLogits(probe, probeX);
-    const validationLogits = validationX ? predictLogits(probe, validationX) : null;
-    const [probabilities, onProbeSet, onValidation] = await Promise.all([testProbabilities.data(), probeLogits.data(), validationLogits?.data()]);
-    [testProbabilities, probeLogits, validationLogits].forEach((t) => t?.dispose());
-    const testPredictions = argmaxRows(probabilities as Float32Array, data.numClasses);
+    const probabilities = await predictValues(probe, testX, ctx.signal, (logits) => tf.softmax(logits));
+    const onProbeSet = await predictValues(probe, probeX, ctx.signal);
+    const onValidation = validationX ? await predictValues(probe, validationX, ctx.signal) : null;
+    const testPredictions = argmaxRows(probabilities, data.numClasses);
     return {
       accuracy: accuracy(testPredictions, data.test.labels),
-      validationAccuracy: onValidation && data.validation ? accuracy(argmaxRows(onValidation as Float32Array, data.numClasses), data.validation.labels) : null,
+      validationAccuracy: onValidation && data.validation ? accuracy(argmaxRows(onValidation, data.numClasses), data.validation.labels) : null,
       testPredictions,
-      probeSetPredictions: argmaxRows(onProbeSet as Float32Array, data.numClasses),
-      ece: expectedCalibrationError(probabilities as Float32Array, data.numClasses, data.test.labels),
+      probeSetPredictions: argmaxRows(onProbeSet, data.numClasses),
+      ece: expectedCalibrationError(probabilities, data.numClasses, data.test.labels),
     };
   } finally {
     [probeX, testX, validationX, targets].forEach((t) => t?.dispose());
@@ -178,7 +190,7 @@ export async function runRandomTeacher(ctx: RunContext<RandomTeacherConfig>): Pr
     // 2. The student: cross-entropy to the teacher's (tempered) softmax on the unlabelled examples.
     const studentInfo = stages[1];
     const studentStarted = performance.now();
-    const targets = scope.own(tf.tidy(() => tf.softmax(tf.div(predictLogits(teacherModel, unlabelled.x), config.teacherTemperature)) as Tensor2D));
+    const targets = scope.own(await predict(teacherModel, unlabelled.x, ctx.signal, (logits) => tf.softmax(tf.div(logits, config.teacherTemperature)) as Tensor2D));
     const studentTrain: TrainSpec = { ...config.student.train, evalEvery: config.probeEvery, patience: 0 };
     const perEpoch = Math.ceil(unlabelled.count / Math.min(studentTrain.batchSize, unlabelled.count));
     ctx.onEvent?.({

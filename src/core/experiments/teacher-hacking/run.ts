@@ -8,21 +8,21 @@
  * At every measurement, on the held-out test points: the proxy distance mean KL(teacher || student) and the
  * golden distance mean KL(oracle || student). Accuracy is against the oracle's most likely class.
  */
+import { teacherHacking, type TeacherHackingConfig } from './spec';
 import type { ExperimentData } from '../../data/splits';
 import type { LabelledSet } from '../../data/types';
 import { klPerExample } from '../../losses';
 import { argmaxRows } from '../../metrics';
 import { buildModel, type Model } from '../../models/model';
 import type { Rng } from '../../rng';
-import { tf, type Tensor1D, type Tensor2D } from '../../tf';
-import { predictLogits } from '../../train';
+import { tf, type Tensor2D } from '../../tf';
+import { predict, predictClasses, predictValues } from '../../evaluate';
 import { ChartRecorder } from '../charts';
 import { assembleResult } from '../result';
 import { createModel, oneHot, openExperiment, type ExperimentScope } from '../open';
 import { runStage, type StageRun } from '../stage';
 import type { ExperimentResult, StageInfo } from '../contract';
 import type { RunContext } from '../context';
-import { teacherHacking, type TeacherHackingConfig } from './spec';
 
 /** The oracle network: a random tanh MLP whose softmax(logits / temperature) is the true class distribution. */
 export function buildOracle(config: TeacherHackingConfig, featureShape: number[], rng: Rng): Model {
@@ -31,8 +31,8 @@ export function buildOracle(config: TeacherHackingConfig, featureShape: number[]
 }
 
 /** Log-probabilities of the oracle's class distribution. */
-function oracleLogProbabilities(oracle: Model, x: Tensor2D, temperature: number): Tensor2D {
-  return tf.tidy(() => tf.logSoftmax(tf.div(predictLogits(oracle, x), temperature)) as Tensor2D);
+function oracleLogProbabilities(oracle: Model, x: Tensor2D, temperature: number, signal: AbortSignal | undefined): Promise<Tensor2D> {
+  return predict(oracle, x, signal, (logits) => tf.logSoftmax(tf.div(logits, temperature)) as Tensor2D);
 }
 
 /** One class per row drawn from each row's distribution (probabilities, row-major). */
@@ -71,8 +71,7 @@ async function relabel(config: TeacherHackingConfig, ctx: RunContext, data: Expe
   const oracle = scope.model(buildOracle(config, data.featureShape, ctx.rng.fork('oracle')));
   const probabilitiesOf = async (set: LabelledSet, keepLog: boolean): Promise<Float32Array> => {
     const x = tf.tensor2d(set.x, [set.count, data.featureSize]);
-    const log = oracleLogProbabilities(oracle, x, temperature);
-    x.dispose();
+    const log = await oracleLogProbabilities(oracle, x, temperature, ctx.signal).finally(() => x.dispose());
     const probabilities = tf.exp(log);
     const values = (await probabilities.data()) as Float32Array;
     probabilities.dispose();
@@ -145,9 +144,9 @@ export async function runTeacherHacking(ctx: RunContext<TeacherHackingConfig>): 
       model: teacherModel,
       train: config.teacher.train,
       loss: { type: 'xent' },
-      data: { inputs: teacherIn('teacher', teacherPart.x), targets: scope.own(oneHot(sampled, numClasses)) },
-      test: { inputs: teacherIn('test', test.x), labels: test.y },
-      validation: V ? { inputs: teacherIn('V', V.x), labels: V.y } : undefined,
+      data: { inputs: await teacherIn('teacher', teacherPart.x), targets: scope.own(oneHot(sampled, numClasses)) },
+      test: { inputs: await teacherIn('test', test.x), labels: test.y },
+      validation: V ? { inputs: await teacherIn('V', V.x), labels: V.y } : undefined,
       validationLabelledBy: "the oracle's most likely class",
       shuffleKey: 'teacher',
       testLabels: data.test.y,
@@ -156,16 +155,17 @@ export async function runTeacherHacking(ctx: RunContext<TeacherHackingConfig>): 
     });
     scope.own(teacher.testLogits);
     const teacherTestLog = scope.own(tf.logSoftmax(teacher.testLogits) as Tensor2D);
-    const teacherProbabilities = scope.own(tf.tidy(() => tf.softmax(predictLogits(teacherModel, teacherIn('transfer', transfer.x))) as Tensor2D));
-    const teacherOnV = V ? scope.own(tf.tidy(() => tf.cast(tf.argMax(predictLogits(teacherModel, teacherIn('V', V.x)), -1), 'int32') as Tensor1D)) : null;
+    const teacherProbabilities = scope.own(await predict(teacherModel, await teacherIn('transfer', transfer.x), ctx.signal, (logits) => tf.softmax(logits) as Tensor2D));
+    const teacherOnV = V ? scope.own(await predictClasses(teacherModel, await teacherIn('V', V.x), ctx.signal)) : null;
 
     // 2. Students: the same initial weights, distilled on a fixed set for many epochs or on fresh points.
     const distil = async (info: StageInfo, rows: number, regime: 'fixed' | 'fresh'): Promise<StageRun> => {
       const model = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
       const studentIn = (split: string, raw: Tensor2D) => scope.cache.encode(model, split, raw);
-      const inputs = rows === transfer.count ? studentIn('transfer', transfer.x) : scope.own(tf.slice(studentIn('transfer', transfer.x), [0, 0], [rows, -1]) as Tensor2D);
+      const allInputs = await studentIn('transfer', transfer.x);
+      const inputs = rows === transfer.count ? allInputs : scope.own(tf.slice(allInputs, [0, 0], [rows, -1]) as Tensor2D);
       const targets = rows === transfer.count ? teacherProbabilities : scope.own(tf.slice(teacherProbabilities, [0, 0], [rows, -1]) as Tensor2D);
-      const testInputs = studentIn('test', test.x);
+      const testInputs = await studentIn('test', test.x);
       const run = await runStage({
         info,
         model,
@@ -173,17 +173,16 @@ export async function runTeacherHacking(ctx: RunContext<TeacherHackingConfig>): 
         loss: { type: 'xent' },
         data: { inputs, targets },
         test: { inputs: testInputs, labels: test.y },
-        validation: V && teacherOnV ? { inputs: studentIn('V', V.x), labels: teacherOnV } : undefined,
+        validation: V && teacherOnV ? { inputs: await studentIn('V', V.x), labels: teacherOnV } : undefined,
         validationLabelledBy: "the teacher's labels",
         shuffleKey: regime,
         testLabels: data.test.y,
         ctx,
         grid,
         afterMeasure: async (step) => {
-          const distances = tf.tidy(() => {
-            const student = tf.logSoftmax(predictLogits(model, testInputs)) as Tensor2D;
-            return tf.stack([tf.mean(klPerExample(teacherTestLog, student)), tf.mean(klPerExample(oracleTestLog, student))]);
-          });
+          const student = await predict(model, testInputs, ctx.signal, (logits) => tf.logSoftmax(logits) as Tensor2D);
+          const distances = tf.tidy(() => tf.stack([tf.mean(klPerExample(teacherTestLog, student)), tf.mean(klPerExample(oracleTestLog, student))]));
+          student.dispose();
           const [proxy, golden] = await distances.data();
           distances.dispose();
           charts.add('distances', `${regime}-proxy`, { x: step, y: proxy });
@@ -198,11 +197,8 @@ export async function runTeacherHacking(ctx: RunContext<TeacherHackingConfig>): 
 
     // The transfer breakdown: the fixed set, where the fixed student learned from its teacher.
     const onFixedSet = async (model: Model) => {
-      const inputs = scope.cache.encode(model, 'transfer', transfer.x);
-      const logits = tf.tidy(() => predictLogits(model, tf.slice(inputs, [0, 0], [transferSize, -1]) as Tensor2D));
-      const values = (await logits.data()) as Float32Array;
-      logits.dispose();
-      return argmaxRows(values, numClasses);
+      const fixedSet = tf.slice(await scope.cache.encode(model, 'transfer', transfer.x), [0, 0], [transferSize, -1]) as Tensor2D;
+      return argmaxRows(await predictValues(model, fixedSet, ctx.signal).finally(() => fixedSet.dispose()), numClasses);
     };
     const fixedSet = data.parts.transfer.y.subarray(0, transferSize);
     return assembleResult({

@@ -1,0 +1,172 @@
+/**
+ * For tests: the slowest configs the schema accepts, one or more per kind: every size at its largest, the widest
+ * and deepest models the memory limits allow, batch 1 and a measurement (or probe) after every step, the longest
+ * probes. Nothing here is shipped to visitors; the stop tests (stop-latency.test.ts, e2e/stop.spec.ts) time Stop
+ * on them.
+ */
+import type { ExperimentConfigInput } from '../config/schema';
+
+/** The widest and deepest MLP in range. */
+const WIDEST = { type: 'mlp', width: 1024, depth: 4, activation: 'relu', dropout: 0 } as const;
+/** The largest CNN the memory limits allow on 28x28 images (22 and 44 filters, a 256-unit dense layer). */
+const LARGEST_CNN = { type: 'cnn', filters: 22, denseWidth: 256 } as const;
+/** One example per step, a measurement after every step, the most epochs. */
+const EVERY_STEP = { optimizer: 'adam', learningRate: 1e-3, batchSize: 1, epochs: 500, evalEvery: 1 } as const;
+/** Toy data at its largest: 20,000 generated training points and 20,000 test points. */
+const TOY = { dataset: 'moons', testSize: 20000, validationSize: 5000 } as const;
+/** MNIST at its largest: all 10,000 training images and 2,000 test images. */
+const MNIST = { dataset: 'mnist', testSize: 2000, validationSize: 5000 } as const;
+
+export interface WorstConfig {
+  name: string;
+  config: ExperimentConfigInput;
+  /** When the stop is sent: this long after the named stage starts (or, with `measured`, after its first measurement). */
+  stop: { afterMs: number; stage: string; measured?: boolean };
+}
+
+export const WORST_CONFIGS: WorstConfig[] = [
+  {
+    name: 'weak-to-strong, 2-D data: 25,000 points and a decision grid measured after every step of the widest MLP',
+    config: {
+      kind: 'weak-to-strong',
+      data: { ...TOY, supervisorSize: 2, transferSize: 14998 },
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP, loss: { type: 'logconf' } },
+    },
+    stop: { afterMs: 1500, stage: 'weak' },
+  },
+  {
+    name: 'weak-to-strong, MNIST: 7,000 images measured after every step of the widest MLP',
+    config: {
+      kind: 'weak-to-strong',
+      data: { ...MNIST, supervisorSize: 100, transferSize: 4900 },
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'weak' },
+  },
+  {
+    name: 'weak-to-strong, MNIST: the largest CNN measured on 7,000 images',
+    config: {
+      kind: 'weak-to-strong',
+      data: { ...MNIST, supervisorSize: 100, transferSize: 4900 },
+      supervisor: { model: { type: 'linear' }, train: { batchSize: 100, epochs: 1, evalEvery: 1 } },
+      student: { model: LARGEST_CNN, train: EVERY_STEP },
+    },
+    stop: { afterMs: 400, stage: 'ceiling' },
+  },
+  {
+    name: 'weak-to-strong, MNIST: a fine-tuned encoder with the widest head, every step',
+    config: {
+      kind: 'weak-to-strong',
+      data: { ...MNIST, supervisorSize: 100, transferSize: 4900 },
+      supervisor: { model: { type: 'pretrained', mode: 'finetune', head: 'mlp', headWidth: 512 }, train: EVERY_STEP },
+      student: { model: { type: 'pretrained', mode: 'finetune', head: 'mlp', headWidth: 512 }, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1000, stage: 'weak' },
+  },
+  {
+    name: 'bootstrap: three links of the widest MLP, every step',
+    config: {
+      kind: 'bootstrap',
+      data: { ...TOY, supervisorSize: 2, transferSize: 14998 },
+      supervisor: { model: { type: 'linear' }, train: { batchSize: 2, epochs: 1, evalEvery: 1 } },
+      chain: [{ model: WIDEST, train: EVERY_STEP }, { model: WIDEST, train: EVERY_STEP }, { model: WIDEST, train: EVERY_STEP }],
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'ceiling' },
+  },
+  {
+    name: 'loss study: the widest MLP, every step',
+    config: {
+      kind: 'loss-study',
+      data: { ...TOY, supervisorSize: 2, transferSize: 14998 },
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'weak' },
+  },
+  {
+    name: 'distillation: the widest teacher and student, TAID, every step',
+    config: {
+      kind: 'distillation',
+      data: { ...MNIST, trainSize: 5000, labelledSize: 5000 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP, loss: { type: 'taid' } },
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'distillation variants: the widest models, six temperatures, every step',
+    config: {
+      kind: 'kd-variants',
+      data: { ...MNIST, trainSize: 5000, labelledSize: 5000 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+      temperatureSweep: [0.1, 1, 2, 8, 20, 50],
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'random teacher: a probe of 500 epochs at batch 1 on 14,998 examples of the widest 1,024-output MLP, probed every step',
+    config: {
+      kind: 'random-teacher',
+      data: { ...TOY, trainSize: 2, probeSize: 14998 },
+      teacher: { model: WIDEST },
+      outputDim: 1024,
+      student: { train: { batchSize: 1, epochs: 500 } },
+      probe: { batchSize: 1, epochs: 500 },
+      probeEvery: 1,
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'random teacher: a probe of 500 epochs at batch 1 on 14,998 examples (the probe trains, nothing yields on its own)',
+    config: {
+      kind: 'random-teacher',
+      data: { ...TOY, trainSize: 2, probeSize: 14998 },
+      teacher: { model: { ...WIDEST, width: 16, depth: 1 } },
+      probe: { batchSize: 1, epochs: 500 },
+      probeEvery: 1,
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'teacher hacking: the largest oracle on 20,000 points, the widest teacher, measured every step',
+    config: {
+      kind: 'teacher-hacking',
+      oracle: { width: 256, depth: 4, numClasses: 10 },
+      data: { dataset: 'gaussians', testSize: 20000, validationSize: 5000, teacherSize: 4000, transferSize: 22 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'teacher hacking: proxy and golden distances of the widest student on 20,000 points after every step',
+    config: {
+      kind: 'teacher-hacking',
+      oracle: { width: 256, depth: 4, numClasses: 10 },
+      data: { dataset: 'gaussians', testSize: 20000, validationSize: 5000, teacherSize: 4000, transferSize: 22 },
+      teacher: { model: { ...WIDEST, width: 64, depth: 2 }, train: { batchSize: 1024, epochs: 1, evalEvery: 10000 } },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'fixed' },
+  },
+];
+
+/**
+ * The largest training step the schema accepts: the widest MLP on a batch of 1,024 MNIST images. One step is a
+ * few seconds of wasm on a slow machine and cannot be split without changing the numbers: the run stops after
+ * it, and the page shows it stopped before that (src/worker/client.ts).
+ */
+export const LARGEST_STEP: WorstConfig = {
+  name: 'the widest MLP at batch 1,024: one training step is the longest thing that cannot be interrupted',
+  config: {
+    kind: 'weak-to-strong',
+    data: { ...MNIST, validationSize: 0, supervisorSize: 5000, transferSize: 5000 },
+    supervisor: { model: WIDEST, train: { ...EVERY_STEP, batchSize: 1024, evalEvery: 10000 } },
+    student: { model: WIDEST, train: EVERY_STEP },
+  },
+  stop: { afterMs: 200, stage: 'weak', measured: true },
+};
