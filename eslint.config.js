@@ -22,7 +22,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/app/**/*.tsx'], plugins: { 'react-hooks': reactHooks }, rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' } },
+  {
+    files: ['src/app/**/*.tsx'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
+  },
   {
     // Tests and benchmarks may take liberties with types that shipped code may not.
     files: ['**/*.test.ts', 'e2e/**', 'bench/**', 'src/node/test-support.ts'],
@@ -52,7 +56,13 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     ignores: ['src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error', ...['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'window', 'document', 'localStorage', 'navigator'].map((name) => ({ name, message: 'core code runs in pages, workers and Node alike: take what you need as an argument' }))],
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'window', 'document', 'localStorage', 'navigator'].map((name) => ({
+          name,
+          message: 'core code runs in pages, workers and Node alike: take what you need as an argument',
+        })),
+      ],
     },
   },
   {
@@ -67,7 +77,10 @@ export default tseslint.config(
     // The page never loads tfjs itself: training runs in the worker.
     files: ['src/app/**/*.{ts,tsx}'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['@tensorflow/*'], message: 'the page has no tfjs: the worker trains', allowTypeImports: true }] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@tensorflow/*'], message: 'the page has no tfjs: the worker trains', allowTypeImports: true }] },
+      ],
     },
   },
 );

@@ -55,12 +55,17 @@ function parseArgs(argv: string[]): Options {
     const value = () => inline ?? argv[++i];
     if (flag === '--no-build') options.build = false;
     else if (flag === '--backends') {
-      const names = value().split(',').map((s) => s.trim()).filter(Boolean);
+      const names = value()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = names.filter((n) => !(ALL_BACKENDS as readonly string[]).includes(n));
       if (unknown.length) throw new Error(`unknown backend(s) ${unknown.join(', ')}; choose from ${ALL_BACKENDS.join(', ')}`);
       options.backends = names as Backend[];
     } else if (flag === '--isolation') {
-      const modes = value().split(',').map((s) => s.trim());
+      const modes = value()
+        .split(',')
+        .map((s) => s.trim());
       if (modes.some((m) => !['off', 'on', 'threads'].includes(m))) throw new Error('--isolation takes a list of off, on, threads');
       options.isolation = modes as Isolation[];
     } else if (flag === '--rounds') options.rounds = Number(value());
@@ -157,7 +162,9 @@ async function measure(browser: Browser, baseUrl: string, backend: Backend, quer
       );
     } catch {
       const progress = await page.evaluate(() => {
-        const { run } = (window as unknown as { distillery: { getState(): { run: { stages: { name: string; history: unknown[]; totalSteps: number }[] } } } }).distillery.getState();
+        const { run } = (
+          window as unknown as { distillery: { getState(): { run: { stages: { name: string; history: unknown[]; totalSteps: number }[] } } } }
+        ).distillery.getState();
         return run.stages.map((s) => `${s.name} ${s.history.length} points`).join(', ');
       });
       return { finished: false, note: `did not finish in ${timeoutS} s (${progress || 'no stage started'})` };
@@ -195,7 +202,11 @@ async function measure(browser: Browser, baseUrl: string, backend: Backend, quer
     });
     await Promise.all(sizes);
     if (data.status === 'error' || data.runDone === null || data.firstPoint === null) {
-      return { finished: false, ranOn: data.backend ?? undefined, note: `the run ended in ${data.status}: ${data.error ?? (pageErrors.join('; ') || 'no message')}` };
+      return {
+        finished: false,
+        ranOn: data.backend ?? undefined,
+        note: `the run ended in ${data.status}: ${data.error ?? (pageErrors.join('; ') || 'no message')}`,
+      };
     }
     const { firstPoint, runDone } = data;
     // Frames and long tasks inside the training window (first curve point to the end of the run).
@@ -322,7 +333,9 @@ async function main(): Promise<void> {
     const showVersion = versions.length > 1;
     console.log(`## Browser: default preset (w2s-mnist), headless Chromium, 1280x720\n`);
     console.log(`Command: \`npm run bench:browser -- ${process.argv.slice(2).join(' ')}\``.replace(/ -- `$/, '`'));
-    console.log(`\nBuilt from ${versions.map((v) => `${v.label}: ${describeRevision(v.root)}`).join('; ')}. ${options.rounds > 1 ? `Medians of ${options.rounds} interleaved rounds (the long tasks and worst frame gap are the median run's).` : 'One run each.'}\n`);
+    console.log(
+      `\nBuilt from ${versions.map((v) => `${v.label}: ${describeRevision(v.root)}`).join('; ')}. ${options.rounds > 1 ? `Medians of ${options.rounds} interleaved rounds (the long tasks and worst frame gap are the median run's).` : 'One run each.'}\n`,
+    );
     const heads = [
       ...(showVersion ? ['code'] : []),
       'backend',
@@ -337,13 +350,18 @@ async function main(): Promise<void> {
     ];
     console.log(`| ${heads.join(' | ')} |`);
     console.log(`|${heads.map(() => '---').join('|')}|`);
-    const ordered = [...combos].sort((a, b) => ALL_BACKENDS.indexOf(a.backend) - ALL_BACKENDS.indexOf(b.backend) || options.isolation.indexOf(a.isolation) - options.isolation.indexOf(b.isolation) || a.version.localeCompare(b.version));
+    const ordered = [...combos].sort(
+      (a, b) =>
+        ALL_BACKENDS.indexOf(a.backend) - ALL_BACKENDS.indexOf(b.backend) ||
+        options.isolation.indexOf(a.isolation) - options.isolation.indexOf(b.isolation) ||
+        a.version.localeCompare(b.version),
+    );
     for (const combo of ordered) console.log(row(combo, runs.get(combo)!, showVersion));
     console.log('');
     console.log(
       'Times are from navigation start (the page starts the preset on load). Chrome reports only tasks of 50 ms or more: "none" means every main-thread task while training was under 50 ms. ' +
         '"isolated": served with COOP/COEP headers, so the page is cross-origin isolated and the wasm backend may use threads (automatically: with 4 or more cores); ' +
-          '"threaded binary": isolated, and the page asks for wasm\'s multithreaded binary (`?wasm-threads=on`); tfjs then computes with half the logical cores.',
+        '"threaded binary": isolated, and the page asks for wasm\'s multithreaded binary (`?wasm-threads=on`); tfjs then computes with half the logical cores.',
     );
     console.log('');
     console.log('Bytes fetched by the page and its worker during the run (response bodies as sent; the static server does not compress):\n');
@@ -353,11 +371,15 @@ async function main(): Promise<void> {
       const m = representative(runs.get(combo)!);
       if (!m.fetched) continue;
       const f = (k: string) => kB(m.fetched![k] ?? 0);
-      console.log(`| ${showVersion ? `${combo.version} | ` : ''}${combo.backend}${ISOLATION_LABEL[combo.isolation]} | ${f('script')} | ${f('wasm')} | ${f('data')} | ${f('other')} |`);
+      console.log(
+        `| ${showVersion ? `${combo.version} | ` : ''}${combo.backend}${ISOLATION_LABEL[combo.isolation]} | ${f('script')} | ${f('wasm')} | ${f('data')} | ${f('other')} |`,
+      );
     }
     console.log('');
     machineLines().forEach((line) => console.log(line));
-    console.log(`- Browser: Chromium ${browser.version()} (headless${launchOptions.executablePath ? `, ${launchOptions.executablePath}` : ''}); flags: ${launchOptions.args.join(' ')}`);
+    console.log(
+      `- Browser: Chromium ${browser.version()} (headless${launchOptions.executablePath ? `, ${launchOptions.executablePath}` : ''}); flags: ${launchOptions.args.join(' ')}`,
+    );
   } finally {
     await stop();
   }

@@ -62,10 +62,21 @@ function stepModel(spec: ModelSpec, featureShape: number[], classes: number): { 
     case 'mlp': {
       const hidden = Array<number>(spec.depth).fill(spec.width);
       const dropout = spec.dropout > 0 ? `, dropout ${spec.dropout}` : '';
-      return { model: spec, inputShape: [flat], layers: denseStack(hidden, spec.activation, spec.dropout, classes), text: `MLP ${[flat, ...hidden, classes].join('-')} (${spec.activation}${dropout})` };
+      return {
+        model: spec,
+        inputShape: [flat],
+        layers: denseStack(hidden, spec.activation, spec.dropout, classes),
+        text: `MLP ${[flat, ...hidden, classes].join('-')} (${spec.activation}${dropout})`,
+      };
     }
     case 'cnn': {
-      const layers: TwinLayer[] = [{ type: 'conv', filters: spec.filters }, { type: 'maxpool' }, { type: 'conv', filters: spec.filters * 2 }, { type: 'maxpool' }, { type: 'flatten' }];
+      const layers: TwinLayer[] = [
+        { type: 'conv', filters: spec.filters },
+        { type: 'maxpool' },
+        { type: 'conv', filters: spec.filters * 2 },
+        { type: 'maxpool' },
+        { type: 'flatten' },
+      ];
       if (spec.denseWidth > 0) layers.push({ type: 'dense', units: spec.denseWidth, activation: 'relu' });
       layers.push({ type: 'dense', units: classes, activation: 'linear' });
       const text = `CNN conv${spec.filters}-conv${spec.filters * 2}${spec.denseWidth > 0 ? `-${spec.denseWidth}` : ''}-${classes} on ${featureShape.join('x')}`;
@@ -81,7 +92,12 @@ function stepModel(spec: ModelSpec, featureShape: number[], classes: number): { 
         return { model, inputShape: [features], layers: head, text: `probe ${[features, ...headHidden, classes].join('-')} on frozen features` };
       }
       const encoder: TwinLayer[] = ENCODER_SIZES.map((units) => ({ type: 'dense', units, activation: 'relu' }));
-      return { model: spec, inputShape: [flat], layers: [...encoder, ...head], text: `fine-tuned encoder + probe ${[flat, ...ENCODER_SIZES, ...headHidden, classes].join('-')}` };
+      return {
+        model: spec,
+        inputShape: [flat],
+        layers: [...encoder, ...head],
+        text: `fine-tuned encoder + probe ${[flat, ...ENCODER_SIZES, ...headHidden, classes].join('-')}`,
+      };
     }
   }
 }
@@ -100,7 +116,14 @@ function rolesOf(config: ExperimentConfig): { role: string; model: ModelSpec; tr
     });
 }
 
-export function describeCase(model: ModelSpec, featureShape: number[], classes: number, train: StepCase['train'], encoderDataset: string, usedBy: string): StepCase {
+export function describeCase(
+  model: ModelSpec,
+  featureShape: number[],
+  classes: number,
+  train: StepCase['train'],
+  encoderDataset: string,
+  usedBy: string,
+): StepCase {
   const step = stepModel(model, featureShape, classes);
   const optimizer = train.optimizer === 'adam' ? 'adam' : `sgd momentum ${train.momentum}`;
   const name = `${step.text}, batch ${train.batchSize}, ${optimizer}`;

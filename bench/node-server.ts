@@ -25,13 +25,16 @@ const withAssets = (assets: import('../src/core/assets').AssetSource) => ({ asse
 /** The first of `files` that exists under root: the benchmark also loads commits from before files moved. */
 const loadMoved = <T>(...files: string[]): Promise<T> => load<T>(files.find((file) => existsSync(path.join(root, file))) ?? files[0]);
 
-type Tf = typeof import('../src/core/tf')['tf'];
+type Tf = (typeof import('../src/core/tf'))['tf'];
 const { tf } = await load<typeof import('../src/core/tf')>('src/core/tf.ts');
 const { startNodeBackend } = await loadMoved<typeof import('../src/node/node-backend')>('src/node/node-backend.ts', 'src/cli/node-backend.ts');
 const { buildModel } = await load<typeof import('../src/core/models/model')>('src/core/models/model.ts');
 const { train } = await load<typeof import('../src/core/train')>('src/core/train.ts');
 const { createRng } = await load<typeof import('../src/core/rng')>('src/core/rng.ts');
-const { runExperiment } = await loadMoved<typeof import('../src/core/experiments/registry')>('src/core/experiments/registry.ts', 'src/core/experiments/index.ts');
+const { runExperiment } = await loadMoved<typeof import('../src/core/experiments/registry')>(
+  'src/core/experiments/registry.ts',
+  'src/core/experiments/index.ts',
+);
 const { nodeAssetSource } = await loadMoved<typeof import('../src/node/node-assets')>('src/node/node-assets.ts', 'src/cli/node-assets.ts');
 const { encoderId, loadEncoderWeights } = await load<typeof import('../src/core/models/encoder-weights')>('src/core/models/encoder-weights.ts');
 
@@ -49,7 +52,10 @@ function dataFor(c: StepCase, steps: number) {
   const epochs = Math.ceil(steps / perEpoch);
   const features = c.inputShape.reduce((a, b) => a * b, 1);
   const rng = createRng(1);
-  const x = tf.tensor2d(new Float32Array(rows * features).map(() => rng.next()), [rows, features]);
+  const x = tf.tensor2d(
+    new Float32Array(rows * features).map(() => rng.next()),
+    [rows, features],
+  );
   const labels = Int32Array.from({ length: rows }, () => rng.int(c.classes));
   const y = tf.tensor1d(labels, 'int32');
   const targets = tf.tidy(() => tf.cast(tf.oneHot(y, c.classes), 'float32')) as import('../src/core/tf').Tensor2D;
@@ -76,7 +82,15 @@ async function loop(c: StepCase, steps: number) {
   const model = await modelFor(c);
   const test = { inputs: tf.slice(x, [0, 0], [8, -1]), labels: tf.slice(y, [0], [8]) };
   const started = performance.now();
-  const result = await train({ stage: 'bench', model, spec: trainSpec(c, epochs, 1_000_000), loss: { type: 'xent' }, data: { inputs: x, targets }, test, rng: createRng(3) });
+  const result = await train({
+    stage: 'bench',
+    model,
+    spec: trainSpec(c, epochs, 1_000_000),
+    loss: { type: 'xent' },
+    data: { inputs: x, targets },
+    test,
+    rng: createRng(3),
+  });
   const ms = performance.now() - started;
   [x, y, targets, test.inputs, test.labels].forEach((t) => t.dispose());
   model.dispose();

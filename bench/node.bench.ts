@@ -96,7 +96,9 @@ function startServer(label: string, root: string, backend: string): JsonLineServ
 print(`# Node benchmarks, ${new Date().toISOString().slice(0, 10)}\n`);
 print(`Command: \`npm run bench:node -- ${process.argv.slice(2).join(' ')}\``.replace(/ -- `$/, '`'));
 print(`\nCode measured: this checkout at ${describeRevision(ROOT)}${beforeRoot ? `; "before": ${describeRevision(beforeRoot)} (${values.before})` : ''}.\n`);
-machineLines().slice(0, 2).forEach((line) => print(line));
+machineLines()
+  .slice(0, 2)
+  .forEach((line) => print(line));
 print();
 
 // ---------------------------------------------------------------------------------------------------------
@@ -129,7 +131,7 @@ async function stepSection(): Promise<void> {
   print('## Training step\n');
   print(
     `Milliseconds per training step (median of ${ROUNDS} interleaved rounds; each round runs every column once, up to ${MAX_STEPS} steps or about ${BUDGET_MS / 1000} s, after a warm-up). ` +
-      'The same network, batch size, optimizer and cross-entropy in each column, on random data of the same shape; a frozen encoder\'s student trains its probe on the 64 cached features, so that is its step. ' +
+      "The same network, batch size, optimizer and cross-entropy in each column, on random data of the same shape; a frozen encoder's student trains its probe on the 64 cached features, so that is its step. " +
       `${torch.note}.\n`,
   );
   for (const backend of backends) {
@@ -138,7 +140,9 @@ async function stepSection(): Promise<void> {
     const measurers: Measurer[] = [
       { label: 'loop', run: async (c, steps) => (await after.request<{ ms: number }>({ op: 'loop', case: c, steps })).ms },
       { label: 'fit', run: async (c, steps) => (await after.request<{ ms: number }>({ op: 'fit', case: c, steps })).ms },
-      ...(before ? [{ label: 'before', run: async (c: StepCase, steps: number) => (await before.request<{ ms: number }>({ op: 'loop', case: c, steps })).ms }] : []),
+      ...(before
+        ? [{ label: 'before', run: async (c: StepCase, steps: number) => (await before.request<{ ms: number }>({ op: 'loop', case: c, steps })).ms }]
+        : []),
       ...torchThreads.map((threads) => ({
         label: `torch${threads}`,
         run: async (c: StepCase, steps: number) => (await torchServer!.request<{ ms: number }>({ case: c, steps, threads })).ms,
@@ -240,7 +244,12 @@ async function presetsSection(): Promise<void> {
       const pgr = now.run.pgr === null || now.run.pgr === undefined ? 'n/a' : now.run.pgr.toFixed(3);
       if (before) {
         const was = summary('before');
-        const same = was.run.fingerprint && now.run.fingerprint ? (was.run.fingerprint === now.run.fingerprint ? 'yes' : `**no** (PGR before ${was.run.pgr?.toFixed(3) ?? 'n/a'})`) : 'n/a';
+        const same =
+          was.run.fingerprint && now.run.fingerprint
+            ? was.run.fingerprint === now.run.fingerprint
+              ? 'yes'
+              : `**no** (PGR before ${was.run.pgr?.toFixed(3) ?? 'n/a'})`
+            : 'n/a';
         const speedUp = Number.isFinite(was.s) && Number.isFinite(now.s) ? `${(was.s / now.s).toFixed(2)}x` : 'n/a';
         print(`| ${preset.id} | ${backend} | ${was.text} | ${now.text} | ${speedUp} | ${same} | ${pgr} |`);
       } else {
@@ -303,15 +312,21 @@ async function memorySection(): Promise<void> {
         ['tf.memory() tensors', used.map((s) => s.tensors), (v) => v.toFixed(0), 0.5],
         ['tf.memory() bytes', used.map((s) => s.bytes), (v) => kB(v), 1000],
         ['JS heap used', used.map((s) => s.heapMB), (v) => `${v.toFixed(1)} MB`, 0.5],
-        ...(used[0]?.wasmHeapMB !== null && used[0]?.wasmHeapMB !== undefined ? [['wasm heap', used.map((s) => s.wasmHeapMB!), (v: number) => `${v.toFixed(1)} MB`, 0.01] as [string, number[], (v: number) => string, number]] : []),
+        ...(used[0]?.wasmHeapMB !== null && used[0]?.wasmHeapMB !== undefined
+          ? [['wasm heap', used.map((s) => s.wasmHeapMB!), (v: number) => `${v.toFixed(1)} MB`, 0.01] as [string, number[], (v: number) => string, number]]
+          : []),
       ];
       for (const [name, ys, format, tolerance] of rows) {
         const k = slope(xs, ys);
         const flat = Math.abs(k) <= tolerance;
-        print(`| ${label} | ${backend} | ${name} | ${format(ys[0])} | ${format(ys[ys.length - 1])} (step ${used[used.length - 1].step.toLocaleString('en')}) | ${k >= 0 ? '+' : ''}${name.includes('bytes') ? kB(k) : k.toFixed(name.includes('tensors') ? 2 : 3)} | ${flat ? 'yes ✓' : 'no ✗'} |`);
+        print(
+          `| ${label} | ${backend} | ${name} | ${format(ys[0])} | ${format(ys[ys.length - 1])} (step ${used[used.length - 1].step.toLocaleString('en')}) | ${k >= 0 ? '+' : ''}${name.includes('bytes') ? kB(k) : k.toFixed(name.includes('tensors') ? 2 : 3)} | ${flat ? 'yes ✓' : 'no ✗'} |`,
+        );
       }
       log(`  ${samples.length} samples in ${(ms / 1000).toFixed(0)} s`);
-      sampleLines.push(`Samples on ${backend}, ${label} (step: tensors, JS heap MB): ${used.map((s) => `${s.step / 1000}k: ${s.tensors}, ${s.heapMB.toFixed(1)}`).join('; ')}.`);
+      sampleLines.push(
+        `Samples on ${backend}, ${label} (step: tensors, JS heap MB): ${used.map((s) => `${s.step / 1000}k: ${s.tensors}, ${s.heapMB.toFixed(1)}`).join('; ')}.`,
+      );
     }
   }
   print(`\n${sampleLines.join('\n\n')}\n`);
@@ -340,7 +355,9 @@ async function bundleSection(): Promise<void> {
   });
 
   print('## Bundle sizes\n');
-  print('From `vite build` (gzip level 9, as a static host would serve them). Initial JavaScript is what index.html loads before anything runs: its module scripts, their modulepreloads and their static imports.\n');
+  print(
+    'From `vite build` (gzip level 9, as a static host would serve them). Initial JavaScript is what index.html loads before anything runs: its module scripts, their modulepreloads and their static imports.\n',
+  );
   const cols = builds.map((b) => b.label);
   print(`| what | ${cols.map((c) => `${c}: raw | ${c}: gzip`).join(' | ')} | files (now) |`);
   print(`|---|${cols.map(() => '---|---').join('|')}|---|`);
@@ -357,15 +374,33 @@ async function bundleSection(): Promise<void> {
     'webgpu backend': 'webgpu backend',
   };
   for (const holds of Object.keys(ON_DEMAND)) {
-    line(`worker, on demand: ${ON_DEMAND[holds]}`, (s) => both(s.workerOnDemand.filter((f) => f.holds === holds)), now.workerOnDemand.filter((f) => f.holds === holds).map((f) => f.file).join(', '));
+    line(
+      `worker, on demand: ${ON_DEMAND[holds]}`,
+      (s) => both(s.workerOnDemand.filter((f) => f.holds === holds)),
+      now.workerOnDemand
+        .filter((f) => f.holds === holds)
+        .map((f) => f.file)
+        .join(', '),
+    );
   }
   for (const variant of ['simd', 'threaded-simd']) {
     const pick = (s: BuildSizes) => both(s.wasm.filter((f) => new RegExp(`wasm-${variant}-`).test(f.file)));
-    line(`wasm binary, ${variant} (${variant === 'simd' ? 'fetched by the wasm backend' : 'fetched instead by a cross-origin isolated page with 4 or more cores, or ?wasm-threads=on'})`, pick, now.wasm.filter((f) => new RegExp(`wasm-${variant}-`).test(f.file)).map((f) => f.file).join(', '));
+    line(
+      `wasm binary, ${variant} (${variant === 'simd' ? 'fetched by the wasm backend' : 'fetched instead by a cross-origin isolated page with 4 or more cores, or ?wasm-threads=on'})`,
+      pick,
+      now.wasm
+        .filter((f) => new RegExp(`wasm-${variant}-`).test(f.file))
+        .map((f) => f.file)
+        .join(', '),
+    );
   }
   print();
-  print(`tfjs in the initial JavaScript: ${builds.map((b) => `${b.label}: ${b.sizes.initialHoldsTfjs ? 'yes' : 'no'}`).join('; ')} (it loads with the worker).\n`);
-  print(`Data the default preset (${DEFAULT_PRESET_ID}) fetches, found by running it in Node with a recording asset source (the worker asks for the same paths):\n`);
+  print(
+    `tfjs in the initial JavaScript: ${builds.map((b) => `${b.label}: ${b.sizes.initialHoldsTfjs ? 'yes' : 'no'}`).join('; ')} (it loads with the worker).\n`,
+  );
+  print(
+    `Data the default preset (${DEFAULT_PRESET_ID}) fetches, found by running it in Node with a recording asset source (the worker asks for the same paths):\n`,
+  );
   print('| file | raw | gzip |');
   print('|---|---|---|');
   for (const f of data) print(`| ${f.file} | ${kB(f.bytes)} | ${kB(f.gzip)} |`);

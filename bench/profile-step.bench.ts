@@ -57,8 +57,14 @@ await startNodeBackend(values.backend as NodeBackend);
 async function run(stepCount: number): Promise<number> {
   const rows = batchSize * stepCount;
   const rng = createRng(1);
-  const x = tf.tensor2d(new Float32Array(rows * inputSize).map(() => rng.next()), [rows, inputSize]);
-  const y = tf.tensor1d(Int32Array.from({ length: rows }, () => rng.int(classes)), 'int32') as Tensor1D;
+  const x = tf.tensor2d(
+    new Float32Array(rows * inputSize).map(() => rng.next()),
+    [rows, inputSize],
+  );
+  const y = tf.tensor1d(
+    Int32Array.from({ length: rows }, () => rng.int(classes)),
+    'int32',
+  ) as Tensor1D;
   const targets = tf.oneHot(y, classes).toFloat() as Tensor2D;
   const test = { inputs: tf.slice(x, [0, 0], [8, -1]) as Tensor2D, labels: tf.slice(y, [0], [8]) as Tensor1D };
   const model = buildModel(spec, { featureShape, numClasses: classes, rng: createRng(2) });
@@ -100,9 +106,15 @@ timing = false;
 const rowsOut = [...kernelStats.entries()].sort((a, b) => b[1].ms - a[1].ms);
 const kernelMs = rowsOut.reduce((sum, [, e]) => sum + e.ms, 0) / steps;
 const kernels = rowsOut.reduce((sum, [, e]) => sum + e.count, 0) / steps;
-console.log(`# One training step on ${values.backend}: ${cnn ? `CNN ${values.model} on ${values.image} images` : `MLP ${values.model}`}${spec.type === 'mlp' && spec.dropout > 0 ? ` (dropout ${spec.dropout})` : ''}, batch ${batchSize}, ${values.optimizer}, ${steps} steps (Node ${process.version}, tfjs ${tf.version.tfjs})\n`);
-console.log(`- wall time: ${wallMs.toFixed(3)} ms/step; inside kernels: ${kernelMs.toFixed(3)} ms/step (${((100 * kernelMs) / wallMs).toFixed(0)}%); kernels: ${kernels.toFixed(1)} per step`);
-console.log(`- outside kernels (engine, tape, tidy, JavaScript): ${(wallMs - kernelMs).toFixed(3)} ms/step, ${(((wallMs - kernelMs) / kernels) * 1000).toFixed(1)} µs per kernel\n`);
+console.log(
+  `# One training step on ${values.backend}: ${cnn ? `CNN ${values.model} on ${values.image} images` : `MLP ${values.model}`}${spec.type === 'mlp' && spec.dropout > 0 ? ` (dropout ${spec.dropout})` : ''}, batch ${batchSize}, ${values.optimizer}, ${steps} steps (Node ${process.version}, tfjs ${tf.version.tfjs})\n`,
+);
+console.log(
+  `- wall time: ${wallMs.toFixed(3)} ms/step; inside kernels: ${kernelMs.toFixed(3)} ms/step (${((100 * kernelMs) / wallMs).toFixed(0)}%); kernels: ${kernels.toFixed(1)} per step`,
+);
+console.log(
+  `- outside kernels (engine, tape, tidy, JavaScript): ${(wallMs - kernelMs).toFixed(3)} ms/step, ${(((wallMs - kernelMs) / kernels) * 1000).toFixed(1)} µs per kernel\n`,
+);
 console.log('| kernel | per step | ms/step | share of kernel time |');
 console.log('|---|---|---|---|');
 for (const [name, e] of rowsOut) {

@@ -210,10 +210,17 @@ export function buildSizes(dir: string): BuildSizes {
   const workerEntries = assets.filter((f) => /worker/i.test(path.basename(f)) && f.endsWith('.js'));
   const worker = closure(dir, workerEntries).map((f) => sized(dir, f));
   const onDemand = new Set<string>();
-  for (const f of worker) for (const spec of dynamicImports(readFileSync(path.join(dir, f.file), 'utf8'))) onDemand.add(path.posix.join(path.posix.dirname(f.file), spec));
+  for (const f of worker)
+    for (const spec of dynamicImports(readFileSync(path.join(dir, f.file), 'utf8'))) onDemand.add(path.posix.join(path.posix.dirname(f.file), spec));
   const workerOnDemand = [...onDemand].map((f) => {
     const code = readFileSync(path.join(dir, f), 'utf8');
-    const holds = /threaded-simd/.test(f) ? 'wasm threads' : code.includes('WASM_HAS_SIMD_SUPPORT') ? 'wasm backend' : /webgpu/i.test(code) ? 'webgpu backend' : 'other';
+    const holds = /threaded-simd/.test(f)
+      ? 'wasm threads'
+      : code.includes('WASM_HAS_SIMD_SUPPORT')
+        ? 'wasm backend'
+        : /webgpu/i.test(code)
+          ? 'webgpu backend'
+          : 'other';
     return { ...sized(dir, f), holds };
   });
   const wasm = assets.filter((f) => f.endsWith('.wasm') && statSync(path.join(dir, f)).isFile()).map((f) => sized(dir, f));

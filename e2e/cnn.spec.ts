@@ -16,7 +16,11 @@ const TINY_CNN: ExperimentConfig = parseConfig({
   seed: 1,
   data: { dataset: 'digits', trainSize: 300, labelledSize: 100, validationSize: 0, testSize: 200 },
   teacher: { model: { type: 'linear' }, train: { learningRate: 0.05, batchSize: 32, epochs: 3, evalEvery: 10 } },
-  student: { model: { type: 'cnn', filters: 2, denseWidth: 0 }, train: { learningRate: 0.03, batchSize: 32, epochs: 3, evalEvery: 10 }, loss: { type: 'kd', temperature: 2, alpha: 0.5 } },
+  student: {
+    model: { type: 'cnn', filters: 2, denseWidth: 0 },
+    train: { learningRate: 0.03, batchSize: 32, epochs: 3, evalEvery: 10 },
+    loss: { type: 'kd', temperature: 2, alpha: 0.5 },
+  },
 });
 
 function accuracies(state: RunSnapshot): Record<string, number | null> {

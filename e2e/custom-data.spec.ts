@@ -19,7 +19,9 @@ function blobsCsv(rows = 300, shift = 0): string {
     const k = i % 3;
     // A deterministic scatter (no randomness needed: the rows differ by i).
     const wobble = (j: number) => (Math.sin(i * 12.9898 + j * 78.233) * 43758.5453) % 1;
-    lines.push([k, 4 * k + wobble(1), -3 * k + wobble(2), 10 + wobble(3), 0.37 * i + shift].map((v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v)).join(','));
+    lines.push(
+      [k, 4 * k + wobble(1), -3 * k + wobble(2), 10 + wobble(3), 0.37 * i + shift].map((v) => (typeof v === 'number' ? Number(v.toFixed(4)) : v)).join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -54,7 +56,11 @@ test('a CSV from disk: the label column is chosen, weak-to-strong runs on it; a 
 
   const expectedHash = await sha256Hex(blobsCsv());
   const switched = await draft(page);
-  expect(switched.data).toMatchObject({ dataset: 'custom', custom: { name: 'blobs.csv', sha256: expectedHash, label: 'group', rows: 300, features: 4, classes: 3 }, testSize: 60 });
+  expect(switched.data).toMatchObject({
+    dataset: 'custom',
+    custom: { name: 'blobs.csv', sha256: expectedHash, label: 'group', rows: 300, features: 4, classes: 3 },
+    testSize: 60,
+  });
   await expect(page.getByTestId('link-notice')).toContainText('Now using your data "blobs.csv"');
   await expect(page.getByTestId('custom-current')).toContainText('300 rows, 4 features, 3 classes');
 
@@ -93,7 +99,10 @@ test('points drawn by clicking: a weak-to-strong run on them shows its decision 
   await page.getByTestId('custom-tab-draw').click();
   const canvas = page.getByTestId('draw-canvas');
   // Class 0 on the left, class 1 on the right (the canvas is 320 px square).
-  for (const [cls, x0] of [[0, 30], [1, 200]] as const) {
+  for (const [cls, x0] of [
+    [0, 30],
+    [1, 200],
+  ] as const) {
     await page.getByTestId(`draw-class-${cls}`).click();
     for (let i = 0; i < 16; i++) await canvas.click({ position: { x: x0 + (i % 4) * 25, y: 30 + Math.floor(i / 4) * 70 } });
   }

@@ -58,17 +58,25 @@ test('a learning rate that makes the loss infinite stops that model with a clear
   await page.goto(`./?backend=wasm${encodeLink(DIVERGING, { run: true })}`);
   const failed = await waitForStatus(page, 'error', { timeout: 60_000 });
   expect(failed.error?.kind).toBe('divergence');
-  expect(failed.error?.message).toMatch(/^Strong ceiling: the loss became NaN or infinite at step \d+ \(learning rate 1\); lower the learning rate and run again$/);
+  expect(failed.error?.message).toMatch(
+    /^Strong ceiling: the loss became NaN or infinite at step \d+ \(learning rate 1\); lower the learning rate and run again$/,
+  );
   await expect(page.getByTestId('error-banner')).toContainText('Training diverged. Strong ceiling: the loss became NaN or infinite');
 
   // The supervisor finished before the ceiling diverged: its card, its result and its curve stay.
-  expect(failed.stages.map((s) => [s.name, s.status])).toEqual([['weak', 'done'], ['ceiling', 'stopped'], ['student', 'waiting']]);
+  expect(failed.stages.map((s) => [s.name, s.status])).toEqual([
+    ['weak', 'done'],
+    ['ceiling', 'stopped'],
+    ['student', 'waiting'],
+  ]);
   expect(failed.stages[0].accuracy).toBeGreaterThan(0.7);
   expect(await displayedAccuracy(page, 'weak')).toBeCloseTo(failed.stages[0].accuracy!, 4);
   await expect(page.getByTestId('best-weak')).toBeVisible();
   await expect(page.getByTestId('stopped-ceiling')).toContainText('stopped at step');
   const curves = page.getByTestId('chart-testAccuracy').locator('path.recharts-line-curve');
-  await expect.poll(async () => (await curves.evaluateAll((paths) => paths.map((p) => (p.getAttribute('d') ?? '').length))).filter((d) => d > 0).length).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(async () => (await curves.evaluateAll((paths) => paths.map((p) => (p.getAttribute('d') ?? '').length))).filter((d) => d > 0).length)
+    .toBeGreaterThanOrEqual(1);
 
   // Lower the learning rate and run again: the same worker trains every model to the end.
   await setField(page, 'field-student-train-learningRate', 0.01);
@@ -104,7 +112,8 @@ test('a crashed worker: the page keeps what finished, says so, and a new worker 
 
 const NO_WEBGPU = {
   'navigator.gpu is absent': "Object.defineProperty(WorkerNavigator.prototype, 'gpu', { get: () => undefined, configurable: true });",
-  'requestAdapter() returns null': "Object.defineProperty(WorkerNavigator.prototype, 'gpu', { get: () => ({ requestAdapter: async () => null }), configurable: true });",
+  'requestAdapter() returns null':
+    "Object.defineProperty(WorkerNavigator.prototype, 'gpu', { get: () => ({ requestAdapter: async () => null }), configurable: true });",
 };
 
 for (const [fault, code] of Object.entries(NO_WEBGPU)) {
@@ -164,7 +173,11 @@ test('a WebGPU device lost mid-run: the run starts again on the next backend, sa
       last,
       { timeout: 60_000 },
     );
-    expect((await readState(page)).backend, lostWhileIdle ? 'after a device lost while idle' : 'after a device lost mid-run').toEqual({ name: 'webgpu', reason: 'chosen by you', skipped: [] });
+    expect((await readState(page)).backend, lostWhileIdle ? 'after a device lost while idle' : 'after a device lost mid-run').toEqual({
+      name: 'webgpu',
+      reason: 'chosen by you',
+      skipped: [],
+    });
     // A new device from the start: no loss met during this run.
     expect((await workerFigures(workers.all[0])).stats.deviceLosses).toBe(1);
     await page.getByTestId('stop-button').click();

@@ -40,7 +40,9 @@ test('an unreadable link after an invalid edit keeps the problems, Run stays off
   await expect(page.getByTestId('run-button')).toBeDisabled();
   await page.locator('h1').click();
   await page.keyboard.press(' ');
-  await expect(page.getByTestId('run-blocked')).toContainText('The experiment cannot run until the form is fixed: student.train.learningRate: must be at most 1');
+  await expect(page.getByTestId('run-blocked')).toContainText(
+    'The experiment cannot run until the form is fixed: student.train.learningRate: must be at most 1',
+  );
   const after = await readState(page);
   expect(after.runId).toBe(0);
   expect(after.status).toBe('idle');
@@ -62,10 +64,14 @@ test('a sweep with cells that cannot run shows them refused with the reason, and
   const refused = page.getByTestId('sweep-refused');
   await expect(refused).toContainText('Refused, not run');
   await expect(refused).toContainText('student width 5000: student.model.width: must be at most 1024');
-  await page.waitForFunction(() => {
-    const s = (window as unknown as DistilleryWindow).distillery.getState();
-    return s.sweep !== null && !s.sweep.running;
-  }, undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as DistilleryWindow).distillery.getState();
+      return s.sweep !== null && !s.sweep.running;
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
   const sweep = (await state(page)).sweep;
   expect(sweep.cells.map((c: { status: string }) => c.status)).toEqual(['done', 'refused']);
   await expect(page.getByTestId('sweep-cell').nth(1)).toContainText('refused');
@@ -99,7 +105,7 @@ test('CSV exports neutralise labels that look like formulas; numbers stay number
   for (const row of curveRows) for (const cell of row.slice(1)) expect(cell === '' || Number.isFinite(Number(cell))).toBe(true);
 });
 
-test.describe('the visitor\'s own data where it used to dead-end', () => {
+test.describe("the visitor's own data where it used to dead-end", () => {
   test('without Web Crypto (plain http on a LAN address) a file and drawn points are still hashed and used', async ({ page }) => {
     const errors = collectErrors(page);
     await page.addInitScript(() => Object.defineProperty(window.crypto, 'subtle', { get: () => undefined }));
@@ -114,7 +120,10 @@ test.describe('the visitor\'s own data where it used to dead-end', () => {
     sheet = await openCustomData(page);
     await page.getByTestId('custom-tab-draw').click();
     const canvas = page.getByTestId('draw-canvas');
-    for (const [cls, x0] of [[0, 30], [1, 200]] as const) {
+    for (const [cls, x0] of [
+      [0, 30],
+      [1, 200],
+    ] as const) {
       await page.getByTestId(`draw-class-${cls}`).click();
       for (let i = 0; i < 12; i++) await canvas.click({ position: { x: x0 + (i % 4) * 25, y: 40 + Math.floor(i / 4) * 70 } });
     }

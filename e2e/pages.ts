@@ -100,7 +100,11 @@ export function readPredictions(page: Page, supervisor: string, student: string)
  * Waits until the run reaches one of `statuses` (optionally: a run newer than `afterRunId`). A run that ends
  * in 'error' (when not awaited) fails at once with the page's own message instead of timing out.
  */
-export async function waitForStatus(page: Page, statuses: RunStatus | RunStatus[], options: { timeout?: number; afterRunId?: number } = {}): Promise<RunSnapshot> {
+export async function waitForStatus(
+  page: Page,
+  statuses: RunStatus | RunStatus[],
+  options: { timeout?: number; afterRunId?: number } = {},
+): Promise<RunSnapshot> {
   const wanted = Array.isArray(statuses) ? statuses : [statuses];
   const timeout = options.timeout ?? 120_000;
   try {
@@ -118,8 +122,12 @@ export async function waitForStatus(page: Page, statuses: RunStatus | RunStatus[
   } catch (error) {
     // Say where the run stands, not just that time ran out.
     const now = await readState(page).catch(() => null);
-    const where = now ? `run ${now.runId} is '${now.status}' (${now.stages.map((s) => `${s.name}: ${s.status}, ${s.points} points`).join('; ')})` : 'the state could not be read';
-    throw new Error(`waited ${timeout} ms for status ${wanted.join(' or ')}${options.afterRunId ? ` of a run after ${options.afterRunId}` : ''}: ${where}`, { cause: error });
+    const where = now
+      ? `run ${now.runId} is '${now.status}' (${now.stages.map((s) => `${s.name}: ${s.status}, ${s.points} points`).join('; ')})`
+      : 'the state could not be read';
+    throw new Error(`waited ${timeout} ms for status ${wanted.join(' or ')}${options.afterRunId ? ` of a run after ${options.afterRunId}` : ''}: ${where}`, {
+      cause: error,
+    });
   }
   const state = await readState(page);
   if (state.status === 'error' && !wanted.includes('error')) {
@@ -130,11 +138,10 @@ export async function waitForStatus(page: Page, statuses: RunStatus | RunStatus[
 
 /** Waits until some stage of the current run has drawn at least `points` curve points. */
 export async function waitForCurvePoints(page: Page, points = 1, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(
-    (min) => (window as unknown as DistilleryWindow).distillery.getState().run.stages.some((s) => s.history.length >= min),
-    points,
-    { timeout, polling: 100 },
-  );
+  await page.waitForFunction((min) => (window as unknown as DistilleryWindow).distillery.getState().run.stages.some((s) => s.history.length >= min), points, {
+    timeout,
+    polling: 100,
+  });
 }
 
 /** Types a value into a config field (by its input id) and leaves it, as a visitor would. */
@@ -178,7 +185,11 @@ export async function shrinkCopyingConfig(page: Page): Promise<void> {
   const draft = await page.evaluate(() => {
     const state = (window as unknown as DistilleryWindow).distillery.getState();
     if (state.draft.kind !== 'weak-to-strong') throw new Error(`expected a weak-to-strong draft, got ${state.draft.kind}`);
-    return { problems: state.problems, epochs: [state.draft.supervisor.train.epochs, state.draft.student.train.epochs], transfer: state.draft.data.transferSize };
+    return {
+      problems: state.problems,
+      epochs: [state.draft.supervisor.train.epochs, state.draft.student.train.epochs],
+      transfer: state.draft.data.transferSize,
+    };
   });
   expect(draft).toEqual({ problems: [], epochs: [2, 2], transfer: 500 });
 }

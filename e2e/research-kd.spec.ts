@@ -35,7 +35,7 @@ function chartPoints(page: Page): Promise<Record<string, Record<string, number>>
   });
 }
 
-test('kd-variants, small: runs in the page and draws TAID\'s t, the temperature sweep and the variants', async ({ page }) => {
+test("kd-variants, small: runs in the page and draws TAID's t, the temperature sweep and the variants", async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto(`./?backend=wasm${encodeLink(KD_SMALL, { run: true })}`);
   const done = await waitForStatus(page, 'done', { timeout: 60_000 });

@@ -45,7 +45,7 @@ function finished(page: Page) {
   });
 }
 
-test('a random teacher runs in the page: the student\'s probe beats the teacher\'s, drawn against its dashed line', async ({ page }) => {
+test("a random teacher runs in the page: the student's probe beats the teacher's, drawn against its dashed line", async ({ page }) => {
   await runLink(page, RANDOM_TEACHER);
   const run = await finished(page);
   expect(run.accuracy.student).toBeGreaterThan(run.accuracy.teacher);

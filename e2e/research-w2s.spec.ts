@@ -16,10 +16,21 @@ const epochs = <R extends { train: object }>(role: R, n: number): R => ({ ...rol
 
 /** w2s-bootstrap with one link and a few epochs on 1,000 transfer digits. */
 const boot = presetConfig('w2s-bootstrap') as Bootstrap;
-const BOOTSTRAP = parseConfig({ ...boot, data: { ...boot.data, ...DATA }, supervisor: epochs(boot.supervisor, 10), chain: [epochs(boot.chain[0], 12)], student: epochs(boot.student, 3) });
+const BOOTSTRAP = parseConfig({
+  ...boot,
+  data: { ...boot.data, ...DATA },
+  supervisor: epochs(boot.supervisor, 10),
+  chain: [epochs(boot.chain[0], 12)],
+  student: epochs(boot.student, 3),
+});
 
 const losses = presetConfig('w2s-losses') as LossStudy;
-const LOSS_STUDY = parseConfig({ ...losses, data: { ...losses.data, ...DATA }, supervisor: epochs(losses.supervisor, 10), student: epochs(losses.student, 12) });
+const LOSS_STUDY = parseConfig({
+  ...losses,
+  data: { ...losses.data, ...DATA },
+  supervisor: epochs(losses.supervisor, 10),
+  student: epochs(losses.student, 12),
+});
 
 /** The finished run's students (stage, copy rate) and its charts' point counts, read from the page's state. */
 function finished(page: Page) {

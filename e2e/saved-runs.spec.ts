@@ -30,7 +30,8 @@ function installArchiveAccess(): void {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
     });
-  const done = <T>(request: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(request.error))));
+  const done = <T>(request: IDBRequest<T>) =>
+    new Promise<T>((resolve, reject) => ((request.onsuccess = () => resolve(request.result)), (request.onerror = () => reject(request.error))));
   (window as unknown as ArchiveAccess).__archive = {
     async read() {
       const db = await open();
@@ -84,7 +85,16 @@ test('damaged runs in IndexedDB are skipped with a notice naming each; the other
           r.config.student.train = { epochs: 2, learningRate: 0.01 };
         }),
       ],
-      ['e-out-of-range', copy('out of range', (r) => Object.assign(r.config, { seed: -3, data: { ...r.config.data, testSize: 1e9 }, student: { ...r.config.student, train: { ...r.config.student.train, learningRate: 50 } } }))],
+      [
+        'e-out-of-range',
+        copy('out of range', (r) =>
+          Object.assign(r.config, {
+            seed: -3,
+            data: { ...r.config.data, testSize: 1e9 },
+            student: { ...r.config.student, train: { ...r.config.student.train, learningRate: 50 } },
+          }),
+        ),
+      ],
       ['f-from-the-future', copy('from the future', (r) => (r.savedAt = Date.now() + 10 * 365 * 86400000))],
       ['g-plain-arrays', copy('plain arrays', (r) => (r.result.predictions.test.label = Array.from(r.result.predictions.test.label)))],
       [
@@ -103,13 +113,18 @@ test('damaged runs in IndexedDB are skipped with a notice naming each; the other
   await page.getByTestId('open-runs').click();
   const panel = page.getByTestId('runs-panel');
   await expect(panel.getByTestId('saved-run')).toHaveCount(6);
-  for (const title of ['older shape', 'out of range', 'from the future', 'plain arrays', 'refers to itself']) await expect(panel.getByTestId('runs-table')).toContainText(title);
+  for (const title of ['older shape', 'out of range', 'from the future', 'plain arrays', 'refers to itself'])
+    await expect(panel.getByTestId('runs-table')).toContainText(title);
   const notices = panel.getByTestId('runs-notices');
   await expect(notices).toContainText('Saved run "a-null" could not be read and was skipped: it is empty (null).');
   await expect(notices).toContainText('Saved run "no stages" ("b-no-stages") could not be read and was skipped: stages is missing.');
   await expect(notices).toContainText('Saved run "unknown kind" ("c-unknown-kind") could not be read and was skipped: its config cannot be read (kind: ');
-  await expect(notices).toContainText('Saved run "bad curve" ("i-nan-curve") could not be read and was skipped: stages[0].history[0].step is not a step number.');
-  await expect(notices).toContainText('Saved run "plain arrays" ("g-plain-arrays"): its per-example results could not be read (result.predictions.test.label is not an Int32Array)');
+  await expect(notices).toContainText(
+    'Saved run "bad curve" ("i-nan-curve") could not be read and was skipped: stages[0].history[0].step is not a step number.',
+  );
+  await expect(notices).toContainText(
+    'Saved run "plain arrays" ("g-plain-arrays"): its per-example results could not be read (result.predictions.test.label is not an Int32Array)',
+  );
 
   // Every readable run overlays; the page still stands.
   for (const row of await panel.getByTestId('saved-run').all()) await row.getByRole('checkbox').check();
@@ -148,7 +163,9 @@ test('fifty runs dated in the future do not push out the run that just finished'
   // A new query string, so that the page loads again (a new hash alone would not reload it).
   await page.goto(`./?backend=wasm&reload=1${encodeLink({ ...QUICK, seed: 7 }, { run: true })}`);
   await waitForStatus(page, 'done');
-  await expect.poll(() => page.evaluate(() => (window as unknown as DistilleryWindow).distillery.getState().savedRuns.map((r) => r.title)[0])).toBe('Custom weak-to-strong, seed 7');
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as DistilleryWindow).distillery.getState().savedRuns.map((r) => r.title)[0]))
+    .toBe('Custom weak-to-strong, seed 7');
   expect(await savedRunCount(page)).toBe(50);
 });
 
@@ -161,13 +178,26 @@ test('two saved runs of 40,000 points a curve overlay without a main-thread task
       const run = structuredClone(good);
       run.title = title;
       for (const stage of run.stages) {
-        const history = Array.from({ length: 40_000 }, (_, i) => ({ step: i * 5, epoch: Math.floor(i / 100), loss: 1 / (1 + i), testAccuracy: 0.5 + 0.4 * Math.sin(i / 900) ** 2, validationAccuracy: null, learningRate: 0.001 }));
+        const history = Array.from({ length: 40_000 }, (_, i) => ({
+          step: i * 5,
+          epoch: Math.floor(i / 100),
+          loss: 1 / (1 + i),
+          testAccuracy: 0.5 + 0.4 * Math.sin(i / 900) ** 2,
+          validationAccuracy: null,
+          learningRate: 0.001,
+        }));
         stage.history = history;
         run.result.stages[stage.name].history = history;
       }
       return run;
     };
-    await archive.write([['r00000001-long-a', long('long a')], ['r00000002-long-b', long('long b')]], [key]);
+    await archive.write(
+      [
+        ['r00000001-long-a', long('long a')],
+        ['r00000002-long-b', long('long b')],
+      ],
+      [key],
+    );
   });
   await page.addInitScript(() => {
     const tasks: number[] = [];

@@ -6,7 +6,11 @@ test('a full run of the default preset requests nothing outside the site', async
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   await page.goto('/');
-  await page.waitForFunction(() => (window as unknown as { distillery: { getState(): { run: { status: string } } } }).distillery.getState().run.status === 'done', undefined, { timeout: 120_000 });
+  await page.waitForFunction(
+    () => (window as unknown as { distillery: { getState(): { run: { status: string } } } }).distillery.getState().run.status === 'done',
+    undefined,
+    { timeout: 120_000 },
+  );
   expect(requests.length).toBeGreaterThan(5); // the page, its scripts, the worker, the wasm, the dataset, the encoder
   expect(requests.filter((url) => new URL(url).origin !== origin && !url.startsWith('blob:') && !url.startsWith('data:'))).toEqual([]);
   expect(requests.some((url) => url.includes('datasets/mnist.bin'))).toBe(true);
@@ -40,12 +44,18 @@ test('the Content-Security-Policy refuses scripts the site did not ship', async 
 test('when the wasm binaries cannot load, the run falls back to the next backend and says so', async ({ page }) => {
   await page.route('**/*.wasm', (route) => route.abort());
   await page.goto('/?preset=w2s-copying');
-  await page.waitForFunction(() => {
-    const s = (window as unknown as { distillery: { getState(): { run: { status: string } } } }).distillery.getState();
-    return s.run.status === 'done' || s.run.status === 'error';
-  }, undefined, { timeout: 150_000 });
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { distillery: { getState(): { run: { status: string } } } }).distillery.getState();
+      return s.run.status === 'done' || s.run.status === 'error';
+    },
+    undefined,
+    { timeout: 150_000 },
+  );
   const { backend, status } = await page.evaluate(() => {
-    const s = (window as unknown as { distillery: { getState(): { run: { status: string; backend: { name: string; skipped: string[] } } } } }).distillery.getState();
+    const s = (
+      window as unknown as { distillery: { getState(): { run: { status: string; backend: { name: string; skipped: string[] } } } } }
+    ).distillery.getState();
     return { backend: s.run.backend, status: s.run.status };
   });
   expect(status).toBe('done');

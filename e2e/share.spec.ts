@@ -21,10 +21,14 @@ const QUICK: ExperimentConfig = parseConfig({
 const state = (page: Page) => page.evaluate(() => (window as unknown as { distillery: { getState(): any } }).distillery.getState());
 
 async function runDone(page: Page, runs = 1): Promise<void> {
-  await page.waitForFunction((n) => {
-    const s = (window as unknown as { distillery: { getState(): any } }).distillery.getState();
-    return s.run.status === 'done' && s.run.runId >= n;
-  }, runs, { timeout: 120_000 });
+  await page.waitForFunction(
+    (n) => {
+      const s = (window as unknown as { distillery: { getState(): any } }).distillery.getState();
+      return s.run.status === 'done' && s.run.runId >= n;
+    },
+    runs,
+    { timeout: 120_000 },
+  );
 }
 
 async function headline(page: Page) {
@@ -104,7 +108,9 @@ test('the curves CSV holds one row per step and model', async ({ page }) => {
   await runDone(page);
   await page.getByTestId('export-menu').locator('summary').click();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-curves-csv').click()]);
-  const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+  const lines = readFileSync((await download.path())!, 'utf8')
+    .trim()
+    .split('\n');
   const s = await state(page);
   const points = s.run.stages.reduce((n: number, stage: any) => n + stage.history.length, 0);
   expect(lines[0]).toBe('stage,step,epoch,loss,test_accuracy,validation_accuracy,learning_rate');
@@ -129,7 +135,9 @@ test.describe('served from a sub-path', () => {
   let server: ChildProcess;
   test.beforeAll(async () => {
     // vite itself, not through npx, so that kill() ends the server.
-    server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', '4174', '--strictPort', '--base', '/distillery/'], { stdio: 'ignore' });
+    server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--port', '4174', '--strictPort', '--base', '/distillery/'], {
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 100; i++) {
       try {
         if ((await fetch('http://localhost:4174/distillery/')).ok) return;
@@ -163,10 +171,14 @@ test('a sweep runs every cell, draws PGR as a heat map, and a cell opens as a ru
   // Supervisor: linear only; student: linear and width 64 (the defaults are linear and 16 / linear and 64).
   await page.getByRole('group', { name: 'Supervisor sizes' }).getByLabel('width 16').uncheck();
   await page.getByTestId('start-sweep').click();
-  await page.waitForFunction(() => {
-    const s = (window as unknown as { distillery: { getState(): any } }).distillery.getState();
-    return s.sweep && !s.sweep.running && s.sweep.cells.every((c: any) => c.status === 'done');
-  }, undefined, { timeout: 150_000 });
+  await page.waitForFunction(
+    () => {
+      const s = (window as unknown as { distillery: { getState(): any } }).distillery.getState();
+      return s.sweep && !s.sweep.running && s.sweep.cells.every((c: any) => c.status === 'done');
+    },
+    undefined,
+    { timeout: 150_000 },
+  );
   const cells = page.getByTestId('sweep-cell');
   await expect(cells).toHaveCount(2);
   const sweep = (await state(page)).sweep;

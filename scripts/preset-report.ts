@@ -9,7 +9,9 @@ import { runExperiment } from '../src/core/experiments/registry';
 import type { ExperimentResult } from '../src/core/experiments/contract';
 import { PRESETS } from '../src/core/presets';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' }, seeds: { type: 'string', default: '1,2,3' }, preset: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { backend: { type: 'string', default: 'wasm' }, seeds: { type: 'string', default: '1,2,3' }, preset: { type: 'string' } },
+});
 const seeds = values.seeds.split(',').map(Number);
 await startNodeBackend(values.backend as NodeBackend);
 
@@ -24,7 +26,9 @@ for (const preset of PRESETS.filter((p) => !values.preset || p.id === values.pre
   for (const seed of seeds) {
     const result = await runExperiment({ ...preset.config, seed }, { assets: nodeAssetSource() });
     results.push(result);
-    const stages = Object.values(result.stages).map((s) => `${s.name} ${pct(s.accuracy)}`).join(', ');
+    const stages = Object.values(result.stages)
+      .map((s) => `${s.name} ${pct(s.accuracy)}`)
+      .join(', ');
     const m = result.mistakes.test;
     console.log(
       `| ${preset.id} | ${seed} | ${stages} | ${fmt(result.pgr.final)}, ${fmt(result.pgr.best)} | ${m.beatRate === null ? 'n/a' : pct(m.beatRate)}% | ${m.copyRate === null ? 'n/a' : pct(m.copyRate)}% | ${result.seconds.toFixed(1)} |`,

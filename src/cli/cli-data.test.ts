@@ -67,7 +67,7 @@ describe('experiment CLI with --data', () => {
     expect(b.stderr).toContain('--data needs --label COLUMN');
   });
 
-  it('--csv writes the page\'s CSV exports, with labels that look like formulas neutralised', async () => {
+  it("--csv writes the page's CSV exports, with labels that look like formulas neutralised", async () => {
     // Labels as a hostile file could carry them; quoted, since one holds a comma.
     const hostile = path.join(dir, 'formulas.csv');
     writeFileSync(hostile, twoClasses(300).replace(/,yes$/gm, ',"=HYPERLINK(""http://evil.example"",""x"")"').replace(/,no$/gm, ',-2+3'));

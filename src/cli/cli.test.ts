@@ -51,7 +51,10 @@ describe('experiment CLI', () => {
     const { code, stderr } = await cli(['--preset', 'nope']);
     expect(code).toBe(1);
     expect(stderr).toContain('unknown preset "nope"; presets: ');
-    const listed = stderr.slice(stderr.indexOf('presets: ') + 'presets: '.length).trim().split(', ');
+    const listed = stderr
+      .slice(stderr.indexOf('presets: ') + 'presets: '.length)
+      .trim()
+      .split(', ');
     expect([...listed].sort()).toEqual(PRESETS.map((p) => p.id).sort());
   });
 

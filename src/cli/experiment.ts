@@ -38,7 +38,9 @@ function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
         break;
       case 'stage-start':
         lastPercent = -1;
-        console.log(`[${event.stage}] ${event.model}, ${event.parameters.toLocaleString('en')} parameters, ${event.trainingExamples} examples, ${event.totalSteps} steps`);
+        console.log(
+          `[${event.stage}] ${event.model}, ${event.parameters.toLocaleString('en')} parameters, ${event.trainingExamples} examples, ${event.totalSteps} steps`,
+        );
         break;
       case 'step': {
         if (quiet) break;
@@ -52,7 +54,9 @@ function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
       case 'stage-end': {
         const r = event.result;
         const early = r.stoppedEarly ? `, stopped early at step ${r.stepsRun}` : '';
-        console.log(`[${event.stage}] done: test accuracy ${r.accuracy.toFixed(4)} (best ${r.bestAccuracy.toFixed(4)} at step ${r.bestStep}${early}) in ${r.seconds.toFixed(1)} s`);
+        console.log(
+          `[${event.stage}] done: test accuracy ${r.accuracy.toFixed(4)} (best ${r.bestAccuracy.toFixed(4)} at step ${r.bestStep}${early}) in ${r.seconds.toFixed(1)} s`,
+        );
         break;
       }
     }
@@ -138,7 +142,11 @@ async function main(): Promise<number> {
  * Reads a CSV for the run. A config that names custom data keeps it (the engine checks the file is the one
  * named); any other config (a preset) is switched to the file, with --label naming its label column.
  */
-async function withCustomData(config: ExperimentConfigInput, file: string, label: string | undefined): Promise<{ config: ExperimentConfigInput; customRows: CustomRows }> {
+async function withCustomData(
+  config: ExperimentConfigInput,
+  file: string,
+  label: string | undefined,
+): Promise<{ config: ExperimentConfigInput; customRows: CustomRows }> {
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(file));

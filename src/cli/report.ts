@@ -48,14 +48,21 @@ export function formatResultTable(result: ExperimentResult): string {
     lines.push(
       table([
         ['student', 'test acc', 'best', `${pgrName} final`, `${pgrName} best`, 'beat rate', 'copy rate'],
-        ...result.students.map((s) => [s.label, pct(s.accuracy), pct(s.bestAccuracy), ratio(s.gap.final), ratio(s.gap.best), pct(s.mistakes.beatRate), pct(s.mistakes.copyRate)]),
+        ...result.students.map((s) => [
+          s.label,
+          pct(s.accuracy),
+          pct(s.bestAccuracy),
+          ratio(s.gap.final),
+          ratio(s.gap.best),
+          pct(s.mistakes.beatRate),
+          pct(s.mistakes.copyRate),
+        ]),
       ]),
     );
   }
   lines.push(...result.charts.flatMap((chart) => ['', formatChart(chart)]));
   return lines.join('\n');
 }
-
 
 /** A chart as text: one row per x value (or bar group), one column per series. */
 export function formatChart(chart: ChartData): string {
@@ -65,9 +72,13 @@ export function formatChart(chart: ChartData): string {
   for (const series of info.series) for (const p of points[series.key] ?? []) if (!xs.includes(keyOf(p))) xs.push(keyOf(p));
   const value = (y: number) => (info.percent ? pct(y) : Number.isFinite(y) ? y.toPrecision(4) : 'n/a');
   const rows = [[info.xLabel, ...info.series.map((s) => s.label)]];
-  for (const x of xs) rows.push([x, ...info.series.map((s) => {
-    const p = (points[s.key] ?? []).find((q) => keyOf(q) === x);
-    return p ? value(p.y) : '';
-  })]);
+  for (const x of xs)
+    rows.push([
+      x,
+      ...info.series.map((s) => {
+        const p = (points[s.key] ?? []).find((q) => keyOf(q) === x);
+        return p ? value(p.y) : '';
+      }),
+    ]);
   return `${info.title} (${info.yLabel})\n${table(rows)}`;
 }

@@ -21,10 +21,10 @@ describe('the CSV writer', () => {
     expect(csvCell('\r=1+1')).toBe(`"'\r=1+1"`);
     expect(csvCell('  =1+1')).toBe("'  =1+1");
     expect(csvCell('＝1+1')).toBe("'＝1+1");
-    expect(csvCell('=cmd|\' /C calc\'!A0')).toBe("'=cmd|' /C calc'!A0");
+    expect(csvCell("=cmd|' /C calc'!A0")).toBe("'=cmd|' /C calc'!A0");
   });
 
-  it('keeps numbers numbers: the project\'s own and text that is a plain number', () => {
+  it("keeps numbers numbers: the project's own and text that is a plain number", () => {
     for (const value of [-2, 1e-3, -0.5, 0, 1e21, -1e-7]) expect(csvCell(value)).toBe(String(value));
     for (const text of ['-2', '+5', '-0.25', '1e-3', '-1.5E+10', '.5']) expect(csvCell(text)).toBe(text);
     expect(csvCell(NaN)).toBe('');
@@ -34,7 +34,17 @@ describe('the CSV writer', () => {
 
   it('quotes every cell with a comma, a quote, a CR or an LF, so a value never breaks a row', () => {
     expect(toCsv([['a,b', 'say "hi"', 'one\rtwo', 'three\nfour', 'plain']])).toBe('"a,b","say ""hi""","one\rtwo","three\nfour",plain\n');
-    expect(readBack(toCsv([['a', 'x\ry'], ['b', 'c']]))).toEqual([['a', 'x\ry'], ['b', 'c']]);
+    expect(
+      readBack(
+        toCsv([
+          ['a', 'x\ry'],
+          ['b', 'c'],
+        ]),
+      ),
+    ).toEqual([
+      ['a', 'x\ry'],
+      ['b', 'c'],
+    ]);
   });
 
   // (Rows of two or more cells: a row of one empty cell is an empty line, which readers skip.)
@@ -64,7 +74,10 @@ describe('the CSV writer', () => {
     expect(curvesCsv([{ name: stage, history: [{ step: 0, epoch: 0, loss: -2, testAccuracy: 0.5, validationAccuracy: null, learningRate: 1e-3 }] }])).toBe(
       `stage,step,epoch,loss,test_accuracy,validation_accuracy,learning_rate\n"'=HYPERLINK(""http://x"")",0,0,-2,0.5,,0.001\n`,
     );
-    const chart = { info: { id: '@chart', title: 't', kind: 'bar' as const, xLabel: 'x', yLabel: 'y', series: [{ key: '+s', label: 's' }] }, points: { '+s': [{ x: -1, y: -0.5, label: '-2+3' }] } };
+    const chart = {
+      info: { id: '@chart', title: 't', kind: 'bar' as const, xLabel: 'x', yLabel: 'y', series: [{ key: '+s', label: 's' }] },
+      points: { '+s': [{ x: -1, y: -0.5, label: '-2+3' }] },
+    };
     expect(chartsCsv([chart])).toBe("chart,series,x,label,y\n'@chart,'+s,-1,'-2+3,-0.5\n");
     expect(examplesCsv(['=1+1', '-2'], [0, 1], [1, 1], [0, 1])).toBe("index,truth,supervisor,student,category\n0,'=1+1,-2,'=1+1,beats\n1,-2,-2,-2,bothRight\n");
   });

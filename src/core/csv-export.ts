@@ -54,10 +54,16 @@ export function chartsCsv(charts: readonly ChartData[]): string {
 }
 
 /** One row per test example: truth, supervisor, student (as class names), and its beat/copy category. */
-export function examplesCsv(classNames: readonly string[], labels: ArrayLike<number>, supervisor?: ArrayLike<number> | null, student?: ArrayLike<number> | null): string {
+export function examplesCsv(
+  classNames: readonly string[],
+  labels: ArrayLike<number>,
+  supervisor?: ArrayLike<number> | null,
+  student?: ArrayLike<number> | null,
+): string {
   const rows: unknown[][] = [['index', 'truth', 'supervisor', 'student', 'category']];
   if (supervisor && student) {
-    for (let i = 0; i < labels.length; i++) rows.push([i, classNames[labels[i]], classNames[supervisor[i]], classNames[student[i]], categorise(labels[i], supervisor[i], student[i])]);
+    for (let i = 0; i < labels.length; i++)
+      rows.push([i, classNames[labels[i]], classNames[supervisor[i]], classNames[student[i]], categorise(labels[i], supervisor[i], student[i])]);
   }
   return toCsv(rows);
 }

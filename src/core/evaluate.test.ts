@@ -63,7 +63,7 @@ describe('passes over a set in pieces', () => {
     });
   }
 
-  it('keep every preset\'s passes as they were: 2,048 rows at a time, a frozen encoder over each whole set', async () => {
+  it("keep every preset's passes as they were: 2,048 rows at a time, a frozen encoder over each whole set", async () => {
     await startNodeBackend('cpu');
     for (const preset of PRESETS) {
       const config = presetConfig(preset.id);
@@ -80,7 +80,7 @@ describe('passes over a set in pieces', () => {
     }
   });
 
-  it('cut the largest models into pieces under the budget, and a frozen encoder\'s set too', async () => {
+  it("cut the largest models into pieces under the budget, and a frozen encoder's set too", async () => {
     await startNodeBackend('wasm');
     for (const spec of [WIDEST, LARGEST_CNN]) {
       const model = buildModel(spec, { ...image, rng: createRng(1) });
@@ -90,7 +90,10 @@ describe('passes over a set in pieces', () => {
       model.dispose();
     }
     const encoder = await loadEncoderWeights('mnist-supervised', nodeAssetSource());
-    const frozen = buildModel({ type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'linear', headWidth: 8 }, { ...image, rng: createRng(1), encoder });
+    const frozen = buildModel(
+      { type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'linear', headWidth: 8 },
+      { ...image, rng: createRng(1), encoder },
+    );
     expect(frozen.multiplyAdds.encode).toBe(784 * 256 + 256 * 64);
     const raw = tf.randomUniform([8000, 784], 0, 1, 'float32', 5) as Tensor2D;
     expect(await read(await encodeAll(frozen, raw, undefined))).toEqual(await read(frozen.encode(raw)));

@@ -44,16 +44,31 @@ export async function inPieces<T extends Tensor>(inputs: Tensor2D, rows: number,
 }
 
 /** Logits of a model on encoded inputs, or `then` of them (a function of each row alone: softmax, argmax...). */
-export function predict<T extends Tensor = Tensor2D>(model: Model, inputs: Tensor2D, signal: AbortSignal | undefined, then?: (logits: Tensor2D) => T): Promise<T> {
+export function predict<T extends Tensor = Tensor2D>(
+  model: Model,
+  inputs: Tensor2D,
+  signal: AbortSignal | undefined,
+  then?: (logits: Tensor2D) => T,
+): Promise<T> {
   const rows = rowsPerPiece(model.multiplyAdds.forward, EVALUATION_CHUNK);
-  return inPieces(inputs, rows, (piece) => {
-    const logits = model.forward(piece, false);
-    return then ? then(logits) : (logits as unknown as T);
-  }, signal);
+  return inPieces(
+    inputs,
+    rows,
+    (piece) => {
+      const logits = model.forward(piece, false);
+      return then ? then(logits) : (logits as unknown as T);
+    },
+    signal,
+  );
 }
 
 /** `predict`, read back and released. */
-export async function predictValues(model: Model, inputs: Tensor2D, signal: AbortSignal | undefined, then?: (logits: Tensor2D) => Tensor2D): Promise<Float32Array> {
+export async function predictValues(
+  model: Model,
+  inputs: Tensor2D,
+  signal: AbortSignal | undefined,
+  then?: (logits: Tensor2D) => Tensor2D,
+): Promise<Float32Array> {
   const values = await predict(model, inputs, signal, then);
   return (await untilCancelled(values.data(), signal).finally(() => values.dispose())) as Float32Array;
 }

@@ -39,7 +39,16 @@ describe('a run of 20,000 training steps (wasm)', () => {
     const model = buildModel({ type: 'mlp', width: 16, depth: 1, activation: 'relu', dropout: 0.1 }, { featureShape: [2], numClasses: 2, rng: createRng(4) });
     // One example per step, 40 epochs of 500: 20,000 steps, measured every 500; Adam, weight decay and the
     // cosine schedule each touch the optimizer's state every step.
-    const spec: TrainSpec = { ...parseConfig({ kind: 'weak-to-strong' }).student.train, patience: 0, learningRate: 0.001, batchSize: 1, epochs: 40, evalEvery: 500, weightDecay: 0.01, schedule: 'cosine' as const };
+    const spec: TrainSpec = {
+      ...parseConfig({ kind: 'weak-to-strong' }).student.train,
+      patience: 0,
+      learningRate: 0.001,
+      batchSize: 1,
+      epochs: 40,
+      evalEvery: 500,
+      weightDecay: 0.01,
+      schedule: 'cosine' as const,
+    };
     const samples: Sample[] = [];
     const result = await train({
       stage: 'long',

@@ -32,13 +32,28 @@ describe('cross-entropy', () => {
   it('soft: -(1/B) sum y log p', async () => {
     // row 1: target [0, 1]     -> -ln 0.75                      = 0.2876821
     // row 2: target [0.5, 0.5] -> -(0.5 ln 0.25 + 0.5 ln 0.75)  = 0.8369882
-    const loss = softCrossEntropy(m2([[0, LN3], [0, LN3]]), m2([[0, 1], [0.5, 0.5]]));
+    const loss = softCrossEntropy(
+      m2([
+        [0, LN3],
+        [0, LN3],
+      ]),
+      m2([
+        [0, 1],
+        [0.5, 0.5],
+      ]),
+    );
     expect(await value(loss)).toBeCloseTo((0.2876821 + 0.8369882) / 2, 6);
   });
 
   it('hard: class indices, mean over the batch (not a sum)', async () => {
     // -ln 0.75 = 0.2876821 and -ln 0.25 = 1.3862944
-    const loss = hardCrossEntropy(m2([[0, LN3], [0, LN3]]), tf.tensor1d([1, 0], 'int32'));
+    const loss = hardCrossEntropy(
+      m2([
+        [0, LN3],
+        [0, LN3],
+      ]),
+      tf.tensor1d([1, 0], 'int32'),
+    );
     expect(await value(loss)).toBeCloseTo((0.2876821 + 1.3862944) / 2, 6);
   });
 });
@@ -59,14 +74,29 @@ describe('auxiliary confidence loss', () => {
     expect(logconfCoefficient(0.3, released)).toBe(0.5);
   });
 
-  it('binary hardening thresholds p0 at the quantile that matches the weak labels\' balance', async () => {
+  it("binary hardening thresholds p0 at the quantile that matches the weak labels' balance", async () => {
     // p0 = [0.9, 0.6, 0.3, 0.1]; half the weak labels are class 1, so t = quantile_0.5(p0)
     // = 0.3 + 0.5 * (0.6 - 0.3) = 0.45 (linear interpolation): rows 0, 1 -> class 0; rows 2, 3 -> class 1.
-    const probs = m2([[0.9, 0.1], [0.6, 0.4], [0.3, 0.7], [0.1, 0.9]]);
-    const weak = m2([[1, 0], [1, 0], [0, 1], [0, 1]]);
+    const probs = m2([
+      [0.9, 0.1],
+      [0.6, 0.4],
+      [0.3, 0.7],
+      [0.1, 0.9],
+    ]);
+    const weak = m2([
+      [1, 0],
+      [1, 0],
+      [0, 1],
+      [0, 1],
+    ]);
     expect(Array.from(await hardenPredictions(probs, weak).data())).toEqual([1, 0, 1, 0, 0, 1, 0, 1]);
     // A quarter of weak labels in class 1: t = quantile_0.25 = 0.1 + 0.75 * 0.2 = 0.25, so only row 3 is class 1.
-    const skewed = m2([[1, 0], [1, 0], [1, 0], [0, 1]]);
+    const skewed = m2([
+      [1, 0],
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ]);
     expect(Array.from(await hardenPredictions(probs, skewed).data())).toEqual([1, 0, 1, 0, 1, 0, 0, 1]);
   });
 
@@ -75,8 +105,14 @@ describe('auxiliary confidence loss', () => {
     // Multi-class hardening is the argmax; with 2 classes the quantile rule applies: q = 0.25, p0 = [0.25, 0.25],
     // t = 0.25, so p0 >= t on both rows: hard = [1, 0]. With a = 0.5 the targets are [0.75, 0.25] and [1, 0]:
     // row 1: -(0.75 ln 0.25 + 0.25 ln 0.75) = 1.1116416; row 2: -ln 0.25 = 1.3862944.
-    const logits = m2([[0, LN3], [0, LN3]]);
-    const weak = m2([[0.5, 0.5], [1, 0]]);
+    const logits = m2([
+      [0, LN3],
+      [0, LN3],
+    ]);
+    const weak = m2([
+      [0.5, 0.5],
+      [1, 0],
+    ]);
     expect(await value(logconfLoss(logits, weak, 0.5))).toBeCloseTo((1.1116416 + 1.3862944) / 2, 6);
     // d/dz of mean CE with a fixed target is (p - target) / B.
     const grad = tf.grad((z: tf.Tensor) => logconfLoss(z as Tensor2D, weak, 0.5))(logits);
@@ -146,7 +182,7 @@ describe('distillation losses', () => {
     schedule.dispose();
   });
 
-  it('TAID\'s schedule releases every tensor it made', () => {
+  it("TAID's schedule releases every tensor it made", () => {
     const before = tf.memory().numTensors;
     const schedule = new TaidSchedule({ type: 'taid', tStart: 0.4, tEnd: 1, alphaT: 0.1, beta: 0.99, alpha: 1 });
     const loss = tf.scalar(1);

@@ -134,7 +134,11 @@ export class TaidSchedule {
 
   constructor(private readonly spec: Extract<LossSpec, { type: 'taid' }>) {
     // tf.variable keeps its own reference to the initial value: tidy releases the scalars it was made from.
-    [this.t, this.momentum, this.previousLoss] = tf.tidy(() => [tf.variable(tf.scalar(spec.tStart), false), tf.variable(tf.scalar(0), false), tf.variable(tf.scalar(0), false)]);
+    [this.t, this.momentum, this.previousLoss] = tf.tidy(() => [
+      tf.variable(tf.scalar(spec.tStart), false),
+      tf.variable(tf.scalar(0), false),
+      tf.variable(tf.scalar(0), false),
+    ]);
   }
 
   /** Call after each step with that step's loss J and the progress s it was computed at. */

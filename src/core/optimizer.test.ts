@@ -7,11 +7,21 @@ import { tf, type Variable } from './tf';
 /** Variables of the given shapes, drawn from a seeded RNG. */
 function variables(shapes: number[][], seed: number): Variable[] {
   const rng = createRng(seed);
-  return shapes.map((shape) => tf.variable(tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()), shape)));
+  return shapes.map((shape) =>
+    tf.variable(
+      tf.tensor(
+        Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()),
+        shape,
+      ),
+    ),
+  );
 }
 
 /** A loss that touches every variable differently, so every gradient element differs. */
-const lossOf = (vars: Variable[]) => () => tf.addN(vars.map((v, i) => tf.sum(tf.mul(tf.square(tf.sub(v, 0.1 * (i + 1))), tf.cast(tf.add(tf.range(0, v.size), 1), 'float32').reshape(v.shape))))) as tf.Scalar;
+const lossOf = (vars: Variable[]) => () =>
+  tf.addN(
+    vars.map((v, i) => tf.sum(tf.mul(tf.square(tf.sub(v, 0.1 * (i + 1))), tf.cast(tf.add(tf.range(0, v.size), 1), 'float32').reshape(v.shape)))),
+  ) as tf.Scalar;
 
 async function valuesOf(vars: Variable[]): Promise<number[][]> {
   return Promise.all(vars.map(async (v) => Array.from(await v.data())));

@@ -41,7 +41,10 @@ export function hashString(text: string): number {
 
 export function createRng(seed: number): Rng {
   const mix = splitmix32(seed);
-  let a = mix(), b = mix(), c = mix(), d = mix();
+  let a = mix(),
+    b = mix(),
+    c = mix(),
+    d = mix();
   let spareNormal: number | null = null;
 
   const uint32 = (): number => {

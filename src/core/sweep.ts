@@ -17,7 +17,9 @@ export function sizeLabel(size: number): string {
 function withSize(model: ModelSpec, size: number): ModelSpec {
   if (model.type === 'pretrained') return size === 0 ? { ...model, head: 'linear' } : { ...model, head: 'mlp', headWidth: size };
   if (model.type === 'cnn') return { ...model, denseWidth: size };
-  return size === 0 ? { type: 'linear' } : { type: 'mlp', width: size, depth: model.type === 'mlp' ? model.depth : 1, activation: model.type === 'mlp' ? model.activation : 'relu', dropout: 0 };
+  return size === 0
+    ? { type: 'linear' }
+    : { type: 'mlp', width: size, depth: model.type === 'mlp' ? model.depth : 1, activation: model.type === 'mlp' ? model.activation : 'relu', dropout: 0 };
 }
 
 /** The config of one sweep cell: the base experiment with the two models resized. */
@@ -45,7 +47,9 @@ export function planSweep(base: WeakToStrongConfig, supervisorSizes: readonly nu
           supervisor: { ...base.supervisor, model: withSize(base.supervisor.model, supervisorSize) },
           student: { ...base.student, model: withSize(base.student.model, studentSize) },
         });
-        return checked.ok ? { supervisorSize, studentSize, config: checked.config, refused: null } : { supervisorSize, studentSize, config: null, refused: checked.problems.join('; ') };
+        return checked.ok
+          ? { supervisorSize, studentSize, config: checked.config, refused: null }
+          : { supervisorSize, studentSize, config: null, refused: checked.problems.join('; ') };
       } catch (error) {
         return { supervisorSize, studentSize, config: null, refused: error instanceof Error ? error.message : String(error) };
       }

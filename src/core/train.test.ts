@@ -54,13 +54,17 @@ describe('training loop', () => {
     for (const optimizer of ['adam', 'sgd'] as const) {
       const before = tf.memory().numTensors;
       let during = 0;
-      const opts = options(data, { optimizer, epochs: 1000, batchSize: 16, evalEvery: 100, weightDecay: 0.01, schedule: 'cosine' }, {
-        onStep: (event) => {
-          // Sample mid-run: live tensors must not grow with the step count.
-          if (event.step === 1000) during = tf.memory().numTensors;
-          if (event.step === 4000) expect(tf.memory().numTensors).toBe(during);
+      const opts = options(
+        data,
+        { optimizer, epochs: 1000, batchSize: 16, evalEvery: 100, weightDecay: 0.01, schedule: 'cosine' },
+        {
+          onStep: (event) => {
+            // Sample mid-run: live tensors must not grow with the step count.
+            if (event.step === 1000) during = tf.memory().numTensors;
+            if (event.step === 4000) expect(tf.memory().numTensors).toBe(during);
+          },
         },
-      });
+      );
       const result = await train(opts);
       expect(result.stepsRun).toBe(4000);
       result.bestWeights?.forEach((w) => w.dispose());

@@ -38,15 +38,47 @@ const midRun = (runId: number): FromWorker[] => [
   {
     type: 'progress',
     runId,
-    event: { type: 'experiment-start', kind: 'weak-to-strong', dataset: 'Two moons', datasetKind: 'toy', classNames: ['a', 'b'], stages, test: { features: new Float32Array(4), featureShape: [2], labels: new Int32Array([0, 1]) }, grid: null },
+    event: {
+      type: 'experiment-start',
+      kind: 'weak-to-strong',
+      dataset: 'Two moons',
+      datasetKind: 'toy',
+      classNames: ['a', 'b'],
+      stages,
+      test: { features: new Float32Array(4), featureShape: [2], labels: new Int32Array([0, 1]) },
+      grid: null,
+    },
   },
-  { type: 'progress', runId, event: { type: 'stage-start', stage: 'weak', label: 'weak', model: 'linear', parameters: 6, totalSteps: 10, trainingExamples: 20 } },
-  { type: 'progress', runId, event: { type: 'stage-end', stage: 'weak', result: { name: 'weak', accuracy: 0.85, history: [{ step: 0 }, { step: 10 }] } as unknown as StageResult } },
-  { type: 'progress', runId, event: { type: 'stage-start', stage: 'ceiling', label: 'ceiling', model: 'MLP', parameters: 99, totalSteps: 400, trainingExamples: 200 } },
   {
     type: 'progress',
     runId,
-    event: { type: 'step', stage: 'ceiling', step: 20, epoch: 0, loss: 0.4, testAccuracy: 0.9, validationAccuracy: null, learningRate: 0.01, totalSteps: 400, testPredictions: new Int32Array([0, 1]) },
+    event: { type: 'stage-start', stage: 'weak', label: 'weak', model: 'linear', parameters: 6, totalSteps: 10, trainingExamples: 20 },
+  },
+  {
+    type: 'progress',
+    runId,
+    event: { type: 'stage-end', stage: 'weak', result: { name: 'weak', accuracy: 0.85, history: [{ step: 0 }, { step: 10 }] } as unknown as StageResult },
+  },
+  {
+    type: 'progress',
+    runId,
+    event: { type: 'stage-start', stage: 'ceiling', label: 'ceiling', model: 'MLP', parameters: 99, totalSteps: 400, trainingExamples: 200 },
+  },
+  {
+    type: 'progress',
+    runId,
+    event: {
+      type: 'step',
+      stage: 'ceiling',
+      step: 20,
+      epoch: 0,
+      loss: 0.4,
+      testAccuracy: 0.9,
+      validationAccuracy: null,
+      learningRate: 0.01,
+      totalSteps: 400,
+      testPredictions: new Int32Array([0, 1]),
+    },
   },
 ];
 
@@ -64,14 +96,11 @@ describe('the worker client holds a stop to its word', () => {
     workers = [];
     delivered = [];
     crashes = [];
-    client = new TrainingClient(
-      { onMessage: (message) => delivered.push(message), onCrash: (reason) => crashes.push(reason) },
-      () => {
-        const worker = new FakeWorker();
-        workers.push(worker);
-        return worker as unknown as Worker;
-      },
-    );
+    client = new TrainingClient({ onMessage: (message) => delivered.push(message), onCrash: (reason) => crashes.push(reason) }, () => {
+      const worker = new FakeWorker();
+      workers.push(worker);
+      return worker as unknown as Worker;
+    });
   });
 
   afterEach(() => {
@@ -90,7 +119,11 @@ describe('the worker client holds a stop to its word', () => {
     expect(delivered.filter((m) => m.type === 'cancelled')).toEqual([{ type: 'cancelled', runId: first }]);
     const stopped = pageState(first);
     expect(stopped.status).toBe('cancelled');
-    expect(stopped.stages.map((s) => [s.name, s.status])).toEqual([['weak', 'done'], ['ceiling', 'stopped'], ['student', 'waiting']]);
+    expect(stopped.stages.map((s) => [s.name, s.status])).toEqual([
+      ['weak', 'done'],
+      ['ceiling', 'stopped'],
+      ['student', 'waiting'],
+    ]);
     expect(stopped.stages[0].result?.accuracy).toBe(0.85);
     expect(stopped.stages[1].history).toHaveLength(1);
 

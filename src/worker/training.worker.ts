@@ -110,7 +110,9 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         // A lost device may leave a read-back pending forever: the loss itself ends the attempt.
         const lostError = lost?.then((reason) => Promise.reject(new DeviceLostError(reason)));
         lostError?.catch(() => undefined);
-        const result = await (lostError ? Promise.race([experiment, lostError]) : experiment).finally(() => controller.signal.removeEventListener('abort', abortAttempt));
+        const result = await (lostError ? Promise.race([experiment, lostError]) : experiment).finally(() =>
+          controller.signal.removeEventListener('abort', abortAttempt),
+        );
         if (controller.signal.aborted) post({ type: 'cancelled', runId });
         else post({ type: 'done', runId, result });
         return;

@@ -16,7 +16,10 @@ const MORE_TRAIN_FIELDS = ['schedule', 'weightDecay', 'momentum', 'evalEvery', '
 
 function problemFor(problems: string[], path: Path): string | undefined {
   const prefix = `${path.join('.')}:`;
-  return problems.find((p) => p.startsWith(prefix))?.slice(prefix.length).trim();
+  return problems
+    .find((p) => p.startsWith(prefix))
+    ?.slice(prefix.length)
+    .trim();
 }
 
 /** One control, chosen by the schema: number input with its range (and a slider when asked), or a select. */
@@ -67,7 +70,7 @@ function Field({ kind, path, spec, label, slider }: { kind: ExperimentKind; path
       <select id={id} value={String(value)} onChange={(e) => setField(path, e.target.value)}>
         {field.options.map((o) => (
           <option key={o} value={o}>
-            {path[path.length - 1] === 'dataset' ? (DATASETS as Record<string, { name: string }>)[o]?.name ?? o : o}
+            {path[path.length - 1] === 'dataset' ? ((DATASETS as Record<string, { name: string }>)[o]?.name ?? o) : o}
           </option>
         ))}
       </select>
@@ -147,7 +150,27 @@ function TrainFields({ kind, path }: { kind: ExperimentKind; path: Path }) {
   );
 }
 
-function RoleCard({ kind, role, title, blurb, withLoss, withModel = true, withTrain = true, lead, actions }: { kind: ExperimentKind; role: Path | string; title: string; blurb: string; withLoss?: boolean; withModel?: boolean; withTrain?: boolean; lead?: ReactNode; actions?: ReactNode }) {
+function RoleCard({
+  kind,
+  role,
+  title,
+  blurb,
+  withLoss,
+  withModel = true,
+  withTrain = true,
+  lead,
+  actions,
+}: {
+  kind: ExperimentKind;
+  role: Path | string;
+  title: string;
+  blurb: string;
+  withLoss?: boolean;
+  withModel?: boolean;
+  withTrain?: boolean;
+  lead?: ReactNode;
+  actions?: ReactNode;
+}) {
   const path = typeof role === 'string' ? [role] : role;
   const name = path.join('-');
   const hidden = useApp((s) => isHidden(s.hidden, path.join('.')));
@@ -212,7 +235,10 @@ function NumberListField({ kind, path }: { kind: ExperimentKind; path: Path }) {
         value={text}
         onChange={(e) => {
           setText(e.target.value);
-          const items = e.target.value.split(/[\s,;]+/).filter(Boolean).map(Number);
+          const items = e.target.value
+            .split(/[\s,;]+/)
+            .filter(Boolean)
+            .map(Number);
           setField(path, items);
         }}
       />
@@ -234,10 +260,19 @@ function ChainCards({ kind, path, max }: { kind: ExperimentKind; path: string; m
           kind={kind}
           role={[path, index]}
           title={`Link ${index + 1}`}
-          blurb={index === 0 ? 'Trained on the weak supervisor\'s labels; labels the next link.' : `Trained on link ${index}'s labels; labels the next.`}
+          blurb={index === 0 ? "Trained on the weak supervisor's labels; labels the next link." : `Trained on link ${index}'s labels; labels the next.`}
           actions={
             links.length > 1 && (
-              <button type="button" className="link" onClick={() => setField([path], links.filter((__, i) => i !== index))}>
+              <button
+                type="button"
+                className="link"
+                onClick={() =>
+                  setField(
+                    [path],
+                    links.filter((__, i) => i !== index),
+                  )
+                }
+              >
                 remove this link
               </button>
             )
@@ -245,7 +280,12 @@ function ChainCards({ kind, path, max }: { kind: ExperimentKind; path: string; m
         />
       ))}
       {links.length < max && (
-        <button type="button" className="link" data-testid="add-link" onClick={() => setField([path], [...links, structuredClone(links[links.length - 1] ?? {})])}>
+        <button
+          type="button"
+          className="link"
+          data-testid="add-link"
+          onClick={() => setField([path], [...links, structuredClone(links[links.length - 1] ?? {})])}
+        >
           add a link
         </button>
       )}
@@ -288,7 +328,17 @@ function LayoutCard({ kind, card }: { kind: ExperimentKind; card: FormCard }) {
   switch (card.type) {
     case 'role':
       if (card.source) return <SourcedRoleCard kind={kind} card={{ ...card, source: card.source }} />;
-      return <RoleCard kind={kind} role={card.role} title={card.title} blurb={card.blurb} withLoss={card.loss} withModel={card.model !== false} withTrain={card.train !== false} />;
+      return (
+        <RoleCard
+          kind={kind}
+          role={card.role}
+          title={card.title}
+          blurb={card.blurb}
+          withLoss={card.loss}
+          withModel={card.model !== false}
+          withTrain={card.train !== false}
+        />
+      );
     case 'settings':
       return <SettingsCard kind={kind} path={card.path} title={card.title} blurb={card.blurb} />;
     case 'chain':

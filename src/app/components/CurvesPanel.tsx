@@ -56,7 +56,19 @@ function LiveLegend({ stages }: { stages: StageView[] }) {
   );
 }
 
-const MetricChart = memo(function MetricChart({ stages, metric, label, legend, training }: { stages: StageView[]; metric: 'testAccuracy' | 'loss'; label: string; legend: boolean; training: boolean }) {
+const MetricChart = memo(function MetricChart({
+  stages,
+  metric,
+  label,
+  legend,
+  training,
+}: {
+  stages: StageView[];
+  metric: 'testAccuracy' | 'loss';
+  label: string;
+  legend: boolean;
+  training: boolean;
+}) {
   const charts = useStaticCharts();
   const data = useMemo(() => (training ? [] : mergeByStep(stages, metric)), [stages, metric, training]);
   const live = useMemo<LiveSeries[]>(
@@ -77,7 +89,12 @@ const MetricChart = memo(function MetricChart({ stages, metric, label, legend, t
     return (
       <div className="chart" data-testid={`chart-${metric}`}>
         <div className="chart-title">{label}</div>
-        <LiveLineChart series={live} yDomain={metric === 'testAccuracy' ? ACCURACY_DOMAIN : undefined} formatY={metric === 'testAccuracy' ? formatPercent : formatLoss} testId={`live-${metric}`} />
+        <LiveLineChart
+          series={live}
+          yDomain={metric === 'testAccuracy' ? ACCURACY_DOMAIN : undefined}
+          formatY={metric === 'testAccuracy' ? formatPercent : formatLoss}
+          testId={`live-${metric}`}
+        />
         {legend && <LiveLegend stages={stages} />}
       </div>
     );
@@ -97,7 +114,14 @@ function GapChart({ training }: { training: boolean }) {
   const full = useMemo(() => gapSeries(run), [run]);
   const series = useMemo(() => thin(full), [full]);
   const live = useMemo<LiveSeries[]>(
-    () => [{ key: 'gap', label: roles?.gapName ?? 'PGR', color: STAGE_COLORS.student, points: series.filter((p) => p.value !== null).map((p) => ({ x: p.step, y: p.value as number })) }],
+    () => [
+      {
+        key: 'gap',
+        label: roles?.gapName ?? 'PGR',
+        color: STAGE_COLORS.student,
+        points: series.filter((p) => p.value !== null).map((p) => ({ x: p.step, y: p.value as number })),
+      },
+    ],
     [series, roles],
   );
   if (training) {
@@ -136,8 +160,8 @@ export function CurvesPanel() {
         !roles?.gapName
           ? 'Test accuracy and training loss of every model against its own training steps.'
           : roles.gapName === 'gap closed'
-          ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
-          : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
+            ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
+            : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
       }
       className="curves"
     >

@@ -45,7 +45,9 @@ export function CustomDataNotice() {
     if (!file) return;
     const prepared = await prepareFile(file);
     if (prepared.sha256 && prepared.sha256 !== needed.sha256) {
-      setStatus(`"${file.name}" has SHA-256 ${prepared.sha256.slice(0, 16)}…, not ${needed.sha256.slice(0, 16)}…: it is a different file (or a changed copy), so the experiment was not run.`);
+      setStatus(
+        `"${file.name}" has SHA-256 ${prepared.sha256.slice(0, 16)}…, not ${needed.sha256.slice(0, 16)}…: it is a different file (or a changed copy), so the experiment was not run.`,
+      );
       return;
     }
     if (!prepared.table) {
@@ -69,11 +71,17 @@ export function CustomDataNotice() {
       <div>
         <p>
           This experiment runs on someone's own data: the file <strong>"{needed.name}"</strong> ({needed.rows} rows, {needed.features} feature column
-          {needed.features === 1 ? '' : 's'}, label column "{needed.label}", {needed.classes} classes), SHA-256 <code data-testid="custom-notice-hash">{needed.sha256}</code>.
-          Data never leaves a browser, so a link carries only this description.{' '}
+          {needed.features === 1 ? '' : 's'}, label column "{needed.label}", {needed.classes} classes), SHA-256{' '}
+          <code data-testid="custom-notice-hash">{needed.sha256}</code>. Data never leaves a browser, so a link carries only this description.{' '}
           {looking ? 'Looking for it in this browser…' : 'Load the file to run the experiment:'}
         </p>
-        <input type="file" accept=".csv,.tsv,.txt,text/csv" aria-label="The data file this experiment needs" data-testid="custom-notice-input" onChange={(e) => void load(e.target.files?.[0])} />
+        <input
+          type="file"
+          accept=".csv,.tsv,.txt,text/csv"
+          aria-label="The data file this experiment needs"
+          data-testid="custom-notice-input"
+          onChange={(e) => void load(e.target.files?.[0])}
+        />
         {status && (
           <p className="custom-error" role="alert" data-testid="custom-notice-status">
             {status}

@@ -50,18 +50,24 @@ function CsvTab({ onDone }: { onDone: () => void }) {
   return (
     <div className="custom-tab">
       <p className="custom-rules">
-        A CSV file (comma, semicolon or tab separated) whose first row names the columns: numeric feature columns and one label column, text or integers.
-        Up to {LIMITS.bytes / (1024 * 1024)} MB, {LIMITS.rows.toLocaleString('en')} rows, {LIMITS.features.toLocaleString('en')} feature columns and {LIMITS.maxClasses} classes;
-        at least {LIMITS.minRows} rows and {LIMITS.minClasses} classes. Classes are the label values sorted (numerically when all are integers). Features are
-        standardised with the training rows' mean and spread. <strong>The file stays in this browser: it is never uploaded.</strong>
+        A CSV file (comma, semicolon or tab separated) whose first row names the columns: numeric feature columns and one label column, text or integers. Up to{' '}
+        {LIMITS.bytes / (1024 * 1024)} MB, {LIMITS.rows.toLocaleString('en')} rows, {LIMITS.features.toLocaleString('en')} feature columns and{' '}
+        {LIMITS.maxClasses} classes; at least {LIMITS.minRows} rows and {LIMITS.minClasses} classes. Classes are the label values sorted (numerically when all
+        are integers). Features are standardised with the training rows' mean and spread. <strong>The file stays in this browser: it is never uploaded.</strong>
       </p>
-      <input type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" data-testid="custom-csv-input" aria-label="CSV file" onChange={(e) => void choose(e.target.files?.[0])} />
+      <input
+        type="file"
+        accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values"
+        data-testid="custom-csv-input"
+        aria-label="CSV file"
+        onChange={(e) => void choose(e.target.files?.[0])}
+      />
       {reading && <p className="muted">Reading…</p>}
       {file?.table && (
         <>
           <p className="custom-file" data-testid="custom-file">
-            "{file.name}": {file.table.cells.length} rows, {file.table.columns.length} columns{file.table.hasHeader ? '' : ' (no header row: columns are numbered)'}; SHA-256{' '}
-            <code title={file.sha256}>{file.sha256.slice(0, 16)}…</code>
+            "{file.name}": {file.table.cells.length} rows, {file.table.columns.length} columns
+            {file.table.hasHeader ? '' : ' (no header row: columns are numbered)'}; SHA-256 <code title={file.sha256}>{file.sha256.slice(0, 16)}…</code>
           </p>
           <div className="field">
             <label htmlFor="custom-label-select">label column</label>
@@ -166,15 +172,36 @@ function DrawTab({ onDone }: { onDone: () => void }) {
       </p>
       <div className="draw-classes" role="group" aria-label="Class to draw">
         {Array.from({ length: classes }, (_, k) => (
-          <button key={k} type="button" aria-pressed={selected === k} onClick={() => setDrawing({ selected: k })} data-testid={`draw-class-${k}`} style={{ ['--dot' as string]: DRAW_COLORS[k] }}>
+          <button
+            key={k}
+            type="button"
+            aria-pressed={selected === k}
+            onClick={() => setDrawing({ selected: k })}
+            data-testid={`draw-class-${k}`}
+            style={{ ['--dot' as string]: DRAW_COLORS[k] }}
+          >
             class {k} ({points.filter((p) => p.label === k).length})
           </button>
         ))}
-        <button type="button" onClick={() => setDrawing({ classes: classes + 1, selected: classes })} disabled={classes >= DRAW_COLORS.length} data-testid="draw-add-class">
+        <button
+          type="button"
+          onClick={() => setDrawing({ classes: classes + 1, selected: classes })}
+          disabled={classes >= DRAW_COLORS.length}
+          data-testid="draw-add-class"
+        >
           + class
         </button>
       </div>
-      <canvas ref={ref} width={CANVAS} height={CANVAS} className="draw-canvas" data-testid="draw-canvas" data-points={points.length} onClick={add} aria-label="Drawing area: click to add a point" />
+      <canvas
+        ref={ref}
+        width={CANVAS}
+        height={CANVAS}
+        className="draw-canvas"
+        data-testid="draw-canvas"
+        data-points={points.length}
+        onClick={add}
+        aria-label="Drawing area: click to add a point"
+      />
       <div className="custom-actions">
         <button type="button" onClick={() => setDrawing({ points: points.slice(0, -1) })} disabled={points.length === 0} data-testid="draw-undo">
           Undo

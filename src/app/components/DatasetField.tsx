@@ -27,7 +27,12 @@ export function DatasetField() {
   const options = [
     ...DATASET_IDS.map((id) => ({ value: id, label: DATASETS[id].name })),
     // Only for experiments that can take them (the sheet explains why the others cannot).
-    ...(acceptsCustomData(draft.kind) ? Object.entries(loaded).map(([key, entry]) => ({ value: `${CUSTOM_PREFIX}${key}`, label: `your data: ${entry.name} (label "${entry.rows.labelColumn}")` })) : []),
+    ...(acceptsCustomData(draft.kind)
+      ? Object.entries(loaded).map(([key, entry]) => ({
+          value: `${CUSTOM_PREFIX}${key}`,
+          label: `your data: ${entry.name} (label "${entry.rows.labelColumn}")`,
+        }))
+      : []),
   ];
   if (custom && !options.some((o) => o.value === current)) options.push({ value: current, label: `your data: ${custom.name} (not loaded)` });
 
@@ -57,12 +62,19 @@ export function DatasetField() {
           ))}
         </select>
       </div>
-      <button type="button" className="link" onClick={() => setOpen(true)} data-testid="open-custom-data" title="Upload a CSV or draw 2-D points; the data stays in this browser">
+      <button
+        type="button"
+        className="link"
+        onClick={() => setOpen(true)}
+        data-testid="open-custom-data"
+        title="Upload a CSV or draw 2-D points; the data stays in this browser"
+      >
         Your own data…
       </button>
       {custom && (
         <p className="custom-current" data-testid="custom-current">
-          {custom.rows} rows, {custom.features} features, {custom.classes} classes; label "{custom.label}"; SHA-256 <code title={custom.sha256}>{custom.sha256.slice(0, 12)}…</code>
+          {custom.rows} rows, {custom.features} features, {custom.classes} classes; label "{custom.label}"; SHA-256{' '}
+          <code title={custom.sha256}>{custom.sha256.slice(0, 12)}…</code>
         </p>
       )}
       {open && <CustomDataSheet onClose={() => setOpen(false)} />}

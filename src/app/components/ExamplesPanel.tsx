@@ -60,8 +60,12 @@ function Gallery({ start, indices, supervisor, student }: { start: ExperimentSta
           <Thumbnail features={start.test.features} index={i} shape={start.test.featureShape} />
           <figcaption>
             <span title="truth">{names[start.test.labels[i]]}</span>
-            <span className="sup" title="supervisor's prediction">{names[supervisor[i]]}</span>
-            <span className="stu" title="student's prediction">{names[student[i]]}</span>
+            <span className="sup" title="supervisor's prediction">
+              {names[supervisor[i]]}
+            </span>
+            <span className="stu" title="student's prediction">
+              {names[student[i]]}
+            </span>
           </figcaption>
         </figure>
       ))}
@@ -99,7 +103,21 @@ const REGION_COLORS = ['#dbeafe', '#fde68a', '#dcfce7', '#fce7f3', '#e0e7ff'];
 const POINT_SIZE = 240;
 
 /** Decision regions of one model with the test points on top, coloured by beat/copy category. */
-function RegionsPlot({ start, grid, title, supervisor, student, category }: { start: ExperimentStart; grid: Int32Array | null; title: string; supervisor: Int32Array; student: Int32Array; category: MistakeCategory }) {
+function RegionsPlot({
+  start,
+  grid,
+  title,
+  supervisor,
+  student,
+  category,
+}: {
+  start: ExperimentStart;
+  grid: Int32Array | null;
+  title: string;
+  supervisor: Int32Array;
+  student: Int32Array;
+  category: MistakeCategory;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -177,8 +195,8 @@ export function ExamplesPanel() {
       actions={toggle}
       help={
         isPoints
-          ? 'Test points over each model\'s decision regions; the selected category is drawn bold, the rest faint. A student that copies draws the same boundary as its supervisor.'
-          : 'Test examples in the selected cell of the matrix: the truth, then the supervisor\'s prediction (orange), then the student\'s (green).'
+          ? "Test points over each model's decision regions; the selected category is drawn bold, the rest faint. A student that copies draws the same boundary as its supervisor."
+          : "Test examples in the selected cell of the matrix: the truth, then the supervisor's prediction (orange), then the student's (green)."
       }
     >
       {!start || !supervisor || !student ? (
@@ -186,8 +204,26 @@ export function ExamplesPanel() {
       ) : isPoints ? (
         <>
           <div className="regions-row" data-testid="regions">
-            {regions !== 'student' && <RegionsPlot start={start} grid={supervisorStage?.latestGrid ?? null} title={supervisorStage?.label ?? 'supervisor'} supervisor={supervisor} student={student} category={category} />}
-            {regions !== 'supervisor' && <RegionsPlot start={start} grid={studentStage?.latestGrid ?? null} title={studentStage?.label ?? 'student'} supervisor={supervisor} student={student} category={category} />}
+            {regions !== 'student' && (
+              <RegionsPlot
+                start={start}
+                grid={supervisorStage?.latestGrid ?? null}
+                title={supervisorStage?.label ?? 'supervisor'}
+                supervisor={supervisor}
+                student={student}
+                category={category}
+              />
+            )}
+            {regions !== 'supervisor' && (
+              <RegionsPlot
+                start={start}
+                grid={studentStage?.latestGrid ?? null}
+                title={studentStage?.label ?? 'student'}
+                supervisor={supervisor}
+                student={student}
+                category={category}
+              />
+            )}
           </div>
           <div className="regions-legend">
             {(Object.keys(CATEGORY_LABELS) as MistakeCategory[]).map((c) => (

@@ -38,7 +38,12 @@ export function ExportMenu() {
         <button type="button" disabled={!hasRun} onClick={() => download(`${name}-curves.csv`, curvesCsv(run), 'text/csv')} data-testid="export-curves-csv">
           Curves (CSV)
         </button>
-        <button type="button" disabled={!hasRun} onClick={() => download(`${name}-examples.csv`, examplesCsv(run), 'text/csv')} data-testid="export-examples-csv">
+        <button
+          type="button"
+          disabled={!hasRun}
+          onClick={() => download(`${name}-examples.csv`, examplesCsv(run), 'text/csv')}
+          data-testid="export-examples-csv"
+        >
           Per-example results (CSV)
         </button>
         {run.charts.length > 0 && (
@@ -46,7 +51,12 @@ export function ExportMenu() {
             Research plots (CSV)
           </button>
         )}
-        <button type="button" disabled={!run.result} onClick={() => download(`${name}-results.json`, resultToJson(run.result), 'application/json')} data-testid="export-results-json">
+        <button
+          type="button"
+          disabled={!run.result}
+          onClick={() => download(`${name}-results.json`, resultToJson(run.result), 'application/json')}
+          data-testid="export-results-json"
+        >
           Results (JSON)
         </button>
         <button type="button" onClick={() => download(`${name}-config.json`, configJson(draft), 'application/json')} data-testid="export-config-json">

@@ -35,7 +35,14 @@ function RunControls() {
   const active = status === 'running' || status === 'paused' || status === 'starting';
   return (
     <div className="controls" role="group" aria-label="Run controls">
-      <button type="button" className="primary" onClick={active ? togglePause : startRun} disabled={!active && problems > 0} title={!active && problems > 0 ? 'Fix the problems listed under the form to run' : 'Space'} data-testid="run-button">
+      <button
+        type="button"
+        className="primary"
+        onClick={active ? togglePause : startRun}
+        disabled={!active && problems > 0}
+        title={!active && problems > 0 ? 'Fix the problems listed under the form to run' : 'Space'}
+        data-testid="run-button"
+      >
         {status === 'running' ? 'Pause' : status === 'paused' ? 'Resume' : active ? 'Starting…' : 'Run'}
       </button>
       <button type="button" onClick={stepRun} disabled={!active} title="Run to the next measurement, then pause (S)">
@@ -182,11 +189,22 @@ export function Header() {
           Sweep…
         </button>
       )}
-      <button type="button" className={lecture ? 'preset active' : 'preset'} onClick={() => setLecture(!lecture)} aria-pressed={lecture} data-testid="lecture-toggle" title="Large type and high contrast for a projector">
+      <button
+        type="button"
+        className={lecture ? 'preset active' : 'preset'}
+        onClick={() => setLecture(!lecture)}
+        aria-pressed={lecture}
+        data-testid="lecture-toggle"
+        title="Large type and high contrast for a projector"
+      >
         Lecture mode
       </button>
       {show('backend') && <BackendPicker />}
-      {preset && <p className="lesson" data-testid="lesson">{preset.lesson}</p>}
+      {preset && (
+        <p className="lesson" data-testid="lesson">
+          {preset.lesson}
+        </p>
+      )}
       {lecture && <Narrative />}
       {gallery && <PresetGallery onClose={() => setGallery(false)} />}
       <Suspense fallback={null}>

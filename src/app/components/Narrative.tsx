@@ -23,7 +23,12 @@ export function Narrative() {
         {index + 1}/{captions.length}
       </span>
       <p>{captionText(captions[index], facts)}</p>
-      <button type="button" onClick={() => setIndex(Math.min(captions.length - 1, index + 1))} disabled={index === captions.length - 1} aria-label="Next caption">
+      <button
+        type="button"
+        onClick={() => setIndex(Math.min(captions.length - 1, index + 1))}
+        disabled={index === captions.length - 1}
+        aria-label="Next caption"
+      >
         ›
       </button>
     </div>

@@ -1,7 +1,21 @@
 import type { ReactNode } from 'react';
 
 /** A titled panel with a one-paragraph "what am I looking at" explanation. */
-export function Panel({ title, help, className, actions, children, testId }: { title: string; help: ReactNode; className?: string; actions?: ReactNode; children: ReactNode; testId?: string }) {
+export function Panel({
+  title,
+  help,
+  className,
+  actions,
+  children,
+  testId,
+}: {
+  title: string;
+  help: ReactNode;
+  className?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <section className={`panel ${className ?? ''}`} data-testid={testId} aria-label={title}>
       <header className="panel-head">

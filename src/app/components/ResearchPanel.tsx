@@ -35,7 +35,11 @@ function LineView({ chart }: { chart: ChartData }) {
     return info.series.map((s) => {
       let points = thin(chart.points[s.key] ?? []).map((p) => ({ x: p.x, y: p.y }));
       // A reference measured once (a frozen teacher's probe) spans the chart as a flat line.
-      if (s.dashed && points.length === 1 && xs.length > 1) points = [{ x: Math.min(...xs), y: points[0].y }, { x: Math.max(...xs), y: points[0].y }];
+      if (s.dashed && points.length === 1 && xs.length > 1)
+        points = [
+          { x: Math.min(...xs), y: points[0].y },
+          { x: Math.max(...xs), y: points[0].y },
+        ];
       return { key: s.key, label: s.label, color: s.color ?? stageColor(s.key), dashed: s.dashed, markers: points.length <= 24, points };
     });
   }, [chart, info]);
@@ -51,7 +55,13 @@ function LineView({ chart }: { chart: ChartData }) {
   return (
     <LiveLineChart
       series={series}
-      yDomain={info.yDomain ?? autoDomain(all.map((p) => p.y), info.percent)}
+      yDomain={
+        info.yDomain ??
+        autoDomain(
+          all.map((p) => p.y),
+          info.percent,
+        )
+      }
       formatY={info.percent ? formatPercent : formatNumber}
       testId={`research-canvas-${info.id}`}
       xFromZero={xFromZero}
@@ -102,7 +112,12 @@ function BarView({ chart }: { chart: ChartData }) {
                   <div className="bar-track">
                     <div
                       className={`bar ${s.dashed ? 'bar-reference' : ''}`}
-                      style={{ left: `${left * 100}%`, width: `${Math.max(width * 100, 0.5)}%`, background: s.dashed ? 'transparent' : (s.color ?? stageColor(s.key)), borderColor: s.color ?? stageColor(s.key) }}
+                      style={{
+                        left: `${left * 100}%`,
+                        width: `${Math.max(width * 100, 0.5)}%`,
+                        background: s.dashed ? 'transparent' : (s.color ?? stageColor(s.key)),
+                        borderColor: s.color ?? stageColor(s.key),
+                      }}
                     />
                   </div>
                   <span className="bar-value">{format(point.y)}</span>
@@ -121,7 +136,10 @@ const ResearchChart = memo(function ResearchChart({ chart }: { chart: ChartData 
   return (
     <figure className={`research-chart research-${info.kind}`} data-testid={`research-chart-${info.id}`} data-points={totalPoints(chart)}>
       <figcaption className="chart-title">
-        {info.title} <span className="muted">({info.yLabel} against {info.xLabel})</span>
+        {info.title}{' '}
+        <span className="muted">
+          ({info.yLabel} against {info.xLabel})
+        </span>
       </figcaption>
       <div className="research-plot">{info.kind === 'bar' ? <BarView chart={chart} /> : <LineView chart={chart} />}</div>
       <div className="live-legend">
@@ -141,7 +159,12 @@ export function ResearchPanel() {
   const charts = useApp((s) => s.run.charts);
   if (charts.length === 0) return null;
   return (
-    <Panel title="Research plots" testId="research-panel" className="research" help="What this experiment is about, measured as it runs. Hover a bar for its value; dashed lines and outlined bars are references.">
+    <Panel
+      title="Research plots"
+      testId="research-panel"
+      className="research"
+      help="What this experiment is about, measured as it runs. Hover a bar for its value; dashed lines and outlined bars are references."
+    >
       <div className={`research-grid ${charts.length > 1 ? 'two' : ''}`}>
         {charts.map((chart) => (
           <ResearchChart key={chart.info.id} chart={chart} />

@@ -14,7 +14,14 @@ const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
  */
 function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
   const series = useMemo<LiveSeries[]>(
-    () => overlayCurves(runs, smoothing).map((c) => ({ key: c.key, label: c.label, color: OVERLAY_COLORS[c.run % OVERLAY_COLORS.length], dashed: c.dashed, points: c.points })),
+    () =>
+      overlayCurves(runs, smoothing).map((c) => ({
+        key: c.key,
+        label: c.label,
+        color: OVERLAY_COLORS[c.run % OVERLAY_COLORS.length],
+        dashed: c.dashed,
+        points: c.points,
+      })),
     [runs, smoothing],
   );
   return (
@@ -80,7 +87,10 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
           </button>
         </header>
         <RunNotices />
-        <p className="panel-help">Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy: solid lines are students, dashed lines the other models.</p>
+        <p className="panel-help">
+          Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy: solid
+          lines are students, dashed lines the other models.
+        </p>
         {runs.length === 0 ? (
           <p className="muted">No finished runs yet.</p>
         ) : (
@@ -124,7 +134,15 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
           <>
             <label className="inline smoothing">
               <span>Smoothing</span>
-              <input type="range" min={0} max={0.95} step={0.05} value={smoothing} onChange={(e) => setSmoothing(Number(e.target.value))} data-testid="smoothing" />
+              <input
+                type="range"
+                min={0}
+                max={0.95}
+                step={0.05}
+                value={smoothing}
+                onChange={(e) => setSmoothing(Number(e.target.value))}
+                data-testid="smoothing"
+              />
               <span>{smoothing.toFixed(2)}</span>
             </label>
             <Overlay runs={chosen} smoothing={smoothing} />

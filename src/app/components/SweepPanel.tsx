@@ -8,7 +8,9 @@ import { useApp } from '../store/context';
 function pgrColor(pgr: number | null): string {
   if (pgr === null) return '#f1f5f9';
   const t = Math.max(-1, Math.min(1, pgr));
-  return t >= 0 ? `rgb(${Math.round(255 - 200 * t)}, ${Math.round(255 - 80 * t)}, ${Math.round(255 - 170 * t)})` : `rgb(255, ${Math.round(255 + 150 * t)}, ${Math.round(255 + 150 * t)})`;
+  return t >= 0
+    ? `rgb(${Math.round(255 - 200 * t)}, ${Math.round(255 - 80 * t)}, ${Math.round(255 - 170 * t)})`
+    : `rgb(255, ${Math.round(255 + 150 * t)}, ${Math.round(255 + 150 * t)})`;
 }
 
 function SizePicker({ label, sizes, chosen, setChosen }: { label: string; sizes: readonly number[]; chosen: number[]; setChosen: (s: number[]) => void }) {
@@ -17,7 +19,11 @@ function SizePicker({ label, sizes, chosen, setChosen }: { label: string; sizes:
       <legend>{label}</legend>
       {sizes.map((size) => (
         <label key={size} className="inline">
-          <input type="checkbox" checked={chosen.includes(size)} onChange={() => setChosen(chosen.includes(size) ? chosen.filter((s) => s !== size) : [...chosen, size].sort((a, b) => a - b))} />
+          <input
+            type="checkbox"
+            checked={chosen.includes(size)}
+            onChange={() => setChosen(chosen.includes(size) ? chosen.filter((s) => s !== size) : [...chosen, size].sort((a, b) => a - b))}
+          />
           {sizeLabel(size)}
         </label>
       ))}
@@ -38,12 +44,17 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
   const [students, setStudents] = useState<number[]>([0, 64]);
   const cells = sweep?.cells ?? [];
   // Each cell is checked as the sizes are ticked: the visitor sees which would be refused, and why, before starting.
-  const plan = useMemo(() => (draft.kind === 'weak-to-strong' && !invalid ? planSweep(draft, supervisors, students) : []), [draft, invalid, supervisors, students]);
+  const plan = useMemo(
+    () => (draft.kind === 'weak-to-strong' && !invalid ? planSweep(draft, supervisors, students) : []),
+    [draft, invalid, supervisors, students],
+  );
   const runnable = plan.filter((c) => c.refused === null).length;
   const refusedCells = sweep ? cells.filter((c) => c.status === 'refused') : plan.filter((c) => c.refused !== null);
   const rows = [...new Set(cells.map((c) => c.supervisorSize))];
   const columns = [...new Set(cells.map((c) => c.studentSize))];
-  const points = cells.filter((c) => c.accuracies).map((c) => ({ x: c.accuracies!.ceiling, y: c.accuracies!.student, label: `${sizeLabel(c.supervisorSize)} -> ${sizeLabel(c.studentSize)}` }));
+  const points = cells
+    .filter((c) => c.accuracies)
+    .map((c) => ({ x: c.accuracies!.ceiling, y: c.accuracies!.student, label: `${sizeLabel(c.supervisorSize)} -> ${sizeLabel(c.studentSize)}` }));
   return (
     <div className="gallery-overlay" role="dialog" aria-label="Sweep" data-testid="sweep-panel" onClick={onClose}>
       <div className="gallery-sheet runs-sheet" onClick={(e) => e.stopPropagation()}>
@@ -54,7 +65,8 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
           </button>
         </header>
         <p className="panel-help">
-          Runs the experiment in the form once per pair of sizes, one after another (watch each run on the main page). A size is a hidden-layer width; "linear" has none (for a pretrained student, a linear probe). Click a finished cell to open it as a run.
+          Runs the experiment in the form once per pair of sizes, one after another (watch each run on the main page). A size is a hidden-layer width; "linear"
+          has none (for a pretrained student, a linear probe). Click a finished cell to open it as a run.
         </p>
         {kind !== 'weak-to-strong' ? (
           <p className="muted">Sweeps are for weak-to-strong experiments: load one first.</p>
@@ -67,7 +79,14 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
                 Cancel sweep
               </button>
             ) : (
-              <button type="button" className="primary" disabled={runnable === 0} onClick={() => startSweep(supervisors, students)} data-testid="start-sweep" title={invalid ? 'Fix the problems listed under the form first' : undefined}>
+              <button
+                type="button"
+                className="primary"
+                disabled={runnable === 0}
+                onClick={() => startSweep(supervisors, students)}
+                data-testid="start-sweep"
+                title={invalid ? 'Fix the problems listed under the form first' : undefined}
+              >
                 Run {runnable} experiment{runnable === 1 ? '' : 's'}
               </button>
             )}
@@ -101,7 +120,20 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
                     const index = cells.findIndex((cell) => cell.supervisorSize === r && cell.studentSize === c);
                     const cell = cells[index];
                     return (
-                      <button key={c} type="button" className="heat-cell" style={{ background: pgrColor(cell.pgr) }} disabled={cell.status !== 'done' || sweep?.running} onClick={() => (openCell(index), onClose())} data-testid="sweep-cell" title={cell.accuracies ? `weak ${percent(cell.accuracies.weak)}, ceiling ${percent(cell.accuracies.ceiling)}, student ${percent(cell.accuracies.student)}` : (cell.reason ?? cell.status)}>
+                      <button
+                        key={c}
+                        type="button"
+                        className="heat-cell"
+                        style={{ background: pgrColor(cell.pgr) }}
+                        disabled={cell.status !== 'done' || sweep?.running}
+                        onClick={() => (openCell(index), onClose())}
+                        data-testid="sweep-cell"
+                        title={
+                          cell.accuracies
+                            ? `weak ${percent(cell.accuracies.weak)}, ceiling ${percent(cell.accuracies.ceiling)}, student ${percent(cell.accuracies.student)}`
+                            : (cell.reason ?? cell.status)
+                        }
+                      >
                         <strong>{cell.status === 'done' ? ratio(cell.pgr) : cell.status === 'running' ? 'running…' : cell.status}</strong>
                         {cell.status === 'refused' && <span>not run</span>}
                         {cell.accuracies && <span>student {percent(cell.accuracies.student, 1)}</span>}
@@ -116,9 +148,32 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
               <ResponsiveContainer width="100%" height="100%">
                 <ScatterChart margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
                   <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-                  <XAxis type="number" dataKey="x" name="ceiling" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} label={{ value: 'ceiling', position: 'insideBottom', offset: -8, fontSize: 11 }} />
-                  <YAxis type="number" dataKey="y" name="student" domain={[0, 1]} tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 11 }} width={40} />
-                  <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="#94a3b8" strokeDasharray="4 3" />
+                  <XAxis
+                    type="number"
+                    dataKey="x"
+                    name="ceiling"
+                    domain={[0, 1]}
+                    tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                    tick={{ fontSize: 11 }}
+                    label={{ value: 'ceiling', position: 'insideBottom', offset: -8, fontSize: 11 }}
+                  />
+                  <YAxis
+                    type="number"
+                    dataKey="y"
+                    name="student"
+                    domain={[0, 1]}
+                    tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                    tick={{ fontSize: 11 }}
+                    width={40}
+                  />
+                  <ReferenceLine
+                    segment={[
+                      { x: 0, y: 0 },
+                      { x: 1, y: 1 },
+                    ]}
+                    stroke="#94a3b8"
+                    strokeDasharray="4 3"
+                  />
                   <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v))} />
                   <Scatter data={points} fill="#059669" isAnimationActive={false} />
                 </ScatterChart>

@@ -30,7 +30,7 @@ describe('custom data on the page', () => {
     expect(Array.from(rows.y.subarray(0, 6))).toEqual([0, 0, 0, 1, 1, 1]);
   });
 
-  it('a link carries the data\'s description, never its rows, and reads back to the same config', async () => {
+  it("a link carries the data's description, never its rows, and reads back to the same config", async () => {
     const { rows } = await drawnRows();
     const { config } = fitConfigToCustomData(presetConfig('w2s-copying') as WeakToStrongConfig, describeCustomRows(rows, 'drawn.csv'));
     const link = encodeLink(config, { run: true });
@@ -55,7 +55,9 @@ describe('custom data on the page', () => {
     const damaged = { ...config, data: { ...config.data, custom: { ...config.data.custom!, sha256: 'not-a-hash' } } } as WeakToStrongConfig;
     const decoded = decodeLink(encodeLink(damaged));
     expect(decoded.notices[0]).toBe('Replaced by its default: data.custom.sha256: must be 64 lowercase hex digits');
-    expect(decoded.notices).toContain('Replaced by its default: data.dataset: "custom" needs data.custom, the description of your file (load a CSV or draw points)');
+    expect(decoded.notices).toContain(
+      'Replaced by its default: data.dataset: "custom" needs data.custom, the description of your file (load a CSV or draw points)',
+    );
     expect(decoded.config?.data.dataset).not.toBe('custom');
     expect(decoded.config?.data.custom).toBeUndefined();
   });

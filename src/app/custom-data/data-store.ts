@@ -32,15 +32,29 @@ const MB = 1024 * 1024;
 /** Reads a chosen file; too big a file is refused before it is read. Never throws. */
 export async function prepareFile(file: Blob & { name: string }): Promise<PreparedFile> {
   if (file.size > CUSTOM_DATA_LIMITS.bytes) {
-    return { name: file.name, sha256: '', bytes: new Uint8Array(0), table: null, problem: { message: `The file is ${(file.size / MB).toFixed(1)} MB; the limit is ${CUSTOM_DATA_LIMITS.bytes / MB} MB.` } };
+    return {
+      name: file.name,
+      sha256: '',
+      bytes: new Uint8Array(0),
+      table: null,
+      problem: { message: `The file is ${(file.size / MB).toFixed(1)} MB; the limit is ${CUSTOM_DATA_LIMITS.bytes / MB} MB.` },
+    };
   }
   try {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const sha256 = await sha256Hex(bytes);
     const table = readCsvTable(bytes);
-    return table.ok ? { name: file.name, sha256, bytes, table: table.value, problem: null } : { name: file.name, sha256, bytes, table: null, problem: table.error };
+    return table.ok
+      ? { name: file.name, sha256, bytes, table: table.value, problem: null }
+      : { name: file.name, sha256, bytes, table: null, problem: table.error };
   } catch (error) {
-    return { name: file.name, sha256: '', bytes: new Uint8Array(0), table: null, problem: { message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` } };
+    return {
+      name: file.name,
+      sha256: '',
+      bytes: new Uint8Array(0),
+      table: null,
+      problem: { message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` },
+    };
   }
 }
 
@@ -68,7 +82,10 @@ export async function keepFile(name: string, sha256: string, bytes: Uint8Array):
     // The file just kept is never evicted, whatever the dates of the others say.
     const dated = (await entries<IDBValidKey, unknown>(db()))
       .filter(([key]) => key !== sha256)
-      .map(([key, file]) => ({ key, savedAt: file !== null && typeof file === 'object' && Number.isFinite((file as KeptFile).savedAt) ? (file as KeptFile).savedAt : -Infinity }))
+      .map(([key, file]) => ({
+        key,
+        savedAt: file !== null && typeof file === 'object' && Number.isFinite((file as KeptFile).savedAt) ? (file as KeptFile).savedAt : -Infinity,
+      }))
       .sort((a, b) => b.savedAt - a.savedAt);
     for (const old of dated.slice(MAX_KEPT_FILES - 1)) await del(old.key, db());
   } catch {

@@ -84,7 +84,9 @@ describe('runs kept in the browser', () => {
     await store.getState().refreshRuns();
     const { savedRuns, runNotices } = store.getState();
     expect(savedRuns.map((r) => r.title)).toEqual(['repaired']);
-    expect(runNotices).toEqual(['Saved run "r00000009-x" could not be read and was skipped: its config cannot be read ((config): expected an object with the experiment\'s settings (got undefined)).']);
+    expect(runNotices).toEqual([
+      'Saved run "r00000009-x" could not be read and was skipped: its config cannot be read ((config): expected an object with the experiment\'s settings (got undefined)).',
+    ]);
     store.getState().loadConfig(savedRuns[0].config, savedRuns[0].loadNotices ?? []);
     expect(store.getState().notices).toEqual(['Replaced by its default: seed: must be at least 0 (allowed range 0 to 2147483647) (got -4)']);
     expect(store.getState().problems).toEqual([]);
@@ -123,7 +125,14 @@ describe('a run that finishes while the list is being read', () => {
     store.getState().receive([{ type: 'done', runId, result: good.result as ExperimentResult }]);
     await listing;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(store.getState().savedRuns.map((r) => r.title)).toEqual(['Custom weak-to-strong, seed 1', 'earlier 4', 'earlier 3', 'earlier 2', 'earlier 1', 'earlier 0']);
+    expect(store.getState().savedRuns.map((r) => r.title)).toEqual([
+      'Custom weak-to-strong, seed 1',
+      'earlier 4',
+      'earlier 3',
+      'earlier 2',
+      'earlier 1',
+      'earlier 0',
+    ]);
     expect(reads).toBe(1);
   });
 });
@@ -142,13 +151,23 @@ describe('the overlay of saved runs', () => {
   };
 
   it('reads and thins two runs of 40,000 points a curve to at most 121 points a curve, smoothing over every point', () => {
-    const history = Array.from({ length: 40_000 }, (_, i) => ({ step: i, epoch: 0, loss: 1, testAccuracy: i % 2, validationAccuracy: null, learningRate: 0.01 }));
-    // The least time of five tries: what the work itself takes, whatever else a busy machine is doing.
-    const fastest = (work: () => unknown) => Math.min(...Array.from({ length: 5 }, () => {
-      const started = performance.now();
-      work();
-      return performance.now() - started;
+    const history = Array.from({ length: 40_000 }, (_, i) => ({
+      step: i,
+      epoch: 0,
+      loss: 1,
+      testAccuracy: i % 2,
+      validationAccuracy: null,
+      learningRate: 0.01,
     }));
+    // The least time of five tries: what the work itself takes, whatever else a busy machine is doing.
+    const fastest = (work: () => unknown) =>
+      Math.min(
+        ...Array.from({ length: 5 }, () => {
+          const started = performance.now();
+          work();
+          return performance.now() - started;
+        }),
+      );
     const runs = [keptWith('a', history), keptWith('b', history)];
     const curves = overlayCurves(runs, 0.9);
     expect(curves).toHaveLength(6);
@@ -168,9 +187,19 @@ describe('the overlay of saved runs', () => {
   });
 
   it('keeps exactly the points the live curves keep, with the smoothed value at each', () => {
-    const history = Array.from({ length: 1_001 }, (_, i) => ({ step: 3 * i, epoch: 0, loss: 1, testAccuracy: ((i * 37) % 100) / 100, validationAccuracy: null, learningRate: 0.01 }));
+    const history = Array.from({ length: 1_001 }, (_, i) => ({
+      step: 3 * i,
+      epoch: 0,
+      loss: 1,
+      testAccuracy: ((i * 37) % 100) / 100,
+      validationAccuracy: null,
+      learningRate: 0.01,
+    }));
     const [curve] = overlayCurves([keptWith('r', history)], 0.7);
-    const smoothed = smooth(history.map((p) => p.testAccuracy), 0.7);
+    const smoothed = smooth(
+      history.map((p) => p.testAccuracy),
+      0.7,
+    );
     expect(curve.points).toEqual(thin(history.map((p, i) => ({ x: p.step, y: smoothed[i] }))));
   });
 });

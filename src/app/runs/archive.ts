@@ -101,7 +101,9 @@ export function keyValueArchive(store: KeyValueStore): RunArchive {
       }
       // Entries without a sequence number (older versions) in the order of their dates, after the numbered ones.
       const numbered = listing.runs.filter((r) => sequenceOf(r.id) !== null);
-      const older = listing.runs.filter((r) => sequenceOf(r.id) === null).sort((a, b) => (Number.isNaN(b.savedAt) ? -Infinity : b.savedAt) - (Number.isNaN(a.savedAt) ? -Infinity : a.savedAt));
+      const older = listing.runs
+        .filter((r) => sequenceOf(r.id) === null)
+        .sort((a, b) => (Number.isNaN(b.savedAt) ? -Infinity : b.savedAt) - (Number.isNaN(a.savedAt) ? -Infinity : a.savedAt));
       listing.runs = [...numbered, ...older];
       return listing;
     },
@@ -111,7 +113,10 @@ export function keyValueArchive(store: KeyValueStore): RunArchive {
       const id = `r${String(Math.min(highest + 1, MAX_SEQUENCE)).padStart(8, '0')}-${run.id}`;
       const stored = { ...run, id };
       await store.set(id, stored);
-      const evicted = [...existing, id].sort(newestFirst).slice(MAX_SAVED_RUNS).filter((key) => key !== id);
+      const evicted = [...existing, id]
+        .sort(newestFirst)
+        .slice(MAX_SAVED_RUNS)
+        .filter((key) => key !== id);
       for (const old of evicted) await store.del(old);
       const read = readSavedRun(id, stored);
       return { id, kept: read.ok ? read.run : null, evicted: evicted.map(idOf) };

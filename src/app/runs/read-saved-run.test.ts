@@ -60,7 +60,11 @@ describe('reading a saved run', () => {
         id: 'r00000001-x',
         hasResults: true,
         loadNotices: [],
-        stages: stages.map(({ history, ...stage }) => ({ ...stage, steps: Float64Array.from(history, (p) => p.step), testAccuracy: Float64Array.from(history, (p) => p.testAccuracy) })),
+        stages: stages.map(({ history, ...stage }) => ({
+          ...stage,
+          steps: Float64Array.from(history, (p) => p.step),
+          testAccuracy: Float64Array.from(history, (p) => p.testAccuracy),
+        })),
       });
     }
   });
@@ -91,7 +95,10 @@ describe('reading a saved run', () => {
   });
 
   it('repairs its config as a link is repaired, and says what was replaced when it is loaded', () => {
-    const read = readSavedRun('run', damaged((r) => (r.config.student.train.learningRate = 50)));
+    const read = readSavedRun(
+      'run',
+      damaged((r) => (r.config.student.train.learningRate = 50)),
+    );
     expect(read.ok).toBe(true);
     if (!read.ok) return;
     const expected = structuredClone(saved.config) as Any;
@@ -137,7 +144,10 @@ describe('reading a saved run', () => {
   });
 
   it('falls back for parts it can do without: a date, a title, a backend, a PGR', () => {
-    const read = readSavedRun('run', damaged((r) => Object.assign(r, { savedAt: 'tomorrow', title: 'x'.repeat(5000), backend: { evil: true }, pgr: '1e999' })));
+    const read = readSavedRun(
+      'run',
+      damaged((r) => Object.assign(r, { savedAt: 'tomorrow', title: 'x'.repeat(5000), backend: { evil: true }, pgr: '1e999' })),
+    );
     expect(read.ok).toBe(true);
     if (!read.ok) return;
     expect(read.run.savedAt).toBeNaN();

@@ -29,7 +29,8 @@ function fail(path: string, what: string): never {
 }
 
 function object(value: unknown, path: string): Fields {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value)) fail(path, value === undefined ? 'is missing' : 'is not an object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || ArrayBuffer.isView(value))
+    fail(path, value === undefined ? 'is missing' : 'is not an object');
   return value as Fields;
 }
 
@@ -86,7 +87,12 @@ function history(value: unknown, path: string): { steps: Float64Array; testAccur
     const accuracy = point.testAccuracy;
     if (!isNumber(accuracy) || (accuracy as number) < 0 || (accuracy as number) > 1) measured(accuracy, `${path}[${i}].testAccuracy`, [0, 1]);
     const { epoch, loss, learningRate, taidT, validationAccuracy } = point;
-    if ((epoch !== undefined && !isNumber(epoch)) || (loss !== undefined && !isNumber(loss)) || (learningRate !== undefined && !isNumber(learningRate)) || (taidT !== undefined && !isNumber(taidT))) {
+    if (
+      (epoch !== undefined && !isNumber(epoch)) ||
+      (loss !== undefined && !isNumber(loss)) ||
+      (learningRate !== undefined && !isNumber(learningRate)) ||
+      (taidT !== undefined && !isNumber(taidT))
+    ) {
       for (const key of ['epoch', 'loss', 'learningRate', 'taidT'] as const) if (point[key] !== undefined) measured(point[key], `${path}[${i}].${key}`);
     }
     if (validationAccuracy != null && (!isNumber(validationAccuracy) || (validationAccuracy as number) < 0 || (validationAccuracy as number) > 1)) {
@@ -231,7 +237,10 @@ export function quoted(value: unknown): string {
  * names it and says what is wrong.
  */
 export function readSavedRun(id: string, value: unknown): ReadOutcome {
-  const title = value !== null && typeof value === 'object' && typeof (value as Fields).title === 'string' && (value as Fields).title !== '' ? ((value as Fields).title as string) : null;
+  const title =
+    value !== null && typeof value === 'object' && typeof (value as Fields).title === 'string' && (value as Fields).title !== ''
+      ? ((value as Fields).title as string)
+      : null;
   const named = `Saved run ${title ? `"${title.length > 80 ? `${title.slice(0, 77)}...` : title}" (${quoted(id)})` : quoted(id)}`;
   try {
     const entry = object(value, 'the entry');
@@ -270,6 +279,9 @@ export function readSavedRun(id: string, value: unknown): ReadOutcome {
   } catch (error) {
     // RangeError: a structure too deep to walk. Anything else is a bug here, and still only this entry's problem.
     const why = error instanceof Damage ? error.message : `it could not be checked (${error instanceof Error ? error.message : String(error)})`;
-    return { ok: false, notice: `${named} could not be read and was skipped: ${value === null ? 'it is empty (null)' : value === undefined ? 'it is empty' : why}.` };
+    return {
+      ok: false,
+      notice: `${named} could not be read and was skipped: ${value === null ? 'it is empty (null)' : value === undefined ? 'it is empty' : why}.`,
+    };
   }
 }

@@ -58,14 +58,21 @@ export function toSavedRun(run: RunState, title: string, now: number): SavedRun 
     title,
     config: run.config,
     backend: run.result.backend,
-    stages: Object.values(run.result.stages).map((s) => ({ name: s.name, label: s.label, accuracy: s.accuracy, bestAccuracy: s.bestAccuracy, history: s.history })),
+    stages: Object.values(run.result.stages).map((s) => ({
+      name: s.name,
+      label: s.label,
+      accuracy: s.accuracy,
+      bestAccuracy: s.bestAccuracy,
+      history: s.history,
+    })),
     pgr: run.result.pgr.final,
     result: run.result,
   };
 }
 
 /** One step of the exponential moving average: weight `smoothing` on the previous value (as TensorBoard does). */
-const ema = (last: number | null, value: number, smoothing: number) => (last === null || !Number.isFinite(last) ? value : smoothing * last + (1 - smoothing) * value);
+const ema = (last: number | null, value: number, smoothing: number) =>
+  last === null || !Number.isFinite(last) ? value : smoothing * last + (1 - smoothing) * value;
 
 /** Exponential moving average with weight `smoothing` in [0, 1) on the previous value. */
 export function smooth(values: number[], smoothing: number): number[] {

@@ -10,8 +10,16 @@ export async function tinyResults(): Promise<ExperimentResult[]> {
   await startNodeBackend('cpu');
   const train = { epochs: 2, evalEvery: 5 };
   return [
-    await run(reduced('w2s-copying', { data: { supervisorSize: 60, transferSize: 100, validationSize: 20, testSize: 50 }, supervisor: { train }, student: { train } })),
-    await run(reduced('w2s-losses', { data: { dataset: 'moons', supervisorSize: 60, transferSize: 100, validationSize: 20, testSize: 50 }, supervisor: { model: { type: 'linear' }, train }, student: { model: { type: 'mlp', width: 8 }, train } })),
+    await run(
+      reduced('w2s-copying', { data: { supervisorSize: 60, transferSize: 100, validationSize: 20, testSize: 50 }, supervisor: { train }, student: { train } }),
+    ),
+    await run(
+      reduced('w2s-losses', {
+        data: { dataset: 'moons', supervisorSize: 60, transferSize: 100, validationSize: 20, testSize: 50 },
+        supervisor: { model: { type: 'linear' }, train },
+        student: { model: { type: 'mlp', width: 8 }, train },
+      }),
+    ),
     await run(reduced('teacher-hacking', { data: { teacherSize: 40, transferSize: 16, testSize: 40 }, teacher: { train }, student: { train } })),
   ];
 }

@@ -27,7 +27,18 @@ function finishedRun() {
         [0, 10, 20].map((step) => ({
           type: 'progress' as const,
           runId: 1,
-          event: { type: 'step' as const, stage, step, epoch: 0, loss: step ? 0.5 : NaN, testAccuracy: 0.75, validationAccuracy: null, learningRate: 0.01, totalSteps: 20, testPredictions: new Int32Array([0, 0, 1, 1]) },
+          event: {
+            type: 'step' as const,
+            stage,
+            step,
+            epoch: 0,
+            loss: step ? 0.5 : NaN,
+            testAccuracy: 0.75,
+            validationAccuracy: null,
+            learningRate: 0.01,
+            totalSteps: 20,
+            testPredictions: new Int32Array([0, 0, 1, 1]),
+          },
         })),
       ),
     ],
@@ -50,7 +61,12 @@ describe('exports', () => {
   it('per-example CSV names the category of every test example', () => {
     const lines = examplesCsv(finishedRun()).trim().split('\n');
     // truth [0,1,1,0], supervisor [0,0,0,1], student [0,0,1,1]
-    expect(lines.slice(1)).toEqual(['0,class 0,class 0,class 0,bothRight', '1,class 1,class 0,class 0,copies', '2,class 1,class 0,class 1,beats', '3,class 0,class 1,class 1,copies']);
+    expect(lines.slice(1)).toEqual([
+      '0,class 0,class 0,class 0,bothRight',
+      '1,class 1,class 0,class 0,copies',
+      '2,class 1,class 0,class 1,beats',
+      '3,class 0,class 1,class 1,copies',
+    ]);
   });
 
   it('imports a config file like a link, and refuses what is not one with a reason', () => {
@@ -65,7 +81,24 @@ describe('exports', () => {
     const run = applyMessages(
       finishedRun(),
       [
-        { type: 'progress', runId: 1, event: { type: 'chart', info: { id: 'losses', title: 'Losses', kind: 'bar', xLabel: 'loss', yLabel: 'PGR', series: [{ key: 'pgr', label: 'PGR' }, { key: 'copy', label: 'copy rate' }] } } },
+        {
+          type: 'progress',
+          runId: 1,
+          event: {
+            type: 'chart',
+            info: {
+              id: 'losses',
+              title: 'Losses',
+              kind: 'bar',
+              xLabel: 'loss',
+              yLabel: 'PGR',
+              series: [
+                { key: 'pgr', label: 'PGR' },
+                { key: 'copy', label: 'copy rate' },
+              ],
+            },
+          },
+        },
         { type: 'progress', runId: 1, event: { type: 'chart-point', chart: 'losses', series: 'pgr', point: { x: 0, y: 0.25, label: 'xent' } } },
         { type: 'progress', runId: 1, event: { type: 'chart-point', chart: 'losses', series: 'copy', point: { x: 0, y: 0.5, label: 'xent, "hard"' } } },
       ],

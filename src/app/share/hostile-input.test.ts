@@ -50,7 +50,9 @@ interface Raw {
 }
 const raw = (text: string, label: string): Raw => ({ raw: text, label });
 const nested = (depth: number, style: 'array' | 'object') =>
-  style === 'array' ? raw(`${'['.repeat(depth)}${']'.repeat(depth)}`, `array nested ${depth} deep`) : raw(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, `object nested ${depth} deep`);
+  style === 'array'
+    ? raw(`${'['.repeat(depth)}${']'.repeat(depth)}`, `array nested ${depth} deep`)
+    : raw(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, `object nested ${depth} deep`);
 
 /** Something no field of the schema accepts. */
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -111,8 +113,16 @@ type Case = { kind: string; input: string; mutation?: Mutation; complete?: strin
 
 /** Inputs for the link decoder: the text after the page's address. */
 const linkCases: fc.Arbitrary<Case> = fc.oneof(
-  fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 300 }).map((s) => `#c=${s}&run=1`)).map((input) => ({ kind: 'random string', input })),
-  fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$'.split('')), minLength: 1, maxLength: 2000 }).map((s) => ({ kind: 'random lz payload', input: `#c=${s}&run=1` })),
+  fc
+    .oneof(
+      fc.string({ maxLength: 300 }),
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ maxLength: 300 }).map((s) => `#c=${s}&run=1`),
+    )
+    .map((input) => ({ kind: 'random string', input })),
+  fc
+    .string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-$'.split('')), minLength: 1, maxLength: 2000 })
+    .map((s) => ({ kind: 'random lz payload', input: `#c=${s}&run=1` })),
   fc.tuple(validConfig, fc.double({ min: 0, max: 1, noNaN: true })).map(([config, at]) => {
     const link = encodeLink(config, { run: true });
     return { kind: 'truncated link', input: link.slice(0, Math.floor(at * link.length)), complete: link };
@@ -120,8 +130,12 @@ const linkCases: fc.Arbitrary<Case> = fc.oneof(
   fc.tuple(validConfig, flips).map(([config, f]) => ({ kind: 'bit-flipped link', input: flipBits(encodeLink(config, { run: true }), f) })),
   mutation.map((m) => ({ kind: 'hostile value', input: `#c=${packed(withValue(m.config, m.path, m.value, { v: 1 }))}&run=1`, mutation: m })),
   // (Compressing is slow, about 1 ms per 1,000 characters: the deepest links here unpack to 20,000 characters.)
-  fc.tuple(fc.integer({ min: 33, max: 10_000 }), fc.constantFrom('array' as const, 'object' as const)).map(([d, s]) => ({ kind: 'deeply nested', input: `#c=${packed(nested(d, s).raw)}&run=1` })),
-  fc.constantFrom('1e999', '-1e999', 'NaN', '12', '"a string"', 'null', '[]', 'true', '[{"kind":"weak-to-strong"}]').map((json) => ({ kind: 'not an object', input: `#c=${packed(json)}&run=1` })),
+  fc
+    .tuple(fc.integer({ min: 33, max: 10_000 }), fc.constantFrom('array' as const, 'object' as const))
+    .map(([d, s]) => ({ kind: 'deeply nested', input: `#c=${packed(nested(d, s).raw)}&run=1` })),
+  fc
+    .constantFrom('1e999', '-1e999', 'NaN', '12', '"a string"', 'null', '[]', 'true', '[{"kind":"weak-to-strong"}]')
+    .map((json) => ({ kind: 'not an object', input: `#c=${packed(json)}&run=1` })),
   fc.integer({ min: 10_001, max: 300_000 }).map((n) => ({ kind: 'very long', input: `#c=${'A'.repeat(n)}` })),
 );
 
@@ -129,17 +143,24 @@ const linkCases: fc.Arbitrary<Case> = fc.oneof(
 const fileCases: fc.Arbitrary<Case> = fc.oneof(
   fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 300 })).map((input) => ({ kind: 'random string', input })),
   fc.json({ maxDepth: 4 }).map((input) => ({ kind: 'random JSON', input })),
-  fc.record({ kind: fc.constantFrom('weak-to-strong', 'distillation', 'bootstrap', 'sweep'), rest: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }) }).map(({ kind, rest }) => ({
-    kind: 'random object',
-    input: JSON.stringify({ ...rest, kind }),
-  })),
+  fc
+    .record({
+      kind: fc.constantFrom('weak-to-strong', 'distillation', 'bootstrap', 'sweep'),
+      rest: fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+    })
+    .map(({ kind, rest }) => ({
+      kind: 'random object',
+      input: JSON.stringify({ ...rest, kind }),
+    })),
   fc.tuple(validConfig, fc.double({ min: 0, max: 1, noNaN: true })).map(([config, at]) => {
     const text = configJson(config);
     return { kind: 'truncated file', input: text.slice(0, Math.floor(at * text.length)), complete: text };
   }),
   fc.tuple(validConfig, flips).map(([config, f]) => ({ kind: 'bit-flipped file', input: flipBits(configJson(config), f) })),
   mutation.map((m) => ({ kind: 'hostile value', input: withValue(m.config, m.path, m.value), mutation: m })),
-  fc.tuple(fc.integer({ min: 33, max: 100_000 }), fc.constantFrom('array' as const, 'object' as const)).map(([d, s]) => ({ kind: 'deeply nested', input: nested(d, s).raw })),
+  fc
+    .tuple(fc.integer({ min: 33, max: 100_000 }), fc.constantFrom('array' as const, 'object' as const))
+    .map(([d, s]) => ({ kind: 'deeply nested', input: nested(d, s).raw })),
   fc.constantFrom('1e999', '-1e999', 'NaN', '12', '"a string"', 'null', '[]', 'true').map((input) => ({ kind: 'not an object', input })),
   fc.integer({ min: 100_000, max: 1_200_000 }).map((n) => ({ kind: 'very long', input: `{"kind":"weak-to-strong","seed":"${'9'.repeat(n)}"}` })),
 );
@@ -229,7 +250,8 @@ describe('hostile input', () => {
         if (kind === 'deeply nested') expect('error' in result && result.error).toMatch(/nested more than 32 levels deep|is not an experiment config/);
         if (kind === 'very long' && input.length > 1_000_000) expect('error' in result && result.error).toMatch(/too large/);
         if (kind === 'not an object' || (kind === 'random string' && !/^\s*\{/.test(input))) expect('error' in result).toBe(true);
-        if (kind === 'truncated file' && input.length <= complete!.lastIndexOf('}')) expect('error' in result && result.error).toMatch(/^That file is not JSON/);
+        if (kind === 'truncated file' && input.length <= complete!.lastIndexOf('}'))
+          expect('error' in result && result.error).toMatch(/^That file is not JSON/);
         if (m) {
           if ('error' in result) expect(result.error.length).toBeGreaterThan(0);
           else expect(namesField(result.notices, m.path), `${m.path.join('.')}: ${result.notices.join(' | ')}`).toBe(true);

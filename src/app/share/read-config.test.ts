@@ -11,7 +11,16 @@ import { decodeLink } from './url-codec';
 const tampered = fc
   .record({
     preset: fc.constantFrom(...PRESETS.map((p) => p.id)),
-    path: fc.constantFrom(['seed'], ['data', 'testSize'], ['student', 'train', 'learningRate'], ['student', 'model'], ['kind'], ['data', 'dataset'], ['version'], ['data']),
+    path: fc.constantFrom(
+      ['seed'],
+      ['data', 'testSize'],
+      ['student', 'train', 'learningRate'],
+      ['student', 'model'],
+      ['kind'],
+      ['data', 'dataset'],
+      ['version'],
+      ['data'],
+    ),
     value: fc.jsonValue({ maxDepth: 3 }),
   })
   .map(({ preset, path, value }) => {
@@ -71,10 +80,14 @@ describe('readConfig: one way in for links, files, saved runs and the command li
   it('says when a config comes from a newer version, and refuses a version it cannot migrate', () => {
     const newer = readConfig({ ...presetConfig('w2s-copying'), version: 7, someFutureSetting: 1 });
     expect(newer.config).toEqual(presetConfig('w2s-copying'));
-    expect(newer.notices).toEqual(['This experiment was made by a newer version of Distillery (settings version 7); settings this version does not know were ignored.']);
+    expect(newer.notices).toEqual([
+      'This experiment was made by a newer version of Distillery (settings version 7); settings this version does not know were ignored.',
+    ]);
     expect(() => readConfig({ ...presetConfig('w2s-copying'), version: -3 })).toThrow(/no migration from settings version -3/);
     for (const version of ['1', 1.5, 1e308, null]) {
-      expect(readConfig({ ...presetConfig('w2s-copying'), version }).notices).toEqual([`Replaced by its default: version: not a settings version (got ${JSON.stringify(version)}); read as version 1`]);
+      expect(readConfig({ ...presetConfig('w2s-copying'), version }).notices).toEqual([
+        `Replaced by its default: version: not a settings version (got ${JSON.stringify(version)}); read as version 1`,
+      ]);
     }
   });
 

@@ -21,7 +21,13 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     schedule: fc.constantFrom('constant', 'cosine'),
     model: fc.oneof(
       fc.constant({ type: 'linear' }),
-      fc.record({ type: fc.constant('mlp'), width: fc.integer({ min: 1, max: 1024 }), depth: fc.integer({ min: 1, max: 4 }), activation: fc.constantFrom('relu', 'tanh', 'sigmoid', 'elu'), dropout: fc.double({ min: 0, max: 0.8, noNaN: true }) }),
+      fc.record({
+        type: fc.constant('mlp'),
+        width: fc.integer({ min: 1, max: 1024 }),
+        depth: fc.integer({ min: 1, max: 4 }),
+        activation: fc.constantFrom('relu', 'tanh', 'sigmoid', 'elu'),
+        dropout: fc.double({ min: 0, max: 0.8, noNaN: true }),
+      }),
     ),
   })
   .map(({ preset, seed, model, ...train }) => {
@@ -52,11 +58,18 @@ describe('share links', () => {
 
   it('never throws on arbitrary strings, and says why when it cannot read a config', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 400 }), fc.string().map((s) => `#c=${s}`)), (text) => {
-        const decoded = decodeLink(text);
-        if (decoded.config !== null) expect(safeParseConfig(decoded.config).ok).toBe(true);
-        if (/[#&]?c=/.test(text) && decoded.config === null) expect(decoded.run).toBe(false);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 400 }),
+          fc.string({ unit: 'binary', maxLength: 400 }),
+          fc.string().map((s) => `#c=${s}`),
+        ),
+        (text) => {
+          const decoded = decodeLink(text);
+          if (decoded.config !== null) expect(safeParseConfig(decoded.config).ok).toBe(true);
+          if (/[#&]?c=/.test(text) && decoded.config === null) expect(decoded.run).toBe(false);
+        },
+      ),
       { numRuns: 3000 },
     );
   });

@@ -48,7 +48,8 @@ export function encodeLink(config: ExperimentConfig, options: LinkOptions = {}):
 export function decodeLink(hash: string): DecodedLink {
   const empty: DecodedLink = { config: null, notices: [], run: false, lecture: false, hide: [] };
   if (typeof hash !== 'string' || hash.length <= 1) return empty;
-  if (hash.length > MAX_HASH_LENGTH) return { ...empty, notices: [`The link is too long to be an experiment (${hash.length} characters); showing the default experiment.`] };
+  if (hash.length > MAX_HASH_LENGTH)
+    return { ...empty, notices: [`The link is too long to be an experiment (${hash.length} characters); showing the default experiment.`] };
   let params: URLSearchParams;
   try {
     params = new URLSearchParams(hash.replace(/^#/, ''));

@@ -40,20 +40,38 @@ const start = (runId: number): FromWorker => ({
 const step = (runId: number, stepNumber: number): FromWorker => ({
   type: 'progress',
   runId,
-  event: { type: 'step', stage: 'weak', step: stepNumber, epoch: 0, loss: 0.5, testAccuracy: 0.75, validationAccuracy: null, learningRate: 0.01, totalSteps: 10, testPredictions: new Int32Array([0, 0]) },
+  event: {
+    type: 'step',
+    stage: 'weak',
+    step: stepNumber,
+    epoch: 0,
+    loss: 0.5,
+    testAccuracy: 0.75,
+    validationAccuracy: null,
+    learningRate: 0.01,
+    totalSteps: 10,
+    testPredictions: new Int32Array([0, 0]),
+  },
 });
 
 describe('app store', () => {
-  it('builds an experiment\'s research charts from its chart events, and a new run starts them afresh', () => {
+  it("builds an experiment's research charts from its chart events, and a new run starts them afresh", () => {
     const store = createAppStore(fakeControls().controls);
     store.getState().startRun();
     const first = store.getState().run.runId;
     const chart = (runId: number): FromWorker => ({
       type: 'progress',
       runId,
-      event: { type: 'chart', info: { id: 'chain', title: 'Chain', kind: 'bar', xLabel: 'link', yLabel: 'accuracy', series: [{ key: 'accuracy', label: 'accuracy' }] } },
+      event: {
+        type: 'chart',
+        info: { id: 'chain', title: 'Chain', kind: 'bar', xLabel: 'link', yLabel: 'accuracy', series: [{ key: 'accuracy', label: 'accuracy' }] },
+      },
     });
-    const point = (runId: number, y: number): FromWorker => ({ type: 'progress', runId, event: { type: 'chart-point', chart: 'chain', series: 'accuracy', point: { x: 0, y, label: 'weak' } } });
+    const point = (runId: number, y: number): FromWorker => ({
+      type: 'progress',
+      runId,
+      event: { type: 'chart-point', chart: 'chain', series: 'accuracy', point: { x: 0, y, label: 'weak' } },
+    });
     store.getState().receive([start(first), chart(first), point(first, 0.7), point(first + 3, 0.1)]);
     expect(store.getState().run.charts).toHaveLength(1);
     expect(store.getState().run.charts[0].points.accuracy).toEqual([{ x: 0, y: 0.7, label: 'weak' }]);
@@ -162,7 +180,11 @@ describe('sweeps', () => {
   const done = (runId: number, pgr: number): FromWorker => ({
     type: 'done',
     runId,
-    result: { backend: 'cpu', pgr: { final: pgr }, stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.7 + 0.2 * pgr } } } as unknown as ExperimentResult,
+    result: {
+      backend: 'cpu',
+      pgr: { final: pgr },
+      stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.7 + 0.2 * pgr } },
+    } as unknown as ExperimentResult,
   });
 
   it('runs the cells one after another and records each PGR', () => {
@@ -200,7 +222,7 @@ describe('sweeps', () => {
   });
 });
 
-describe('the form\'s problems', () => {
+describe("the form's problems", () => {
   it('an unreadable link after an invalid edit keeps the problems, and Run says why it does not start', () => {
     const { controls, calls } = fakeControls();
     const store = createAppStore(controls);
@@ -238,7 +260,12 @@ describe('the form\'s problems', () => {
   });
 
   it('a run the worker cannot start is explained in the page, not thrown', () => {
-    const store = createAppStore({ ...fakeControls().controls, start: () => { throw new Error('the worker could not be created'); } });
+    const store = createAppStore({
+      ...fakeControls().controls,
+      start: () => {
+        throw new Error('the worker could not be created');
+      },
+    });
     expect(() => store.getState().startRun()).not.toThrow();
     expect(store.getState().runBlocked).toBe('The run could not start: the worker could not be created');
     expect(store.getState().run.status).toBe('idle');
@@ -257,11 +284,35 @@ describe('a sweep near the memory limit', () => {
     const cells = store.getState().sweep!.cells;
     expect(cells.map((c) => c.status)).toEqual(['running', 'refused', 'waiting']);
     expect(cells[1].config).toBeNull();
-    expect(cells[1].reason).toMatch(/student\.train\.batchSize: a batch of 1024 on this model needs about 261 MB for activations and their gradients, over the limit of 256 MB/);
+    expect(cells[1].reason).toMatch(
+      /student\.train\.batchSize: a batch of 1024 on this model needs about 261 MB for activations and their gradients, over the limit of 256 MB/,
+    );
     let runId = store.getState().run.runId;
-    store.getState().receive([start(runId), { type: 'done', runId, result: { backend: 'cpu', pgr: { final: 0.3 }, stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.76 } } } as unknown as ExperimentResult }]);
+    store.getState().receive([
+      start(runId),
+      {
+        type: 'done',
+        runId,
+        result: {
+          backend: 'cpu',
+          pgr: { final: 0.3 },
+          stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.76 } },
+        } as unknown as ExperimentResult,
+      },
+    ]);
     runId = store.getState().run.runId;
-    store.getState().receive([start(runId), { type: 'done', runId, result: { backend: 'cpu', pgr: { final: 0.5 }, stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.8 } } } as unknown as ExperimentResult }]);
+    store.getState().receive([
+      start(runId),
+      {
+        type: 'done',
+        runId,
+        result: {
+          backend: 'cpu',
+          pgr: { final: 0.5 },
+          stages: { weak: { accuracy: 0.7 }, ceiling: { accuracy: 0.9 }, student: { accuracy: 0.8 } },
+        } as unknown as ExperimentResult,
+      },
+    ]);
     expect(store.getState().sweep!.cells.map((c) => c.status)).toEqual(['done', 'refused', 'done']);
     expect(store.getState().sweep!.running).toBe(false);
     expect(calls).toHaveLength(2);
@@ -273,6 +324,9 @@ describe('a sweep near the memory limit', () => {
     store.getState().loadPreset('w2s-copying');
     store.getState().startSweep([0], [5000]);
     expect(calls).toEqual([]);
-    expect(store.getState().sweep).toMatchObject({ running: false, cells: [{ status: 'refused', reason: expect.stringMatching(/student\.model\.width: must be at most 1024/) }] });
+    expect(store.getState().sweep).toMatchObject({
+      running: false,
+      cells: [{ status: 'refused', reason: expect.stringMatching(/student\.model\.width: must be at most 1024/) }],
+    });
   });
 });

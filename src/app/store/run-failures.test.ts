@@ -17,13 +17,37 @@ const stages = [
 const experimentStart = (runId: number): FromWorker => ({
   type: 'progress',
   runId,
-  event: { type: 'experiment-start', kind: 'weak-to-strong', dataset: 'Two moons', datasetKind: 'toy', classNames: ['a', 'b'], stages, test: { features: new Float32Array(4), featureShape: [2], labels: new Int32Array([0, 1]) }, grid: null },
+  event: {
+    type: 'experiment-start',
+    kind: 'weak-to-strong',
+    dataset: 'Two moons',
+    datasetKind: 'toy',
+    classNames: ['a', 'b'],
+    stages,
+    test: { features: new Float32Array(4), featureShape: [2], labels: new Int32Array([0, 1]) },
+    grid: null,
+  },
 });
-const stageStart = (runId: number, stage: string): FromWorker => ({ type: 'progress', runId, event: { type: 'stage-start', stage, label: stage, model: 'MLP', parameters: 10, totalSteps: 40, trainingExamples: 100 } });
+const stageStart = (runId: number, stage: string): FromWorker => ({
+  type: 'progress',
+  runId,
+  event: { type: 'stage-start', stage, label: stage, model: 'MLP', parameters: 10, totalSteps: 40, trainingExamples: 100 },
+});
 const step = (runId: number, stage: string, n: number): FromWorker => ({
   type: 'progress',
   runId,
-  event: { type: 'step', stage, step: n, epoch: 0, loss: 0.5, testAccuracy: 0.8, validationAccuracy: null, learningRate: 1, totalSteps: 40, testPredictions: new Int32Array([0, 1]) },
+  event: {
+    type: 'step',
+    stage,
+    step: n,
+    epoch: 0,
+    loss: 0.5,
+    testAccuracy: 0.8,
+    validationAccuracy: null,
+    learningRate: 1,
+    totalSteps: 40,
+    testPredictions: new Int32Array([0, 1]),
+  },
 });
 const stageEnd = (runId: number, stage: string): FromWorker => ({
   type: 'progress',
@@ -34,12 +58,40 @@ const stageEnd = (runId: number, stage: string): FromWorker => ({
 /** A run whose supervisor finished and whose ceiling has taken 20 steps. */
 function midRun(runId = 1): RunState {
   const requested = runRequested(initialRunState, runId, config, 0);
-  return applyMessages(requested, [experimentStart(runId), stageStart(runId, 'weak'), step(runId, 'weak', 0), stageEnd(runId, 'weak'), stageStart(runId, 'ceiling'), step(runId, 'ceiling', 0), step(runId, 'ceiling', 10), step(runId, 'ceiling', 20)], 1);
+  return applyMessages(
+    requested,
+    [
+      experimentStart(runId),
+      stageStart(runId, 'weak'),
+      step(runId, 'weak', 0),
+      stageEnd(runId, 'weak'),
+      stageStart(runId, 'ceiling'),
+      step(runId, 'ceiling', 0),
+      step(runId, 'ceiling', 10),
+      step(runId, 'ceiling', 20),
+    ],
+    1,
+  );
 }
 
 describe('a failing run keeps what it had', () => {
   const failures: [string, (state: RunState) => RunState][] = [
-    ['divergence', (s) => applyMessages(s, [{ type: 'error', runId: 1, kind: 'divergence', message: 'Strong ceiling: the loss became NaN or infinite at step 30 (learning rate 1); lower the learning rate and run again' }], 2)],
+    [
+      'divergence',
+      (s) =>
+        applyMessages(
+          s,
+          [
+            {
+              type: 'error',
+              runId: 1,
+              kind: 'divergence',
+              message: 'Strong ceiling: the loss became NaN or infinite at step 30 (learning rate 1); lower the learning rate and run again',
+            },
+          ],
+          2,
+        ),
+    ],
     ['a crashed worker', (s) => crashed(s, 'out of memory', 2)],
     ['a stop', (s) => applyMessages(s, [{ type: 'cancelled', runId: 1 }], 2)],
   ];
@@ -67,7 +119,11 @@ describe('a failing run keeps what it had', () => {
     // A late message of the failed run changes nothing.
     expect(applyMessages(next, [step(1, 'ceiling', 30)], 4)).toEqual(next);
     const started = applyMessages(next, [experimentStart(2)], 4);
-    expect(started.stages.map((s) => [s.status, s.history.length])).toEqual([['waiting', 0], ['waiting', 0], ['waiting', 0]]);
+    expect(started.stages.map((s) => [s.status, s.history.length])).toEqual([
+      ['waiting', 0],
+      ['waiting', 0],
+      ['waiting', 0],
+    ]);
     expect(started.status).toBe('running');
   });
 });

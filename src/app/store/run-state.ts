@@ -111,7 +111,13 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         } else if (event.type === 'stage-start') {
           next = {
             ...next,
-            stages: updateStage(next.stages, event.stage, (s) => ({ ...s, status: 'training', model: event.model, parameters: event.parameters, totalSteps: event.totalSteps })),
+            stages: updateStage(next.stages, event.stage, (s) => ({
+              ...s,
+              status: 'training',
+              model: event.model,
+              parameters: event.parameters,
+              totalSteps: event.totalSteps,
+            })),
           };
         } else if (event.type === 'step') {
           const { testPredictions, probePredictions, totalSteps, ...point } = event;
@@ -158,7 +164,13 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         next = { ...next, status: 'cancelled', stages: stopTraining(next.stages), finishedAt: now };
         break;
       case 'error':
-        next = { ...next, status: 'error', stages: stopTraining(next.stages), error: { kind: message.kind, message: message.message, problems: message.problems }, finishedAt: now };
+        next = {
+          ...next,
+          status: 'error',
+          stages: stopTraining(next.stages),
+          error: { kind: message.kind, message: message.message, problems: message.problems },
+          finishedAt: now,
+        };
         break;
     }
   }
@@ -171,5 +183,11 @@ function stopTraining(stages: StageView[]): StageView[] {
 }
 
 export function crashed(state: RunState, reason: string, now: number): RunState {
-  return { ...state, status: 'error', stages: stopTraining(state.stages), error: { kind: 'crash', message: `The training worker crashed: ${reason}` }, finishedAt: now };
+  return {
+    ...state,
+    status: 'error',
+    stages: stopTraining(state.stages),
+    error: { kind: 'crash', message: `The training worker crashed: ${reason}` },
+    finishedAt: now,
+  };
 }

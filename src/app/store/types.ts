@@ -156,4 +156,3 @@ export type AppState = ConfigSlice & RunSlice & ViewSlice & RunsSlice & SweepSli
 /** What a slice creator is given: the whole store's set and get (slices call each other's actions through get). */
 export type SetState = StoreApi<AppState>['setState'];
 export type GetState = StoreApi<AppState>['getState'];
-

@@ -62,7 +62,10 @@ export type TrainSpec = z.infer<typeof TrainSpecSchema>;
 export const LOGCONF_PARAMS = {
   aMax: num(0, 1, 0.5, "Final weight of the student's own hardened predictions."),
   warmup: num(0, 1, 0.2, 'Fraction of training over which the weight ramps up.'),
-  schedule: z.enum(['paper', 'released']).default('paper').describe("paper: linear ramp to aMax; released: the openai code's ramp to aMax*warmup, then a jump to aMax."),
+  schedule: z
+    .enum(['paper', 'released'])
+    .default('paper')
+    .describe("paper: linear ramp to aMax; released: the openai code's ramp to aMax*warmup, then a jump to aMax."),
 };
 export const PRODUCT_PARAMS = {
   a: num(0, 5, 1, "Exponent of the supervisor's labels."),
@@ -115,7 +118,10 @@ export const StudentRoleSchema = RoleSchema.extend({
 
 /** The data section's fields every kind has; kinds add their own split sizes. */
 export const DATA_FIELDS = {
-  dataset: z.enum([...DATASET_IDS, CUSTOM_DATASET]).default('mnist').describe('The data every model trains and is scored on.'),
+  dataset: z
+    .enum([...DATASET_IDS, CUSTOM_DATASET])
+    .default('mnist')
+    .describe('The data every model trains and is scored on.'),
   custom: CustomDataSchema.optional().describe('Your own data (when dataset is "custom"): which file, and its shape.'),
   validationSize: int(0, 5000, 500, 'Held-out training examples for checkpoint choice and early stopping (labelled by the supervisor for the student).'),
   testSize: int(10, 20000, 2000, 'Test examples with ground truth that score every model (capped by the official test split).'),

@@ -44,9 +44,9 @@ describe('ExperimentConfig schema', () => {
     expect(problemsOf({ kind: 'weak-to-strong', data: { supervisorSize: 6000, transferSize: 5000 } })[0]).toBe(
       'data: supervisorSize + transferSize + validationSize = 11500 exceeds the 10000 training examples of MNIST digits',
     );
-    expect(problemsOf({ kind: 'weak-to-strong', data: { dataset: 'wine', supervisorSize: 50, transferSize: 50, validationSize: 10, testSize: 100 } })[0]).toMatch(
-      /exceeds the 178 examples of Wine/,
-    );
+    expect(
+      problemsOf({ kind: 'weak-to-strong', data: { dataset: 'wine', supervisorSize: 50, transferSize: 50, validationSize: 10, testSize: 100 } })[0],
+    ).toMatch(/exceeds the 178 examples of Wine/);
   });
 
   it('refuses models and losses that do not fit the data or the experiment', () => {
@@ -82,7 +82,8 @@ describe('ExperimentConfig schema', () => {
       expect(manifest.kind).toBe(info.kind);
     }
     const ids: DatasetId[] = ['mnist', 'fashion-mnist'];
-    for (const id of ids) for (const kind of DATASETS[id].encoders) expect(() => readFileSync(path.join(PUBLIC_DIR, 'models', `${id}-${kind}.json`))).not.toThrow();
+    for (const id of ids)
+      for (const kind of DATASETS[id].encoders) expect(() => readFileSync(path.join(PUBLIC_DIR, 'models', `${id}-${kind}.json`))).not.toThrow();
   });
 
   it('accepts every preset', () => {

@@ -31,17 +31,53 @@ export const ENCODER_DESCRIPTIONS: Record<EncoderKind, string> = {
 
 const TOY_LIMIT = 20000;
 export const DATASETS = {
-  mnist: { id: 'mnist', name: 'MNIST digits', kind: 'image', trainCount: 10000, testCount: 2000, numClasses: 10, featureShape: [28, 28, 1], encoders: ENCODER_KINDS },
-  'fashion-mnist': { id: 'fashion-mnist', name: 'Fashion-MNIST', kind: 'image', trainCount: 10000, testCount: 2000, numClasses: 10, featureShape: [28, 28, 1], encoders: ENCODER_KINDS },
+  mnist: {
+    id: 'mnist',
+    name: 'MNIST digits',
+    kind: 'image',
+    trainCount: 10000,
+    testCount: 2000,
+    numClasses: 10,
+    featureShape: [28, 28, 1],
+    encoders: ENCODER_KINDS,
+  },
+  'fashion-mnist': {
+    id: 'fashion-mnist',
+    name: 'Fashion-MNIST',
+    kind: 'image',
+    trainCount: 10000,
+    testCount: 2000,
+    numClasses: 10,
+    featureShape: [28, 28, 1],
+    encoders: ENCODER_KINDS,
+  },
   digits: { id: 'digits', name: '8x8 digits', kind: 'image', trainCount: 1797, testCount: 0, numClasses: 10, featureShape: [8, 8, 1], encoders: [] },
-  'breast-cancer': { id: 'breast-cancer', name: 'Breast cancer (Wisconsin)', kind: 'tabular', trainCount: 569, testCount: 0, numClasses: 2, featureShape: [30], encoders: [] },
+  'breast-cancer': {
+    id: 'breast-cancer',
+    name: 'Breast cancer (Wisconsin)',
+    kind: 'tabular',
+    trainCount: 569,
+    testCount: 0,
+    numClasses: 2,
+    featureShape: [30],
+    encoders: [],
+  },
   wine: { id: 'wine', name: 'Wine', kind: 'tabular', trainCount: 178, testCount: 0, numClasses: 3, featureShape: [13], encoders: [] },
   penguins: { id: 'penguins', name: 'Palmer penguins', kind: 'tabular', trainCount: 342, testCount: 0, numClasses: 3, featureShape: [4], encoders: [] },
   moons: { id: 'moons', name: 'Two moons', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
   circles: { id: 'circles', name: 'Circles', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
   xor: { id: 'xor', name: 'XOR', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
   spirals: { id: 'spirals', name: 'Two spirals', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 2, featureShape: [2], encoders: [] },
-  gaussians: { id: 'gaussians', name: 'Overlapping Gaussians', kind: 'toy', trainCount: TOY_LIMIT, testCount: TOY_LIMIT, numClasses: 3, featureShape: [2], encoders: [] },
+  gaussians: {
+    id: 'gaussians',
+    name: 'Overlapping Gaussians',
+    kind: 'toy',
+    trainCount: TOY_LIMIT,
+    testCount: TOY_LIMIT,
+    numClasses: 3,
+    featureShape: [2],
+    encoders: [],
+  },
 } as const satisfies Record<string, DatasetInfo>;
 
 export type DatasetId = keyof typeof DATASETS;
@@ -56,8 +92,15 @@ export const CUSTOM_DATA_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, minRows
 
 /** The config names the data (file name, SHA-256 of its bytes, label column, shape) so that a link says which file it needs. */
 export const CustomDataSchema = z.object({
-  name: z.string().min(1).max(CUSTOM_DATA_LIMITS.nameLength).describe('The file the data came from (it is never uploaded: only its name and hash travel in a link).'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').describe("SHA-256 of the file's bytes."),
+  name: z
+    .string()
+    .min(1)
+    .max(CUSTOM_DATA_LIMITS.nameLength)
+    .describe('The file the data came from (it is never uploaded: only its name and hash travel in a link).'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
+    .describe("SHA-256 of the file's bytes."),
   label: z.string().max(CUSTOM_DATA_LIMITS.nameLength).describe('The column that holds the class labels; every other column is a numeric feature.'),
   rows: z.number().int().min(CUSTOM_DATA_LIMITS.minRows).max(CUSTOM_DATA_LIMITS.rows).describe('Data rows in the file.'),
   features: z.number().int().min(1).max(CUSTOM_DATA_LIMITS.features).describe('Feature columns.'),

@@ -27,7 +27,9 @@ describe('memory limits', () => {
     expect(activationsPerExample({ type: 'cnn', filters: 8, denseWidth: 0 }, [28, 28, 1], 10)).toBe(6272 + 1568 + 3136 + 784 + 10);
     expect(activationsPerExample({ type: 'mlp', width: 100, depth: 3, activation: 'relu', dropout: 0 }, [784], 10)).toBe(310);
     expect(activationsPerExample({ type: 'linear' }, [2], 3)).toBe(3);
-    expect(activationsPerExample({ type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'mlp', headWidth: 32 }, [28, 28, 1], 10)).toBe(256 + 64 + 32 + 10);
+    expect(activationsPerExample({ type: 'pretrained', encoder: 'supervised', mode: 'frozen', head: 'mlp', headWidth: 32 }, [28, 28, 1], 10)).toBe(
+      256 + 64 + 32 + 10,
+    );
   });
 
   it('refuses a CNN of 64 filters evaluated 2,048 images at a time, naming the limit', () => {
@@ -66,7 +68,14 @@ describe('memory limits', () => {
 
   it('leaves every preset and the largest MLPs in range alone', () => {
     for (const preset of PRESETS) expect(safeParseConfig(presetConfig(preset.id)), preset.id).toEqual({ ok: true, config: presetConfig(preset.id) });
-    const widest = { ...base, student: { ...base.student, model: { type: 'mlp', width: 1024, depth: 4, activation: 'relu', dropout: 0 }, train: { ...base.student.train, batchSize: 1024 } } };
+    const widest = {
+      ...base,
+      student: {
+        ...base.student,
+        model: { type: 'mlp', width: 1024, depth: 4, activation: 'relu', dropout: 0 },
+        train: { ...base.student.train, batchSize: 1024 },
+      },
+    };
     expect(safeParseConfig(widest).ok).toBe(true);
   });
 

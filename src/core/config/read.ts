@@ -167,7 +167,9 @@ export function readConfig(input: unknown, options: ReadConfigOptions = {}): { c
     value = parsed.value;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError([`(config): expected an object with the experiment's settings (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`]);
+    throw new ConfigError([
+      `(config): expected an object with the experiment's settings (got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value})`,
+    ]);
   }
 
   const notices: string[] = [];

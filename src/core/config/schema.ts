@@ -31,7 +31,10 @@ export const ExperimentConfigSchema = z.discriminatedUnion('kind', KIND_SCHEMAS)
     issue(['data'], `${parts} = ${needed} exceeds the ${info.trainCount} training examples of ${info.name}`);
   }
   if (info.testCount === 0 && needed + config.data.testSize > info.trainCount) {
-    issue(['data'], `${parts} + testSize = ${needed + config.data.testSize} exceeds the ${info.trainCount} examples of ${info.name} (its test set is carved from them)`);
+    issue(
+      ['data'],
+      `${parts} + testSize = ${needed + config.data.testSize} exceeds the ${info.trainCount} examples of ${info.name} (its test set is carved from them)`,
+    );
   }
   if (info.testCount > 0 && config.data.testSize > info.testCount) {
     issue(['data', 'testSize'], `${info.name} has ${info.testCount} test examples; testSize must be at most ${info.testCount}`);

@@ -70,7 +70,11 @@ describe('CSV reader: good files', () => {
     for (let i = 0; i < 20; i++) lines.push(`${i % 2 ? '-1.5e3' : '+.25'},${i % 2}`);
     expect(Array.from(value(readCsvRows(lines.join('\n'), 'y', HASH)).x.subarray(0, 2))).toEqual([0.25, -1500]);
     lines[5] = '1e39,0';
-    expect(problem(readCsvRows(lines.join('\n'), 'y', HASH))).toMatchObject({ row: 6, column: 1, message: expect.stringMatching(/^Row 6, column 1 \("x"\): "1e39" is too large/) });
+    expect(problem(readCsvRows(lines.join('\n'), 'y', HASH))).toMatchObject({
+      row: 6,
+      column: 1,
+      message: expect.stringMatching(/^Row 6, column 1 \("x"\): "1e39" is too large/),
+    });
   });
 });
 
@@ -98,14 +102,22 @@ describe('CSV reader: malformed files, each named by row and column', () => {
 
   it('an empty feature cell or label', () => {
     const text = irisLike().replace('\n1.0,2,versicolor', '\n,2,versicolor');
-    expect(problem(readCsvRows(text, 'species', HASH))).toMatchObject({ row: 4, column: 1, message: 'Row 4, column 1 ("sepal") is empty; every feature cell needs a number.' });
+    expect(problem(readCsvRows(text, 'species', HASH))).toMatchObject({
+      row: 4,
+      column: 1,
+      message: 'Row 4, column 1 ("sepal") is empty; every feature cell needs a number.',
+    });
     const noLabel = irisLike().replace('\n1.0,2,versicolor', '\n1.0,2,');
     expect(problem(readCsvRows(noLabel, 'species', HASH))).toMatchObject({ row: 4, column: 3, message: 'Row 4, column 3 ("species"): the label is empty.' });
   });
 
   it('a ragged row, short or long', () => {
     const short = irisLike().replace('\n1.0,2,versicolor', '\n1.0,2');
-    expect(problem(readCsvTable(short))).toEqual({ row: 4, column: 3, message: 'Row 4 has 2 cells but the file has 3 columns: column 3 ("species") is missing.' });
+    expect(problem(readCsvTable(short))).toEqual({
+      row: 4,
+      column: 3,
+      message: 'Row 4 has 2 cells but the file has 3 columns: column 3 ("species") is missing.',
+    });
     const long = irisLike().replace('\n1.0,2,versicolor', '\n1.0,2,versicolor,9');
     expect(problem(readCsvTable(long))).toEqual({ row: 4, column: 4, message: 'Row 4 has 4 cells but the file has 3 columns: column 4 is extra.' });
   });
@@ -122,12 +134,19 @@ describe('CSV reader: malformed files, each named by row and column', () => {
   it('too many classes: a numeric column taken as the label', () => {
     const lines = ['x,label'];
     for (let i = 0; i < 60; i++) lines.push(`${i % 2},${i}`);
-    expect(problem(readCsvRows(lines.join('\n'), 'label', HASH))).toMatchObject({ row: 52, column: 2, message: expect.stringMatching(/would be class 51; at most 50 classes/) });
+    expect(problem(readCsvRows(lines.join('\n'), 'label', HASH))).toMatchObject({
+      row: 52,
+      column: 2,
+      message: expect.stringMatching(/would be class 51; at most 50 classes/),
+    });
   });
 
   it('too many rows, columns or bytes, and too few rows', () => {
     const rows = `x,y\n${'1,0\n2,1\n'.repeat(CUSTOM_DATA_LIMITS.rows / 2)}3,0\n`;
-    expect(problem(readCsvTable(rows))).toEqual({ row: CUSTOM_DATA_LIMITS.rows + 2, message: 'The file has more than 20,000 data rows (row 20002 is one too many).' });
+    expect(problem(readCsvTable(rows))).toEqual({
+      row: CUSTOM_DATA_LIMITS.rows + 2,
+      message: 'The file has more than 20,000 data rows (row 20002 is one too many).',
+    });
     const wide = `${Array.from({ length: 1026 }, (_, i) => `c${i}`).join(',')}\n`;
     expect(problem(readCsvTable(wide))).toMatchObject({ row: 1, message: expect.stringMatching(/^Row 1 has 1026 columns; at most 1024 feature columns/) });
     const big = new Uint8Array(CUSTOM_DATA_LIMITS.bytes + 1).fill(49);
@@ -138,7 +157,11 @@ describe('CSV reader: malformed files, each named by row and column', () => {
 
   it('an unclosed quote, duplicate column names, a label column that does not exist', () => {
     expect(problem(readCsvTable(`${irisLike()}1,"2,setosa\n`))).toMatchObject({ message: expect.stringMatching(/quoted cell is never closed/) });
-    expect(problem(readCsvTable(irisLike().replace('sepal,petal', 'x,x')))).toEqual({ row: 1, column: 2, message: 'Row 1: columns 1 and 2 are both named "x"; column names must differ.' });
+    expect(problem(readCsvTable(irisLike().replace('sepal,petal', 'x,x')))).toEqual({
+      row: 1,
+      column: 2,
+      message: 'Row 1: columns 1 and 2 are both named "x"; column names must differ.',
+    });
     const table = value(readCsvTable(irisLike()));
     expect(problem(tableToRows(table, 'kind', HASH)).message).toBe('There is no column named "kind"; the columns are "sepal", "petal", "species".');
   });
@@ -178,9 +201,11 @@ describe('CSV reader: arbitrary input', () => {
   const validCsv = fc
     .record({ width: fc.integer({ min: 2, max: 6 }), rows: fc.integer({ min: 18, max: 40 }), classes: fc.integer({ min: 1, max: 4 }) })
     .chain(({ width, rows, classes }) =>
-      fc.array(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: width - 1, maxLength: width - 1 }), { minLength: rows, maxLength: rows }).map((data) =>
-        [Array.from({ length: width }, (_, i) => `c${i}`).join(','), ...data.map((features, r) => [...features, `k${r % classes}`].join(','))].join('\n'),
-      ),
+      fc
+        .array(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: width - 1, maxLength: width - 1 }), { minLength: rows, maxLength: rows })
+        .map((data) =>
+          [Array.from({ length: width }, (_, i) => `c${i}`).join(','), ...data.map((features, r) => [...features, `k${r % classes}`].join(','))].join('\n'),
+        ),
     );
 
   it('never throws and never hangs on 10,000 generated inputs', () => {
@@ -188,15 +213,30 @@ describe('CSV reader: arbitrary input', () => {
     let runs = 0;
     const count = (n: number) => ({ numRuns: n, seed: 42 });
     // Random strings, including CSV-ish punctuation.
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('1', '2', '.', ',', ';', '\t', '\n', '\r', '"', 'a', 'e', '-', ' ', '\uFEFF'), maxLength: 200 }), (s) => void (check(s), runs++)), count(2500));
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => void (check(s), runs++)), count(1500));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('1', '2', '.', ',', ';', '\t', '\n', '\r', '"', 'a', 'e', '-', ' ', '\uFEFF'), maxLength: 200 }),
+        (s) => void (check(s), runs++),
+      ),
+      count(2500),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => void (check(s), runs++)),
+      count(1500),
+    );
     // Grids of odd cells: huge numbers, NaN, Infinity, quotes, empty cells.
     fc.assert(
-      fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 0, maxLength: 40 }), (grid) => void (check(grid.map((r) => r.join(',')).join('\n')), runs++)),
+      fc.property(
+        fc.array(fc.array(cell, { minLength: 1, maxLength: 5 }), { minLength: 0, maxLength: 40 }),
+        (grid) => void (check(grid.map((r) => r.join(',')).join('\n')), runs++),
+      ),
       count(2500),
     );
     // Valid files, truncated, and with flipped bits.
-    fc.assert(fc.property(validCsv, fc.nat(), (text, cut) => void (check(text.slice(0, cut % (text.length + 1))), runs++)), count(1500));
+    fc.assert(
+      fc.property(validCsv, fc.nat(), (text, cut) => void (check(text.slice(0, cut % (text.length + 1))), runs++)),
+      count(1500),
+    );
     fc.assert(
       fc.property(validCsv, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 8 }), (text, flips) => {
         const bytes = new TextEncoder().encode(text);

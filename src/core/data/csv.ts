@@ -53,7 +53,10 @@ export interface CustomRows {
 const LIMITS = CUSTOM_DATA_LIMITS;
 const MB = 1024 * 1024;
 
-const fail = <T>(message: string, row?: number, column?: number): CsvResult<T> => ({ ok: false, error: { message, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}) } });
+const fail = <T>(message: string, row?: number, column?: number): CsvResult<T> => ({
+  ok: false,
+  error: { message, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}) },
+});
 
 /** A cell as it appears in a message: quoted, cut short when long. */
 function shown(cell: string): string {
@@ -156,7 +159,8 @@ export function readCsvTable(input: string | ArrayBuffer | Uint8Array): CsvResul
     const seen = new Map<string, number>();
     for (let i = 0; i < columns.length; i++) {
       const earlier = seen.get(columns[i]);
-      if (earlier !== undefined) return fail(`Row ${headerRow}: columns ${earlier + 1} and ${i + 1} are both named ${shown(columns[i])}; column names must differ.`, headerRow, i + 1);
+      if (earlier !== undefined)
+        return fail(`Row ${headerRow}: columns ${earlier + 1} and ${i + 1} are both named ${shown(columns[i])}; column names must differ.`, headerRow, i + 1);
       seen.set(columns[i], i);
     }
   }
@@ -169,16 +173,26 @@ export function readCsvTable(input: string | ArrayBuffer | Uint8Array): CsvResul
     const number = r + 1;
     if (row.length !== columns.length) {
       if (row.length < columns.length) {
-        return fail(`Row ${number} has ${row.length} cells but the file has ${columns.length} columns: ${columnName(columns, row.length)} is missing.`, number, row.length + 1);
+        return fail(
+          `Row ${number} has ${row.length} cells but the file has ${columns.length} columns: ${columnName(columns, row.length)} is missing.`,
+          number,
+          row.length + 1,
+        );
       }
-      return fail(`Row ${number} has ${row.length} cells but the file has ${columns.length} columns: column ${columns.length + 1} is extra.`, number, columns.length + 1);
+      return fail(
+        `Row ${number} has ${row.length} cells but the file has ${columns.length} columns: column ${columns.length + 1} is extra.`,
+        number,
+        columns.length + 1,
+      );
     }
-    if (cells.length === LIMITS.rows) return fail(`The file has more than ${LIMITS.rows.toLocaleString('en')} data rows (row ${number} is one too many).`, number);
+    if (cells.length === LIMITS.rows)
+      return fail(`The file has more than ${LIMITS.rows.toLocaleString('en')} data rows (row ${number} is one too many).`, number);
     cells.push(row);
     rowNumbers.push(number);
   }
   if (cells.length === 0) return fail('The file has a header but no data rows.');
-  if (cells.length < LIMITS.minRows) return fail(`The file has ${cells.length} data rows; at least ${LIMITS.minRows} are needed to split it into training and test sets.`);
+  if (cells.length < LIMITS.minRows)
+    return fail(`The file has ${cells.length} data rows; at least ${LIMITS.minRows} are needed to split it into training and test sets.`);
   return { ok: true, value: { columns, hasHeader, cells, rowNumbers, delimiter: parsed.meta.delimiter } };
 }
 
@@ -212,7 +226,11 @@ export function tableToRows(table: CsvTable, labelColumn: string, sha256: string
   if (label < 0) return fail(`There is no column named ${shown(labelColumn)}; the columns are ${table.columns.map(shown).join(', ')}.`);
   // A link names the label column, so its name must fit in one: refused here, not later on a field nobody can edit.
   if (labelColumn.length > LIMITS.nameLength) {
-    return fail(`The label column ${columnName(table.columns, label)} has a name of ${labelColumn.length} characters; at most ${LIMITS.nameLength} are allowed. Shorten it in the file's first row.`, undefined, label + 1);
+    return fail(
+      `The label column ${columnName(table.columns, label)} has a name of ${labelColumn.length} characters; at most ${LIMITS.nameLength} are allowed. Shorten it in the file's first row.`,
+      undefined,
+      label + 1,
+    );
   }
   const featureColumns = table.columns.map((_, i) => i).filter((i) => i !== label);
   if (featureColumns.length > LIMITS.features) return fail(`The file has ${featureColumns.length} feature columns; the limit is ${LIMITS.features}.`);
@@ -230,24 +248,41 @@ export function tableToRows(table: CsvTable, labelColumn: string, sha256: string
       if (cell.trim() === '') return fail(`Row ${number}, ${columnName(table.columns, c)} is empty; every feature cell needs a number.`, number, c + 1);
       const value = parseNumber(cell);
       if (value === null) {
-        return fail(`Row ${number}, ${columnName(table.columns, c)}: ${shown(cell.trim())} is not a number. Feature columns must hold numbers; only the label column may hold text.`, number, c + 1);
+        return fail(
+          `Row ${number}, ${columnName(table.columns, c)}: ${shown(cell.trim())} is not a number. Feature columns must hold numbers; only the label column may hold text.`,
+          number,
+          c + 1,
+        );
       }
       const single = Math.fround(value);
-      if (!Number.isFinite(single)) return fail(`Row ${number}, ${columnName(table.columns, c)}: ${shown(cell.trim())} is too large (features must lie within about ±3.4e38).`, number, c + 1);
+      if (!Number.isFinite(single))
+        return fail(
+          `Row ${number}, ${columnName(table.columns, c)}: ${shown(cell.trim())} is too large (features must lie within about ±3.4e38).`,
+          number,
+          c + 1,
+        );
       x[r * width + f] = single;
     }
     const value = row[label].trim();
     if (value === '') return fail(`Row ${number}, ${columnName(table.columns, label)}: the label is empty.`, number, label + 1);
     if (!distinct.has(value)) {
       if (distinct.size === LIMITS.maxClasses) {
-        return fail(`Row ${number}, ${columnName(table.columns, label)}: ${shown(value)} would be class ${LIMITS.maxClasses + 1}; at most ${LIMITS.maxClasses} classes are allowed (is this the label column?).`, number, label + 1);
+        return fail(
+          `Row ${number}, ${columnName(table.columns, label)}: ${shown(value)} would be class ${LIMITS.maxClasses + 1}; at most ${LIMITS.maxClasses} classes are allowed (is this the label column?).`,
+          number,
+          label + 1,
+        );
       }
       distinct.add(value);
     }
     labels[r] = value;
   }
   if (distinct.size < LIMITS.minClasses) {
-    return fail(`The label column ${columnName(table.columns, label)} holds a single class (${shown([...distinct][0] ?? '')}); at least ${LIMITS.minClasses} are needed.`, undefined, label + 1);
+    return fail(
+      `The label column ${columnName(table.columns, label)} holds a single class (${shown([...distinct][0] ?? '')}); at least ${LIMITS.minClasses} are needed.`,
+      undefined,
+      label + 1,
+    );
   }
   const classNames = sortClasses(distinct);
   const index = new Map(classNames.map((name, i) => [name, i]));

@@ -83,7 +83,10 @@ describe('names that must fit in a link', () => {
     const column = 'c'.repeat(230);
     const read = readCsvRows(table(',', ['x', 'y', column]), column, HASH);
     expect(read.ok).toBe(false);
-    if (!read.ok) expect(read.error.message).toBe(`The label column column 3 ("${'c'.repeat(37)}...") has a name of 230 characters; at most 200 are allowed. Shorten it in the file's first row.`);
+    if (!read.ok)
+      expect(read.error.message).toBe(
+        `The label column column 3 ("${'c'.repeat(37)}...") has a name of 230 characters; at most 200 are allowed. Shorten it in the file's first row.`,
+      );
   });
 });
 
@@ -97,7 +100,9 @@ describe('experiments that cannot take custom data', () => {
       if (acceptsCustomData(config.kind)) {
         expect(fitted.problems, preset.id).toEqual([]);
       } else {
-        expect(fitted.problems).toEqual([expect.stringMatching(/^the teacher-hacking experiment cannot run on your own data: .* Choose another experiment first/)]);
+        expect(fitted.problems).toEqual([
+          expect.stringMatching(/^the teacher-hacking experiment cannot run on your own data: .* Choose another experiment first/),
+        ]);
         expect(fitted.problems[0]).not.toMatch(/data\.dataset/);
         expect(fitted.config).toBe(config);
       }

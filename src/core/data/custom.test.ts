@@ -19,7 +19,11 @@ import { buildSplits } from './splits';
 function blobsCsv(rows: number): string {
   const rng = createRng(7);
   const lines = ['height,weight,age,kind'];
-  const centres = [[100, 50, 20], [110, 40, 30], [90, 60, 40]];
+  const centres = [
+    [100, 50, 20],
+    [110, 40, 30],
+    [90, 60, 40],
+  ];
   for (let i = 0; i < rows; i++) {
     const k = rng.int(3);
     const point = centres[k].map((c) => (c + 3 * rng.normal()).toFixed(3));
@@ -48,7 +52,11 @@ describe('custom data in the engine', () => {
     const base = presetConfig('w2s-copying') as WeakToStrongConfig;
     const fitted = fitConfigToCustomData(base, describeCustomRows(rows, 'blobs.csv'));
     expect(fitted.problems).toEqual([]);
-    config = parseConfig({ ...fitted.config, supervisor: { ...fitted.config.supervisor, train: { ...fitted.config.supervisor.train, epochs: 3 } }, student: { ...fitted.config.student, train: { ...fitted.config.student.train, epochs: 3 } } }) as WeakToStrongConfig;
+    config = parseConfig({
+      ...fitted.config,
+      supervisor: { ...fitted.config.supervisor, train: { ...fitted.config.supervisor.train, epochs: 3 } },
+      student: { ...fitted.config.student, train: { ...fitted.config.student.train, epochs: 3 } },
+    }) as WeakToStrongConfig;
   });
 
   it('hashes the file bytes with SHA-256', async () => {
@@ -57,7 +65,11 @@ describe('custom data in the engine', () => {
   });
 
   it('fits split sizes to the rows and names the data in the config', () => {
-    expect(config.data).toMatchObject({ dataset: 'custom', custom: { name: 'blobs.csv', sha256: rows.sha256, label: 'kind', rows: 600, features: 3, classes: 3 }, testSize: 120 });
+    expect(config.data).toMatchObject({
+      dataset: 'custom',
+      custom: { name: 'blobs.csv', sha256: rows.sha256, label: 'kind', rows: 600, features: 3, classes: 3 },
+      testSize: 120,
+    });
     const { supervisorSize, transferSize, validationSize } = config.data;
     expect(supervisorSize + transferSize + validationSize + config.data.testSize).toBeLessThanOrEqual(600);
     // The schema's cross-field checks use the file's row count and classes.
@@ -73,7 +85,17 @@ describe('custom data in the engine', () => {
   });
 
   it('splits reproducibly from the seed, standardised with the training rows only', async () => {
-    const request = { dataset: 'custom' as const, noise: 0, testSize: 120, parts: [{ name: 'A', size: 100 }, { name: 'B', size: 380 }], custom: config.data.custom, customRows: rows };
+    const request = {
+      dataset: 'custom' as const,
+      noise: 0,
+      testSize: 120,
+      parts: [
+        { name: 'A', size: 100 },
+        { name: 'B', size: 380 },
+      ],
+      custom: config.data.custom,
+      customRows: rows,
+    };
     const a = await buildSplits(request, 1, nodeAssetSource());
     const b = await buildSplits(request, 1, nodeAssetSource());
     const c = await buildSplits(request, 2, nodeAssetSource());
@@ -106,10 +128,14 @@ describe('custom data in the engine', () => {
 
   it('refuses to run without the rows, or on other data than the config names', async () => {
     await expect(runExperiment(config, { assets: nodeAssetSource() })).rejects.toThrow(CustomDataError);
-    await expect(runExperiment(config, { assets: nodeAssetSource() })).rejects.toThrow(/needs your data file "blobs\.csv" \(SHA-256 [0-9a-f]{12}\.\.\.\), which was not loaded/);
+    await expect(runExperiment(config, { assets: nodeAssetSource() })).rejects.toThrow(
+      /needs your data file "blobs\.csv" \(SHA-256 [0-9a-f]{12}\.\.\.\), which was not loaded/,
+    );
     const other = await load(blobsCsv(601));
     await expect(runExperiment(config, { assets: nodeAssetSource(), customRows: other })).rejects.toThrow(/is not the file "blobs\.csv"/);
     const relabelled = { ...rows, classNames: ['ant', 'bee'] };
-    await expect(runExperiment(config, { assets: nodeAssetSource(), customRows: relabelled })).rejects.toThrow(/2 classes with label "kind"; the config says 600, 3, 3/);
+    await expect(runExperiment(config, { assets: nodeAssetSource(), customRows: relabelled })).rejects.toThrow(
+      /2 classes with label "kind"; the config says 600, 3, 3/,
+    );
   });
 });

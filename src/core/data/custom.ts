@@ -48,8 +48,10 @@ export async function sha256Hex(bytes: ArrayBuffer | Uint8Array | string): Promi
  */
 export function customDataName(name: string): string {
   const max = CUSTOM_DATA_LIMITS.nameLength;
-  // eslint-disable-next-line no-control-regex
-  const clean = String(name).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const clean = String(name)
+    // eslint-disable-next-line no-control-regex -- control characters are what is removed
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   if (clean === '') return 'data.csv';
   if (clean.length <= max) return clean;
   const dot = clean.lastIndexOf('.');
@@ -62,7 +64,14 @@ export function customDataName(name: string): string {
 
 /** The config's description of rows read from a file. */
 export function describeCustomRows(rows: CustomRows, name: string): CustomData {
-  return { name: customDataName(name), sha256: rows.sha256, label: rows.labelColumn, rows: rows.count, features: rows.featureNames.length, classes: rows.classNames.length };
+  return {
+    name: customDataName(name),
+    sha256: rows.sha256,
+    label: rows.labelColumn,
+    rows: rows.count,
+    features: rows.featureNames.length,
+    classes: rows.classNames.length,
+  };
 }
 
 /** Whether an experiment of this kind can run on the visitor's own data (teacher hacking labels by its oracle). */
@@ -85,15 +94,23 @@ export class CustomDataError extends Error {
 export function customDataset(descriptor: CustomData | undefined, rows: CustomRows | undefined): Dataset {
   if (!descriptor) throw new CustomDataError('data.dataset is "custom" but data.custom does not describe the data');
   const named = `"${descriptor.name}" (SHA-256 ${descriptor.sha256.slice(0, 12)}...)`;
-  if (!rows) throw new CustomDataError(`This experiment needs your data file ${named}, which was not loaded; data never leaves the browser, so load the file again.`);
-  if (rows.sha256 !== descriptor.sha256) throw new CustomDataError(`The data loaded (SHA-256 ${rows.sha256.slice(0, 12)}...) is not the file ${named} this experiment names.`);
+  if (!rows)
+    throw new CustomDataError(`This experiment needs your data file ${named}, which was not loaded; data never leaves the browser, so load the file again.`);
+  if (rows.sha256 !== descriptor.sha256)
+    throw new CustomDataError(`The data loaded (SHA-256 ${rows.sha256.slice(0, 12)}...) is not the file ${named} this experiment names.`);
   const width = rows.featureNames.length;
-  if (rows.count !== descriptor.rows || width !== descriptor.features || rows.classNames.length !== descriptor.classes || rows.labelColumn !== descriptor.label) {
+  if (
+    rows.count !== descriptor.rows ||
+    width !== descriptor.features ||
+    rows.classNames.length !== descriptor.classes ||
+    rows.labelColumn !== descriptor.label
+  ) {
     throw new CustomDataError(
       `${named} read as ${rows.count} rows, ${width} features, ${rows.classNames.length} classes with label "${rows.labelColumn}"; the config says ${descriptor.rows}, ${descriptor.features}, ${descriptor.classes} with label "${descriptor.label}".`,
     );
   }
-  if (rows.x.length !== rows.count * width || rows.y.length !== rows.count) throw new CustomDataError(`${named}: the feature or label arrays have the wrong length.`);
+  if (rows.x.length !== rows.count * width || rows.y.length !== rows.count)
+    throw new CustomDataError(`${named}: the feature or label arrays have the wrong length.`);
   for (let i = 0; i < rows.count; i++) {
     if (!(rows.y[i] >= 0 && rows.y[i] < descriptor.classes)) throw new CustomDataError(`${named}: row ${i} has label ${rows.y[i]}, not a class index.`);
   }
@@ -121,7 +138,9 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
     return {
       config,
       changes: [],
-      problems: [`the ${config.kind} experiment cannot run on your own data: it takes only the shipped and generated datasets (its labels come from its own oracle network). Choose another experiment first, weak-to-strong for instance.`],
+      problems: [
+        `the ${config.kind} experiment cannot run on your own data: it takes only the shipped and generated datasets (its labels come from its own oracle network). Choose another experiment first, weak-to-strong for instance.`,
+      ],
     };
   }
   const next = structuredClone(config);
@@ -168,7 +187,9 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
     let parent = next as unknown as Record<string, unknown>;
     for (const key of path.slice(0, -1)) parent = parent[key] as Record<string, unknown>;
     parent[path[path.length - 1]] = ModelSpecSchema.parse({ type: 'mlp' });
-    changes.push(`${path.join('.')}: ${model.type === 'cnn' ? 'a CNN needs images' : 'pretrained encoders ship only for MNIST and Fashion-MNIST'}; replaced by an MLP`);
+    changes.push(
+      `${path.join('.')}: ${model.type === 'cnn' ? 'a CNN needs images' : 'pretrained encoders ship only for MNIST and Fashion-MNIST'}; replaced by an MLP`,
+    );
   }
 
   // A synthetic supervisor's rule must make sense on the new data.

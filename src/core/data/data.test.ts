@@ -56,7 +56,15 @@ describe('shipped datasets', () => {
   });
 
   it('splits without overlap, reproducibly from the seed', async () => {
-    const request = { dataset: 'digits' as const, noise: 0, testSize: 300, parts: [{ name: 'A', size: 500 }, { name: 'B', size: 900 }] };
+    const request = {
+      dataset: 'digits' as const,
+      noise: 0,
+      testSize: 300,
+      parts: [
+        { name: 'A', size: 500 },
+        { name: 'B', size: 900 },
+      ],
+    };
     const a = await buildSplits(request, 1, nodeAssetSource());
     const b = await buildSplits(request, 1, nodeAssetSource());
     const c = await buildSplits(request, 2, nodeAssetSource());
@@ -69,6 +77,8 @@ describe('shipped datasets', () => {
     const overlap = trainRows.filter((row) => testRows.has(row)).length;
     // The 8x8 digits contain a few exact duplicate images; anything beyond a handful would be a split bug.
     expect(overlap).toBeLessThan(5);
-    await expect(buildSplits({ ...request, parts: [{ name: 'A', size: 2000 }] }, 1, nodeAssetSource())).rejects.toThrow(/need 2000 training examples but only 1497/);
+    await expect(buildSplits({ ...request, parts: [{ name: 'A', size: 2000 }] }, 1, nodeAssetSource())).rejects.toThrow(
+      /need 2000 training examples but only 1497/,
+    );
   });
 });

@@ -66,7 +66,11 @@ export async function buildSplits(request: SplitRequest, seed: number, source: A
     if (loaded.test) {
       // The official test split: its first rows, as shipped.
       const rows = Math.min(request.testSize, loaded.test.count);
-      test = takeRows(loaded.test, Int32Array.from({ length: rows }, (_, i) => i), size);
+      test = takeRows(
+        loaded.test,
+        Int32Array.from({ length: rows }, (_, i) => i),
+        size,
+      );
       pool = loaded.train;
     } else {
       // No official test split: carve one from a seeded permutation, the rest is the training pool.

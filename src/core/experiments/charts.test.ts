@@ -24,7 +24,10 @@ describe('charts', () => {
     recorder.add('temperature-sweep', 'teacher', { x: 1, y: 0.95 });
     expect(events.map((e) => e.type)).toEqual(['chart', 'chart-point', 'chart-point', 'chart-point']);
     expect(recorder.charts).toHaveLength(1);
-    expect(recorder.charts[0].points.kd).toEqual([{ x: 1, y: 0.9 }, { x: 4, y: 0.93 }]);
+    expect(recorder.charts[0].points.kd).toEqual([
+      { x: 1, y: 0.9 },
+      { x: 4, y: 0.93 },
+    ]);
     expect(recorder.charts[0].points.teacher).toEqual([{ x: 1, y: 0.95 }]);
     // The page rebuilds the same data from the events alone.
     expect(events.reduce(applyChartEvent, [])).toEqual(recorder.charts);

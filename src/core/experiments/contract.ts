@@ -63,7 +63,6 @@ export interface StageResult extends StageInfo {
   gridPredictions?: Int32Array;
 }
 
-
 /** A square grid over 2-D data on which models' decision regions are drawn. */
 export interface DecisionGrid {
   /** [xMin, xMax, yMin, yMax] */
@@ -90,7 +89,6 @@ export type ExperimentEvent =
   | ({ type: 'step'; stage: string } & StepEvent)
   | { type: 'stage-end'; stage: string; result: StageResult }
   | ChartEvent;
-
 
 export interface ExperimentResult {
   formatVersion: 1;
@@ -133,4 +131,3 @@ export interface StudentSummary {
   /** Against the supervisor on the test set: beatRate, copyRate... */
   mistakes: MistakeBreakdown;
 }
-

@@ -48,7 +48,9 @@ describe('divergence (wasm)', () => {
     const events: ExperimentEvent[] = [];
     const error = await run(DIVERGING, (e) => events.push(e)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DivergenceError);
-    expect((error as DivergenceError).message).toMatch(/^Strong ceiling: the loss became NaN or infinite at step \d+ \(learning rate 1\); lower the learning rate and run again$/);
+    expect((error as DivergenceError).message).toMatch(
+      /^Strong ceiling: the loss became NaN or infinite at step \d+ \(learning rate 1\); lower the learning rate and run again$/,
+    );
     // The supervisor finished and was reported in full before the ceiling diverged; nothing non-finite was reported.
     const ends = events.filter((e) => e.type === 'stage-end');
     expect(ends.map((e) => e.stage)).toEqual(['weak']);

@@ -12,7 +12,9 @@ import { reduced, run } from '../../node/test-support';
 
 /** Everything but wall-clock times. */
 function numbers(result: ExperimentResult): unknown {
-  return JSON.parse(JSON.stringify(result, (key, value) => (key === 'seconds' ? undefined : ArrayBuffer.isView(value) ? Array.from(value as Int32Array) : value)));
+  return JSON.parse(
+    JSON.stringify(result, (key, value) => (key === 'seconds' ? undefined : ArrayBuffer.isView(value) ? Array.from(value as Int32Array) : value)),
+  );
 }
 
 const smallMnist = reduced('w2s-mnist', { data: { transferSize: 2000, validationSize: 200, testSize: 1000 }, student: { train: { epochs: 10 } } });
@@ -43,8 +45,18 @@ describe('experiments (wasm)', () => {
     expect(accuracy(p.student, p.label)).toBeCloseTo(student.accuracy, 6);
     expect(result.mistakes.test.beats).toBeGreaterThan(result.mistakes.test.regresses);
     // Progress streamed as plain data: each stage starts, steps and ends, in order.
-    const order = events.filter((e) => e.type !== 'step' && e.type !== 'chart' && e.type !== 'chart-point').map((e) => `${e.type}:${'stage' in e ? e.stage : ''}`);
-    expect(order).toEqual(['experiment-start:', 'stage-start:weak', 'stage-end:weak', 'stage-start:ceiling', 'stage-end:ceiling', 'stage-start:student', 'stage-end:student']);
+    const order = events
+      .filter((e) => e.type !== 'step' && e.type !== 'chart' && e.type !== 'chart-point')
+      .map((e) => `${e.type}:${'stage' in e ? e.stage : ''}`);
+    expect(order).toEqual([
+      'experiment-start:',
+      'stage-start:weak',
+      'stage-end:weak',
+      'stage-start:ceiling',
+      'stage-end:ceiling',
+      'stage-start:student',
+      'stage-end:student',
+    ]);
     const steps = events.filter((e) => e.type === 'step' && e.stage === 'student');
     expect(steps.length).toBeGreaterThan(5);
     expect(tf.memory().numTensors).toBe(before);
@@ -52,12 +64,14 @@ describe('experiments (wasm)', () => {
 
   it('w2s-no-concept, reduced: the same student without the concept recovers far less of the gap', async () => {
     const withConcept = await run(smallMnist);
-    const without = await run(reduced('w2s-no-concept', { data: { transferSize: 2000, validationSize: 200, testSize: 1000 }, student: { train: { epochs: 10 } } }));
+    const without = await run(
+      reduced('w2s-no-concept', { data: { transferSize: 2000, validationSize: 200, testSize: 1000 }, student: { train: { epochs: 10 } } }),
+    );
     expect(without.stages.ceiling.accuracy).toBeGreaterThan(without.stages.weak.accuracy);
     expect(without.pgr.final!).toBeLessThan(withConcept.pgr.final! - 0.15);
   });
 
-  it('w2s-copying, reduced: a student from scratch copies at least 80% of its supervisor\'s mistakes', async () => {
+  it("w2s-copying, reduced: a student from scratch copies at least 80% of its supervisor's mistakes", async () => {
     const result = await run(smallCopying);
     expect(result.mistakes.test.copyRate).toBeGreaterThanOrEqual(0.8);
     expect(result.stages.ceiling.accuracy).toBeGreaterThan(0.95);

@@ -37,7 +37,9 @@ describe('the kinds registry', () => {
       for (const preset of spec.presets) {
         const config = parseConfig(preset.config);
         expect(config.kind, preset.id).toBe(spec.kind);
-        const stages = specOf(config.kind).stages(config).map((s) => s.name);
+        const stages = specOf(config.kind)
+          .stages(config)
+          .map((s) => s.name);
         const { supervisor, student, lower, upper, students = [] } = spec.roles;
         for (const name of [supervisor, student, lower, upper, ...students]) expect(stages, `${preset.id}: role stage ${name}`).toContain(name);
       }

@@ -132,7 +132,10 @@ const GRID_RESOLUTION = 48;
 /** A grid covering the 2-D data with a margin; null for other data. */
 export function decisionGrid(data: ExperimentData): { grid: DecisionGrid; points: Float32Array } | null {
   if (data.featureSize !== 2) return null;
-  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  let xMin = Infinity,
+    xMax = -Infinity,
+    yMin = Infinity,
+    yMax = -Infinity;
   for (const set of [data.test, ...Object.values(data.parts)]) {
     for (let i = 0; i < set.count; i++) {
       xMin = Math.min(xMin, set.x[2 * i]);

@@ -51,7 +51,7 @@ describe('random teachers, synthetic supervisors, early stopping (wasm)', () => 
     student.dispose();
   });
 
-  it('random-teacher, reduced: the student\'s probe beats the random teacher\'s, and the chart says so', async () => {
+  it("random-teacher, reduced: the student's probe beats the random teacher's, and the chart says so", async () => {
     const events: ExperimentEvent[] = [];
     const tensors = tf.memory().numTensors;
     const result = await run(reduced('random-teacher', { data: { trainSize: 2000, probeSize: 300, testSize: 1000 }, probeEvery: 48 }), (e) => events.push(e));
@@ -99,7 +99,9 @@ describe('random teachers, synthetic supervisors, early stopping (wasm)', () => 
   });
 
   it('w2s-early-stop, reduced: the checkpoint chosen on weak labels beats the final one, and the oracle is above both', async () => {
-    const result = await run(reduced('w2s-early-stop', { data: { transferSize: 500, validationSize: 200, testSize: 500 }, student: { train: { epochs: 40 } } }));
+    const result = await run(
+      reduced('w2s-early-stop', { data: { transferSize: 500, validationSize: 200, testSize: 500 }, student: { train: { epochs: 40 } } }),
+    );
     const { student } = result.stages;
     expect(student.bestChosenBy).toMatch(/weak supervisor's labels|synthetic supervisor's labels/);
     expect(student.bestAccuracy).toBeGreaterThan(student.accuracy + 0.05);

@@ -56,7 +56,7 @@ describe('bootstrapping and the loss study (wasm)', () => {
     await startNodeBackend('wasm');
   });
 
-  it('w2s-bootstrap, reduced: the chain\'s end beats the same model trained straight on the weak labels', async () => {
+  it("w2s-bootstrap, reduced: the chain's end beats the same model trained straight on the weak labels", async () => {
     const events: ExperimentEvent[] = [];
     const before = tf.memory().numTensors;
     const result = await run(smallBootstrap(), (e) => events.push(e));
@@ -78,7 +78,11 @@ describe('bootstrapping and the loss study (wasm)', () => {
 
     // The chain plot: weak, each link, the end; direct and ceiling as flat references; PGR in the labels.
     const chart = result.charts.find((c) => c.info.id === 'chain')!;
-    expect(chart.points.chain.map((p) => [p.x, p.y])).toEqual([[0, weak.accuracy], [1, result.stages['link-1'].accuracy], [2, end.accuracy]]);
+    expect(chart.points.chain.map((p) => [p.x, p.y])).toEqual([
+      [0, weak.accuracy],
+      [1, result.stages['link-1'].accuracy],
+      [2, end.accuracy],
+    ]);
     expect(chart.points.chain[2].label).toBe(`chain's end · PGR ${performanceGapRecovered(weak.accuracy, ceiling.accuracy, end.accuracy).value!.toFixed(2)}`);
     expect(chart.points.direct.map((p) => p.y)).toEqual([direct.accuracy, direct.accuracy]);
     expect(chart.points.ceiling.map((p) => p.y)).toEqual([ceiling.accuracy, ceiling.accuracy]);
@@ -86,8 +90,16 @@ describe('bootstrapping and the loss study (wasm)', () => {
     const bars = result.charts.find((c) => c.info.id === 'chain-pgr')!;
     expect(bars.info.kind).toBe('bar');
     expect(bars.points.pgr.map((p) => p.label)).toEqual(['direct', 'link-1', "chain's end"]);
-    expect(bars.points.pgr.map((p) => p.y)).toEqual([student(result, 'direct').gap.final, (result.stages['link-1'].accuracy - weak.accuracy) / (ceiling.accuracy - weak.accuracy), student(result, 'student').gap.final]);
-    expect(bars.points.copyRate.map((p) => p.y)).toEqual([student(result, 'direct').mistakes.copyRate, mistakeBreakdown(result.predictions.test.label, weak.testPredictions, result.stages['link-1'].testPredictions).copyRate, result.mistakes.test.copyRate]);
+    expect(bars.points.pgr.map((p) => p.y)).toEqual([
+      student(result, 'direct').gap.final,
+      (result.stages['link-1'].accuracy - weak.accuracy) / (ceiling.accuracy - weak.accuracy),
+      student(result, 'student').gap.final,
+    ]);
+    expect(bars.points.copyRate.map((p) => p.y)).toEqual([
+      student(result, 'direct').mistakes.copyRate,
+      mistakeBreakdown(result.predictions.test.label, weak.testPredictions, result.stages['link-1'].testPredictions).copyRate,
+      result.mistakes.test.copyRate,
+    ]);
 
     // Stages stream in the announced order; the chart reaches the page as events.
     const announced = (events[0] as Extract<ExperimentEvent, { type: 'experiment-start' }>).stages.map((s) => s.name);
@@ -97,7 +109,7 @@ describe('bootstrapping and the loss study (wasm)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('w2s-losses, reduced: logconf copies fewer of the supervisor\'s mistakes than cross-entropy and recovers more', async () => {
+  it("w2s-losses, reduced: logconf copies fewer of the supervisor's mistakes than cross-entropy and recovers more", async () => {
     const result = await run(smallLossStudy());
     const xent = student(result, 'xent');
     const logconf = student(result, 'logconf');

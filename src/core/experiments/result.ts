@@ -32,17 +32,22 @@ export function assembleResult(parts: ResultParts): ExperimentResult {
   const final = gap(lower.accuracy, upper.accuracy, student.accuracy);
   const best = gap(parts.lowerBestAccuracy, upper.bestAccuracy, student.bestAccuracy);
   const oracle = gap(parts.lowerBestAccuracy, upper.oracleBestAccuracy, student.oracleBestAccuracy);
-  const students = roles.students?.filter((name) => name in stages).map((name): StudentSummary => {
-    const stage = stages[name];
-    return {
-      stage: name,
-      label: stage.label,
-      accuracy: stage.accuracy,
-      bestAccuracy: stage.bestAccuracy,
-      gap: { final: gap(lower.accuracy, upper.accuracy, stage.accuracy).value, best: gap(parts.lowerBestAccuracy, upper.bestAccuracy, stage.bestAccuracy).value },
-      mistakes: mistakeBreakdown(data.test.y, supervisor.testPredictions, stage.testPredictions),
-    };
-  });
+  const students = roles.students
+    ?.filter((name) => name in stages)
+    .map((name): StudentSummary => {
+      const stage = stages[name];
+      return {
+        stage: name,
+        label: stage.label,
+        accuracy: stage.accuracy,
+        bestAccuracy: stage.bestAccuracy,
+        gap: {
+          final: gap(lower.accuracy, upper.accuracy, stage.accuracy).value,
+          best: gap(parts.lowerBestAccuracy, upper.bestAccuracy, stage.bestAccuracy).value,
+        },
+        mistakes: mistakeBreakdown(data.test.y, supervisor.testPredictions, stage.testPredictions),
+      };
+    });
   return {
     formatVersion: 1,
     kind: config.kind,

@@ -89,7 +89,7 @@ export async function trainOnSplit(x: TransferExperiment, options: TrainOnSplitO
   const input = (split: string, raw: Tensor2D) => scope.cache.encode(model, split, raw);
   const set = options.split === 'A' ? x.A : x.B;
   const { supervision } = options;
-  if (supervision !== 'truth' && options.split !== 'B') throw new Error('a model\'s labels exist only on the transfer set B');
+  if (supervision !== 'truth' && options.split !== 'B') throw new Error("a model's labels exist only on the transfer set B");
   const validationLabels = supervision === 'truth' ? x.V?.y : supervision.onV;
   const run = await runStage({
     info: options.info,
@@ -130,7 +130,15 @@ export async function classesOnTransfer(x: TransferExperiment, trained: Trained)
 
 /** Step 1 of every weak-to-strong pipeline: the weak supervisor trained on A with ground truth. */
 export function trainSupervisor(x: TransferExperiment, config: TransferConfig, info: StageInfo): Promise<Trained> {
-  return trainOnSplit(x, { info, role: config.supervisor, loss: { type: 'xent' }, split: 'A', supervision: 'truth', initLabel: 'init:supervisor', shuffleKey: 'weak' });
+  return trainOnSplit(x, {
+    info,
+    role: config.supervisor,
+    loss: { type: 'xent' },
+    split: 'A',
+    supervision: 'truth',
+    initLabel: 'init:supervisor',
+    shuffleKey: 'weak',
+  });
 }
 
 /** The strong ceiling: the strong model trained on B with ground truth (same initial weights as the students). */

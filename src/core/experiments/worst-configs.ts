@@ -71,7 +71,11 @@ export const WORST_CONFIGS: WorstConfig[] = [
       kind: 'bootstrap',
       data: { ...TOY, supervisorSize: 2, transferSize: 14998 },
       supervisor: { model: { type: 'linear' }, train: { batchSize: 2, epochs: 1, evalEvery: 1 } },
-      chain: [{ model: WIDEST, train: EVERY_STEP }, { model: WIDEST, train: EVERY_STEP }, { model: WIDEST, train: EVERY_STEP }],
+      chain: [
+        { model: WIDEST, train: EVERY_STEP },
+        { model: WIDEST, train: EVERY_STEP },
+        { model: WIDEST, train: EVERY_STEP },
+      ],
       student: { model: WIDEST, train: EVERY_STEP },
     },
     stop: { afterMs: 1500, stage: 'ceiling' },

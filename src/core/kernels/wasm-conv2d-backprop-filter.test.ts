@@ -49,7 +49,11 @@ async function filterGradient(c: Case, x: Float32Array, dy: Float32Array, patchF
   const result =
     patchFloats === undefined
       ? (tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy: dyt }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor)
-      : tf.engine().makeTensorFromTensorInfo(conv2DBackpropFilterWasm({ inputs: { x: xt, dy: dyt }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap }, patchFloats));
+      : tf
+          .engine()
+          .makeTensorFromTensorInfo(
+            conv2DBackpropFilterWasm({ inputs: { x: xt, dy: dyt }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap }, patchFloats),
+          );
   expect(result.shape).toEqual(c.filter);
   const values = (await result.data()) as Float32Array;
   tf.dispose([xt, dyt, result]);
@@ -86,15 +90,25 @@ describe('Conv2DBackpropFilter on wasm', () => {
     await startNodeBackend('wasm');
     // Leave non-zero values in freed heap memory first.
     tf.dispose(tf.fill([64], 7));
-    const grad = await filterGradient({ name: 'empty', x: [0, 4, 4, 2], filter: [2, 2, 2, 8], strides: 1, pad: 'valid' }, new Float32Array(0), new Float32Array(0));
+    const grad = await filterGradient(
+      { name: 'empty', x: [0, 4, 4, 2], filter: [2, 2, 2, 8], strides: 1, pad: 'valid' },
+      new Float32Array(0),
+      new Float32Array(0),
+    );
     expect(Array.from(grad)).toEqual(new Array(64).fill(0));
   });
 
   it("is the filter gradient of wasm's own convolution: d/dw sum(conv(x, w) * dy) = sum(conv(x, e_tap) * dy)", async () => {
     await startNodeBackend('wasm');
     for (const c of [CASES[2], CASES[3], CASES[4]]) {
-      const x = normals(c.x.reduce((a, b) => a * b), 1);
-      const dy = normals(outputShape(c).reduce((a, b) => a * b), 2);
+      const x = normals(
+        c.x.reduce((a, b) => a * b),
+        1,
+      );
+      const dy = normals(
+        outputShape(c).reduce((a, b) => a * b),
+        2,
+      );
       const grad = await filterGradient(c, x, dy);
       // The loss is linear in w, so each entry of the gradient is the loss at the one-hot filter for that entry.
       const size = c.filter.reduce((a, b) => a * b);
@@ -113,8 +127,14 @@ describe('Conv2DBackpropFilter on wasm', () => {
 
   it("matches the cpu backend's kernel, whole and with the batch split into chunks, and frees what it allocates", async () => {
     for (const [i, c] of CASES.entries()) {
-      const x = normals(c.x.reduce((a, b) => a * b), 10 + i);
-      const dy = normals(outputShape(c).reduce((a, b) => a * b), 20 + i);
+      const x = normals(
+        c.x.reduce((a, b) => a * b),
+        10 + i,
+      );
+      const dy = normals(
+        outputShape(c).reduce((a, b) => a * b),
+        20 + i,
+      );
       await startNodeBackend('cpu');
       const cpu = await filterGradient(c, x, dy);
       await startNodeBackend('wasm');
@@ -142,7 +162,8 @@ describe('Conv2DBackpropFilter on wasm', () => {
       const wt = tf.tensor4d(w, c.filter);
       const bias = tf.tensor1d([0.1, -0.2, 0.3, 0, -0.1, 0.2]);
       const rt = tf.tensor4d(r, [4, 10, 10, 6]);
-      const loss = (filter: tf.Tensor4D, b: tf.Tensor1D) => tf.sum(tf.mul(tf.fused.conv2d({ x: xt, filter, strides: 1, pad: 'same', bias: b, activation: 'relu' }), rt)) as tf.Scalar;
+      const loss = (filter: tf.Tensor4D, b: tf.Tensor1D) =>
+        tf.sum(tf.mul(tf.fused.conv2d({ x: xt, filter, strides: 1, pad: 'same', bias: b, activation: 'relu' }), rt)) as tf.Scalar;
       const [dw, db] = tf.grads(loss as (...args: tf.Tensor[]) => tf.Scalar)([wt, bias]);
       const values = [(await dw.data()) as Float32Array, (await db.data()) as Float32Array];
       tf.dispose([xt, wt, bias, rt, dw, db]);
@@ -156,11 +177,15 @@ describe('Conv2DBackpropFilter on wasm', () => {
     expectClose(wasmB, cpuB, 'bias');
   });
 
-  it('refuses channels-first data with a clear error, as wasm\'s forward convolution does', async () => {
+  it("refuses channels-first data with a clear error, as wasm's forward convolution does", async () => {
     await startNodeBackend('wasm');
     const x = tf.zeros([1, 2, 5, 5]);
     const dy = tf.zeros([1, 2, 5, 5]);
-    expect(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 2] } as unknown as tf.NamedAttrMap)).toThrow(/channelsLast/);
+    expect(() =>
+      tf
+        .engine()
+        .runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 2, 2] } as unknown as tf.NamedAttrMap),
+    ).toThrow(/channelsLast/);
     tf.dispose([x, dy]);
   });
 });

@@ -67,7 +67,16 @@ export function conv2DBackpropFilterWasm(args: KernelArgs, patchFloats = PATCH_F
   const backend = args.backend as BackendWasm;
   const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat));
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
   if (info.dataFormat !== 'channelsLast') throw new Error(`Conv2DBackpropFilter on wasm supports only channelsLast (NHWC) data, not ${info.dataFormat}`);
   if (x.dtype !== 'float32' || dy.dtype !== 'float32') throw new Error('Conv2DBackpropFilter on wasm supports only float32 tensors');
   const batchMatMul = tf.getKernel('BatchMatMul', 'wasm').kernelFunc;
@@ -84,7 +93,9 @@ export function conv2DBackpropFilterWasm(args: KernelArgs, patchFloats = PATCH_F
     const patches = backend.makeOutput([1, taps, positions], 'float32');
     // dy's rows for these examples: dy itself when the batch is one chunk, else a copy (kernels read whole tensors).
     const whole = count === batchSize;
-    const dyRows: TensorInfo = whole ? { dataId: dy.dataId, shape: [1, positions, outChannels], dtype: 'float32' } : backend.makeOutput([1, positions, outChannels], 'float32');
+    const dyRows: TensorInfo = whole
+      ? { dataId: dy.dataId, shape: [1, positions, outChannels], dtype: 'float32' }
+      : backend.makeOutput([1, positions, outChannels], 'float32');
     // Views are taken after every allocation: a growing wasm heap detaches the earlier ones.
     writePatches(backend.typedArrayFromHeap(patches) as Float32Array, backend.typedArrayFromHeap(x) as Float32Array, info, first, count);
     if (!whole) {
@@ -105,5 +116,9 @@ export function conv2DBackpropFilterWasm(args: KernelArgs, patchFloats = PATCH_F
 /** Adds the kernels the wasm backend lacks for training a CNN (once; a kernel tfjs ships itself is kept). */
 export function registerWasmGradientKernels(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm')) return;
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: ((args: KernelArgs) => conv2DBackpropFilterWasm(args)) as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ((args: KernelArgs) => conv2DBackpropFilterWasm(args)) as unknown as tf.KernelFunc,
+  });
 }

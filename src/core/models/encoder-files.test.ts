@@ -19,7 +19,10 @@ describe('pretrained encoders in public/models', () => {
     const bytes = readFileSync(path.join(dir, manifest.file));
     expect(bytes.byteLength).toBe(manifest.byteLength);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(manifest.sha256);
-    expect(manifest.layers.map((l) => [l.inputSize, l.outputSize])).toEqual([[784, 256], [256, 64]]);
+    expect(manifest.layers.map((l) => [l.inputSize, l.outputSize])).toEqual([
+      [784, 256],
+      [256, 64],
+    ]);
     const weights = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
     expect(weights.every(Number.isFinite)).toBe(true);
     for (const layer of manifest.layers) {

@@ -178,9 +178,7 @@ function stack(layers: Dense[], x: Tensor2D, training: boolean, dropout: number,
 }
 
 function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activation, dropout: number, rng: Rng, description: string): Model {
-  const layers = sizes.slice(1).map((size, i) =>
-    dense(sizes[i], size, i === sizes.length - 2 ? 'linear' : activation, rng.fork(`layer${i}`)),
-  );
+  const layers = sizes.slice(1).map((size, i) => dense(sizes[i], size, i === sizes.length - 2 ? 'linear' : activation, rng.fork(`layer${i}`)));
   const trainable = layers.flatMap((l) => [l.kernel, l.bias]);
   return {
     spec,
@@ -230,7 +228,10 @@ function cnnModel(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: ModelContext):
     },
     parameterCount: () => countParameters(trainable),
     // Two 3x3 convolutions ('same' padding: one output per pixel), the second on the pooled image, then the head.
-    multiplyAdds: { encode: 0, forward: height * width * 9 * channels * f1 + Math.ceil(height / 2) * Math.ceil(width / 2) * 9 * f1 * f2 + denseMultiplyAdds(sizes) },
+    multiplyAdds: {
+      encode: 0,
+      forward: height * width * 9 * channels * f1 + Math.ceil(height / 2) * Math.ceil(width / 2) * 9 * f1 * f2 + denseMultiplyAdds(sizes),
+    },
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -248,9 +249,7 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
   });
   const features = weights.manifest.outputSize;
   const headSizes = spec.head === 'mlp' ? [features, spec.headWidth, ctx.numClasses] : [features, ctx.numClasses];
-  const head = headSizes.slice(1).map((size, i) =>
-    dense(headSizes[i], size, i === headSizes.length - 2 ? 'linear' : 'relu', ctx.rng.fork(`head${i}`)),
-  );
+  const head = headSizes.slice(1).map((size, i) => dense(headSizes[i], size, i === headSizes.length - 2 ? 'linear' : 'relu', ctx.rng.fork(`head${i}`)));
   const headVars = head.flatMap((l) => [l.kernel, l.bias]);
   const encoderTensors = encoderLayers.flatMap((l) => [l.kernel, l.bias]);
   const trainable = finetune ? [...(encoderTensors as Variable[]), ...headVars] : headVars;

@@ -52,7 +52,10 @@ describe('models', () => {
       await startNodeBackend(backend);
       const model = buildModel(spec, { featureShape: [5], numClasses: 3, rng: createRng(4) });
       const rng = createRng(9);
-      const x = tf.tensor2d(Float32Array.from({ length: 40 }, () => rng.normal()), [8, 5]);
+      const x = tf.tensor2d(
+        Float32Array.from({ length: 40 }, () => rng.normal()),
+        [8, 5],
+      );
       const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.forward(x, true))) as tf.Scalar, model.trainable);
       const values = await Promise.all(model.trainable.map((v) => grads[v.name].data()));
       Object.values(grads).forEach((g) => g.dispose());
@@ -66,7 +69,11 @@ describe('models', () => {
   });
 
   // MNIST's 28x28 pools to 7x7 and then, padded, to 4x4; the digits' 8x8 to 2x2; 5x7 pools unevenly both times.
-  for (const featureShape of [[28, 28, 1], [8, 8, 1], [5, 7, 2]]) {
+  for (const featureShape of [
+    [28, 28, 1],
+    [8, 8, 1],
+    [5, 7, 2],
+  ]) {
     it(`computes the same CNN gradients on wasm as on cpu (${featureShape.join('x')} images, dense layer)`, async () => {
       const spec: ModelSpec = { type: 'cnn', filters: 3, denseWidth: 8 };
       const inputSize = featureShape.reduce((a, b) => a * b);
@@ -74,7 +81,10 @@ describe('models', () => {
         await startNodeBackend(backend);
         const model = buildModel(spec, { featureShape, numClasses: 4, rng: createRng(4) });
         const rng = createRng(9);
-        const x = tf.tensor2d(Float32Array.from({ length: 5 * inputSize }, () => rng.next()), [5, inputSize]);
+        const x = tf.tensor2d(
+          Float32Array.from({ length: 5 * inputSize }, () => rng.next()),
+          [5, inputSize],
+        );
         const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.forward(x, true))) as tf.Scalar, model.trainable);
         const values = await Promise.all(model.trainable.map((v) => grads[v.name].data()));
         Object.values(grads).forEach((g) => g.dispose());
@@ -102,7 +112,10 @@ describe('models', () => {
         await startNodeBackend(backend);
         const model = buildModel(spec, { featureShape: [5], numClasses: 3, rng: createRng(4) });
         const rng = createRng(9);
-        const x = tf.tensor2d(Float32Array.from({ length: 40 }, () => rng.normal()), [8, 5]);
+        const x = tf.tensor2d(
+          Float32Array.from({ length: 40 }, () => rng.normal()),
+          [8, 5],
+        );
         const loss = (logits: Tensor2D) => tf.sum(tf.square(logits)) as tf.Scalar;
         // The same network from plain tfjs ops, differentiated by tfjs.
         const weights = model.trainable as unknown as Tensor2D[];

@@ -39,7 +39,11 @@ export function createRunsSlice(archive: RunArchive) {
             const ids = new Set(savedRuns.map((r) => r.id));
             set({ savedRuns, runNotices: notices, unreadableRuns: unreadable, selectedRuns: get().selectedRuns.filter((id) => ids.has(id)) });
           } catch (error) {
-            set({ savedRuns: [], unreadableRuns: [], runNotices: [`The runs kept in this browser could not be read: ${error instanceof Error ? error.message : String(error)}`] });
+            set({
+              savedRuns: [],
+              unreadableRuns: [],
+              runNotices: [`The runs kept in this browser could not be read: ${error instanceof Error ? error.message : String(error)}`],
+            });
           }
         }),
       deleteRun: (id) =>

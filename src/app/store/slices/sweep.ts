@@ -51,7 +51,12 @@ export function createSweepSlice(set: SetState, get: GetState): SweepSlice {
       const stages = run.result?.stages;
       cells[index] =
         run.status === 'done' && stages
-          ? { ...cells[index], status: 'done', pgr: run.result!.pgr.final, accuracies: { weak: stages.weak.accuracy, ceiling: stages.ceiling.accuracy, student: stages.student.accuracy } }
+          ? {
+              ...cells[index],
+              status: 'done',
+              pgr: run.result!.pgr.final,
+              accuracies: { weak: stages.weak.accuracy, ceiling: stages.ceiling.accuracy, student: stages.student.accuracy },
+            }
           : { ...cells[index], status: 'failed' };
       if (run.status === 'error') cells[index] = { ...cells[index], reason: run.error?.message ?? null };
       if (run.status === 'cancelled') {

@@ -9,7 +9,18 @@ import { assembleResult } from '../result';
 import type { LossSpec } from '../../config/blocks';
 import type { ExperimentResult } from '../contract';
 import type { RunContext } from '../context';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Supervision, type Trained } from '../transfer';
+import {
+  classesOnTransfer,
+  labelsFrom,
+  openTransferExperiment,
+  trainCeiling,
+  trainOnSplit,
+  trainSupervisor,
+  PgrCopyChart,
+  W2S_DEFINITION,
+  type Supervision,
+  type Trained,
+} from '../transfer';
 import { bootstrap, linkName, type BootstrapConfig } from './spec';
 
 const pgrText = (value: number | null) => (value === null ? 'PGR n/a' : `PGR ${value.toFixed(2)}`);
@@ -52,13 +63,24 @@ export async function runBootstrap(ctx: RunContext<BootstrapConfig>): Promise<Ex
     recorder.add('chain', 'chain', { x: 0, y: weak.run.result.accuracy, label: 'weak' });
     const ceiling = await trainCeiling(x, config.student, info('ceiling'));
     reference('ceiling', ceiling.run.result.accuracy);
-    const trained = new Map<string, Trained>([['weak', weak], ['ceiling', ceiling]]);
+    const trained = new Map<string, Trained>([
+      ['weak', weak],
+      ['ceiling', ceiling],
+    ]);
 
     const measure = (label: string, student: Trained) => bars.add(x, label, weak, ceiling, student);
 
     // Every model that learns from another model's labels uses the student's loss.
     const loss: LossSpec = config.student.loss;
-    const direct = await trainOnSplit(x, { info: info('direct'), role: config.student, loss, split: 'B', supervision: weakLabels, initLabel: 'init:strong', shuffleKey: 'strong' });
+    const direct = await trainOnSplit(x, {
+      info: info('direct'),
+      role: config.student,
+      loss,
+      split: 'B',
+      supervision: weakLabels,
+      initLabel: 'init:strong',
+      shuffleKey: 'strong',
+    });
     trained.set('direct', direct);
     reference('direct', direct.run.result.accuracy);
     measure('direct', direct);
@@ -66,13 +88,29 @@ export async function runBootstrap(ctx: RunContext<BootstrapConfig>): Promise<Ex
     // The chain: link 1 learns from the weak labels, each next model from the one before.
     let supervision: Supervision = weakLabels;
     for (let i = 0; i < links; i++) {
-      const link = await trainOnSplit(x, { info: info(linkName(i)), role: config.chain[i], loss, split: 'B', supervision, initLabel: `init:${linkName(i)}`, shuffleKey: linkName(i) });
+      const link = await trainOnSplit(x, {
+        info: info(linkName(i)),
+        role: config.chain[i],
+        loss,
+        split: 'B',
+        supervision,
+        initLabel: `init:${linkName(i)}`,
+        shuffleKey: linkName(i),
+      });
       trained.set(linkName(i), link);
       const pgr = measure(linkName(i), link);
       recorder.add('chain', 'chain', { x: i + 1, y: link.run.result.accuracy, label: `${linkName(i)} · ${pgrText(pgr)}` });
       supervision = await labelsFrom(x, link, config.weakLabels, `link ${i + 1}'s labels`);
     }
-    const student = await trainOnSplit(x, { info: info('student'), role: config.student, loss, split: 'B', supervision, initLabel: 'init:strong', shuffleKey: 'strong' });
+    const student = await trainOnSplit(x, {
+      info: info('student'),
+      role: config.student,
+      loss,
+      split: 'B',
+      supervision,
+      initLabel: 'init:strong',
+      shuffleKey: 'strong',
+    });
     trained.set('student', student);
     const pgr = measure("chain's end", student);
     recorder.add('chain', 'chain', { x: end, y: student.run.result.accuracy, label: `chain's end · ${pgrText(pgr)}` });

@@ -24,7 +24,9 @@ const schema = z.object({
     .min(1)
     .max(MAX_LINKS)
     .prefault([{}])
-    .describe("Intermediate students (1 to 3), smallest first: each is trained on split B with the previous model's labels (soft or hard as weakLabels says) and labels the next."),
+    .describe(
+      "Intermediate students (1 to 3), smallest first: each is trained on split B with the previous model's labels (soft or hard as weakLabels says) and labels the next.",
+    ),
   /** The chain's end; the ceiling and the direct student are the same model trained on truth and on the weak labels. */
   student: StudentRoleSchema.prefault({}).describe("The final, largest model: the chain's end. Its loss trains every link and the direct student too."),
 });
@@ -77,17 +79,17 @@ export const bootstrap = defineKind({
     ],
   },
   presets: [
-  {
+    {
       id: 'w2s-bootstrap',
       title: 'Bootstrapping: a chain of growing students',
       lesson:
-        'A big student trained straight on weak labels learns their mistakes; a chain of growing students, each trained on the previous one\'s labels, hands it cleaner labels and recovers about twice as much of the gap.',
+        "A big student trained straight on weak labels learns their mistakes; a chain of growing students, each trained on the previous one's labels, hands it cleaner labels and recovers about twice as much of the gap.",
       narrative: [
         'The weak supervisor, a linear model that saw 100 labelled digits, labels 5,000 new digits with hard labels. About 70% of them are right.',
         'The final student is big: the pretrained encoder with a 256-unit MLP probe. Trained on the true labels (the ceiling) it reaches about 94%.',
-        'Trained straight on the weak labels (direct), it is big enough to learn its supervisor\'s mistakes too: it copies about half of them.',
+        "Trained straight on the weak labels (direct), it is big enough to learn its supervisor's mistakes too: it copies about half of them.",
         'The chain starts small: a linear probe learns the weak labels. It cannot fit their mistakes, so its own labels come out cleaner than the ones it learned from.',
-        'A 64-unit probe learns from those labels, then the 256-unit student from the 64-unit probe\'s: each step hands the next one cleaner labels.',
+        "A 64-unit probe learns from those labels, then the 256-unit student from the 64-unit probe's: each step hands the next one cleaner labels.",
         'The chain plot: accuracy climbs link by link and ends well above the direct line, with about twice its PGR. Growing in small steps, the big model copies far less.',
       ],
       config: {

@@ -59,17 +59,24 @@ export const distillation = defineKind({
   check(config, _data, issue) {
     checkLabelledSize(config, issue);
     const allowed: readonly string[] = [...KD_LOSSES, 'xent'];
-    if (!allowed.includes(config.student.loss.type)) issue(['student', 'loss', 'type'], `distillation takes one of ${allowed.join(', ')}; got ${config.student.loss.type}`);
+    if (!allowed.includes(config.student.loss.type))
+      issue(['student', 'loss', 'type'], `distillation takes one of ${allowed.join(', ')}; got ${config.student.loss.type}`);
   },
   gallery: 'Knowledge distillation',
   form: {
     cards: [
       { type: 'role', role: 'teacher', title: 'Teacher', blurb: 'Trained with ground truth on every training image.' },
-      { type: 'role', role: 'student', title: 'Student', blurb: 'Trained on its labelled images alone (baseline), then distilled from the teacher.', loss: true },
+      {
+        type: 'role',
+        role: 'student',
+        title: 'Student',
+        blurb: 'Trained on its labelled images alone (baseline), then distilled from the teacher.',
+        loss: true,
+      },
     ],
   },
   presets: [
-  {
+    {
       id: 'kd-mnist',
       featured: true,
       title: 'Distillation (MNIST)',
@@ -79,7 +86,7 @@ export const distillation = defineKind({
         'The teacher (purple), a big network, trains on all 10,000 labelled digits and reaches about 95%.',
         'A small student trained on only 1,000 labels stalls near 85% (grey).',
         'The same student distilled from the teacher over all 10,000 images (green) reaches about 91%.',
-        'The teacher\'s soft predictions carry its knowledge to the 9,000 images the student has no labels for.',
+        "The teacher's soft predictions carry its knowledge to the 9,000 images the student has no labels for.",
         'Given the same labels as the teacher, distillation adds nothing at this scale: its power is reaching unlabelled data.',
       ],
       config: { kind: 'distillation', ...KD_MNIST, student: { ...KD_MNIST.student, loss: { type: 'kd', temperature: 4, alpha: 0.9 } } },

@@ -36,7 +36,7 @@ describe('kd-variants (wasm)', () => {
     await startNodeBackend('wasm');
   });
 
-  it('every distillation variant beats the student alone when it has few labels; TAID\'s t rises within its bounds; the sweep reuses the forward-KL student', async () => {
+  it("every distillation variant beats the student alone when it has few labels; TAID's t rises within its bounds; the sweep reuses the forward-KL student", async () => {
     const events: ExperimentEvent[] = [];
     const before = tf.memory().numTensors;
     const result = await runExperiment(SMALL, { assets: nodeAssetSource(), onEvent: (e) => events.push(e) });
@@ -76,7 +76,9 @@ describe('kd-variants (wasm)', () => {
     expect(sweep.points.student.map((p) => p.y)).toEqual([result.stages['kd-T1'].accuracy, kd.accuracy, result.stages['kd-T8'].accuracy]);
     expect(sweep.points.teacher.every((p) => p.y === teacher.accuracy)).toBe(true);
     expect(sweep.points.baseline.every((p) => p.y === baseline.accuracy)).toBe(true);
-    console.log(`temperature sweep (reduced): ${sweep.points.student.map((p) => `T=${p.x}: ${(100 * p.y).toFixed(1)}%`).join(', ')}; baseline ${(100 * baseline.accuracy).toFixed(1)}%, teacher ${(100 * teacher.accuracy).toFixed(1)}%`);
+    console.log(
+      `temperature sweep (reduced): ${sweep.points.student.map((p) => `T=${p.x}: ${(100 * p.y).toFixed(1)}%`).join(', ')}; baseline ${(100 * baseline.accuracy).toFixed(1)}%, teacher ${(100 * teacher.accuracy).toFixed(1)}%`,
+    );
 
     // Bars: accuracy of every model (the references first), gap closed of every variant.
     const bars = chart(result.charts, 'variants');
@@ -85,6 +87,8 @@ describe('kd-variants (wasm)', () => {
   }, 60_000);
 
   it('rejects a labelled subset larger than the training set, naming the field', async () => {
-    await expect(runExperiment({ ...SMALL, data: { ...SMALL.data, labelledSize: 2500 } }, { assets: nodeAssetSource() })).rejects.toThrow(/data\.labelledSize: must be at most trainSize \(2000\)/);
+    await expect(runExperiment({ ...SMALL, data: { ...SMALL.data, labelledSize: 2500 } }, { assets: nodeAssetSource() })).rejects.toThrow(
+      /data\.labelledSize: must be at most trainSize \(2000\)/,
+    );
   });
 });

@@ -49,7 +49,7 @@ export async function runKdVariants(ctx: RunContext<KdVariantsConfig>): Promise<
       { key: 't', label: 't' },
       { key: 'floor', label: 'linear floor', dashed: true },
     ],
-    note: 't moves the target from the student\'s own predictions (0) to the teacher\'s (1); never below its linear floor, never above tEnd.',
+    note: "t moves the target from the student's own predictions (0) to the teacher's (1); never below its linear floor, never above tEnd.",
   });
   if (temperatures.length > 0) {
     charts.declare({

@@ -60,13 +60,23 @@ export const kdVariants = defineKind({
   form: {
     cards: [
       { type: 'role', role: 'teacher', title: 'Teacher', blurb: 'Trained with ground truth on every training image.' },
-      { type: 'role', role: 'student', title: 'Student', blurb: 'Trained on its labelled images alone (baseline), then distilled from the teacher by each method.' },
-      { type: 'fields', id: 'kd-settings', title: 'Distillation', fields: [{ path: ['temperature'] }, { path: ['alpha'] }, { path: ['temperatureSweep'], control: 'list' }] },
+      {
+        type: 'role',
+        role: 'student',
+        title: 'Student',
+        blurb: 'Trained on its labelled images alone (baseline), then distilled from the teacher by each method.',
+      },
+      {
+        type: 'fields',
+        id: 'kd-settings',
+        title: 'Distillation',
+        fields: [{ path: ['temperature'] }, { path: ['alpha'] }, { path: ['temperatureSweep'], control: 'list' }],
+      },
       { type: 'settings', path: ['taid'], title: 'TAID', blurb: 'The target moves from the student towards the teacher as training goes.' },
     ],
   },
   presets: [
-  {
+    {
       id: 'kd-variants',
       title: 'Distillation variants (MNIST)',
       lesson:
@@ -74,11 +84,11 @@ export const kdVariants = defineKind({
       narrative: [
         'The teacher (purple), a big network, trains on all 10,000 labelled digits and reaches about 95%.',
         'The student alone, a 784-32-10 network, trains on only 1,000 of them and stalls near 85%.',
-        'Forward KL (Hinton KD, T = 4): the same student, same initial weights, learns the teacher\'s softened predictions on all 10,000 images.',
-        'Reverse KL(student || teacher) seeks the teacher\'s main mode instead of covering all of its mass.',
-        'TAID: the target starts as a mix of the student\'s own predictions and the teacher\'s, and moves towards the teacher as training goes. Its t chart: t starts at 0.4, runs ahead of its linear floor while the loss falls, and reaches 1.',
+        "Forward KL (Hinton KD, T = 4): the same student, same initial weights, learns the teacher's softened predictions on all 10,000 images.",
+        "Reverse KL(student || teacher) seeks the teacher's main mode instead of covering all of its mass.",
+        "TAID: the target starts as a mix of the student's own predictions and the teacher's, and moves towards the teacher as training goes. Its t chart: t starts at 0.4, runs ahead of its linear floor while the loss falls, and reaches 1.",
         'The temperature sweep: the forward-KL student distilled again at T = 1, 2, 4 and 8, against the student alone and the teacher (dashed). At this scale the temperature hardly matters: every point lies within a point or so of 91.5%.',
-        'The bars: every variant lands far above the student alone and closes 45-77% of the gap to the teacher; TAID a little more than forward KL, reverse KL a little less. The teacher\'s knowledge reaches the 9,000 images the student has no labels for.',
+        "The bars: every variant lands far above the student alone and closes 45-77% of the gap to the teacher; TAID a little more than forward KL, reverse KL a little less. The teacher's knowledge reaches the 9,000 images the student has no labels for.",
       ],
       config: {
         kind: 'kd-variants',

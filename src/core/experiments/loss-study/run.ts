@@ -7,7 +7,17 @@ import { ChartRecorder } from '../charts';
 import { assembleResult } from '../result';
 import type { ExperimentResult } from '../contract';
 import type { RunContext } from '../context';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, PgrCopyChart, W2S_DEFINITION, type Trained } from '../transfer';
+import {
+  classesOnTransfer,
+  labelsFrom,
+  openTransferExperiment,
+  trainCeiling,
+  trainOnSplit,
+  trainSupervisor,
+  PgrCopyChart,
+  W2S_DEFINITION,
+  type Trained,
+} from '../transfer';
 import { lossStudy, studyLosses, type LossStudyConfig } from './spec';
 
 export async function runLossStudy(ctx: RunContext<LossStudyConfig>): Promise<ExperimentResult> {
@@ -30,7 +40,15 @@ export async function runLossStudy(ctx: RunContext<LossStudyConfig>): Promise<Ex
 
     const students = new Map<string, Trained>();
     for (const { name, loss } of losses) {
-      const student = await trainOnSplit(x, { info: info(name), role: config.student, loss, split: 'B', supervision: weakLabels, initLabel: 'init:strong', shuffleKey: 'strong' });
+      const student = await trainOnSplit(x, {
+        info: info(name),
+        role: config.student,
+        loss,
+        split: 'B',
+        supervision: weakLabels,
+        initLabel: 'init:strong',
+        shuffleKey: 'strong',
+      });
       students.set(name, student);
       bars.add(x, name, weak, ceiling, student);
     }

@@ -38,8 +38,16 @@ export const lossStudy = defineKind({
     { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' },
     { name: 'ceiling', label: 'Strong ceiling', role: 'the strong model trained with ground truth on split B: the best the students could do' },
     { name: 'xent', label: 'Student: xent', role: "the strong model trained with cross-entropy on the weak supervisor's labels" },
-    { name: 'logconf', label: 'Student: logconf', role: "the same start, trained with the auxiliary confidence loss: the weak labels mixed with the student's own hardened predictions" },
-    { name: 'product', label: 'Student: product', role: "the same start, trained with the product loss: target proportional to the student's predictions times the weak labels" },
+    {
+      name: 'logconf',
+      label: 'Student: logconf',
+      role: "the same start, trained with the auxiliary confidence loss: the weak labels mixed with the student's own hardened predictions",
+    },
+    {
+      name: 'product',
+      label: 'Student: product',
+      role: "the same start, trained with the product loss: target proportional to the student's predictions times the weak labels",
+    },
   ],
   roles: { supervisor: 'weak', student: 'logconf', lower: 'weak', upper: 'ceiling', gapName: 'PGR', students: ['xent', 'logconf', 'product'] },
   models: (config, data) => [roleModel(config, 'supervisor', data), roleModel(config, 'student', data)],
@@ -49,23 +57,33 @@ export const lossStudy = defineKind({
     dataExtras: WEAK_LABEL_FIELDS,
     cards: [
       { type: 'role', role: 'supervisor', title: 'Weak supervisor', blurb: 'Learns from split A with ground truth, then labels split B.' },
-      { type: 'role', role: 'student', title: 'Strong student', blurb: 'Trained on split B with ground truth (the ceiling), then with the weak labels under each loss.' },
-      { type: 'settings', path: ['logconf'], title: 'Auxiliary confidence loss', blurb: "Mixes the student's own hardened predictions into the target, with a weight that ramps up." },
+      {
+        type: 'role',
+        role: 'student',
+        title: 'Strong student',
+        blurb: 'Trained on split B with ground truth (the ceiling), then with the weak labels under each loss.',
+      },
+      {
+        type: 'settings',
+        path: ['logconf'],
+        title: 'Auxiliary confidence loss',
+        blurb: "Mixes the student's own hardened predictions into the target, with a weight that ramps up.",
+      },
       { type: 'settings', path: ['product'], title: 'Product loss', blurb: 'Target proportional to student^b x supervisor^a.' },
     ],
   },
   presets: [
-  {
+    {
       id: 'w2s-losses',
-      title: 'The student\'s loss: xent, logconf, product',
+      title: "The student's loss: xent, logconf, product",
       lesson:
         'Against a supervisor that is confident in its mistakes, the auxiliary confidence loss (trust your own hardened predictions) copies fewer of them and recovers more of the gap than plain cross-entropy.',
       narrative: [
         'One weak supervisor, one strong ceiling, and three copies of the same strong student: same start, same labels, same data order. Only the loss differs.',
         'The weak labels are sharpened (temperature 0.5): the supervisor sounds sure of itself even where it is wrong.',
-        'Cross-entropy (xent) learns the labels as given: it copies about a third of the supervisor\'s mistakes.',
-        'The auxiliary confidence loss (logconf) mixes the student\'s own hardened predictions into the target, up to half of it after a 20% warm-up: it copies fewer mistakes and recovers more of the gap.',
-        'The product loss weights the labels by the student\'s own belief (target proportional to p times y). With hard labels it would be plain cross-entropy: a one-hot label stays one-hot.',
+        "Cross-entropy (xent) learns the labels as given: it copies about a third of the supervisor's mistakes.",
+        "The auxiliary confidence loss (logconf) mixes the student's own hardened predictions into the target, up to half of it after a 20% warm-up: it copies fewer mistakes and recovers more of the gap.",
+        "The product loss weights the labels by the student's own belief (target proportional to p times y). With hard labels it would be plain cross-entropy: a one-hot label stays one-hot.",
         'The bar chart puts PGR and copy rate side by side; pick a student in the beat-or-copy matrix to see which mistakes each one copied.',
       ],
       config: {

@@ -44,7 +44,11 @@ export interface ProbeData {
 }
 
 /** A model's last hidden layer on the probe, test and validation sets, standardised with the probe set's statistics. */
-async function standardisedFeatures(model: Model, data: ProbeData, signal: AbortSignal | undefined): Promise<{ probe: Tensor2D; test: Tensor2D; validation?: Tensor2D }> {
+async function standardisedFeatures(
+  model: Model,
+  data: ProbeData,
+  signal: AbortSignal | undefined,
+): Promise<{ probe: Tensor2D; test: Tensor2D; validation?: Tensor2D }> {
   if (!model.features) throw new Error(`${model.description} has no hidden layer for a probe to read`);
   const raw: Tensor2D[] = [];
   const read = async (x: Tensor2D) => {
@@ -162,9 +166,24 @@ export async function runRandomTeacher(ctx: RunContext<RandomTeacherConfig>): Pr
     // 1. The teacher: never trained, probed once.
     const teacherInfo = stages[0];
     const teacherStarted = performance.now();
-    ctx.onEvent?.({ type: 'stage-start', stage: teacherInfo.name, label: teacherInfo.label, model: teacherModel.description, parameters: teacherModel.parameterCount(), totalSteps: 0, trainingExamples: 0 });
+    ctx.onEvent?.({
+      type: 'stage-start',
+      stage: teacherInfo.name,
+      label: teacherInfo.label,
+      model: teacherModel.description,
+      parameters: teacherModel.parameterCount(),
+      totalSteps: 0,
+      trainingExamples: 0,
+    });
     const teacherProbe = await linearProbe(teacherModel, probeData, config.probe, ctx);
-    const teacherPoint: MetricPoint = { step: 0, epoch: 0, loss: NaN, testAccuracy: teacherProbe.accuracy, validationAccuracy: teacherProbe.validationAccuracy, learningRate: 0 };
+    const teacherPoint: MetricPoint = {
+      step: 0,
+      epoch: 0,
+      loss: NaN,
+      testAccuracy: teacherProbe.accuracy,
+      validationAccuracy: teacherProbe.validationAccuracy,
+      learningRate: 0,
+    };
     ctx.onEvent?.({ type: 'step', stage: teacherInfo.name, ...teacherPoint, totalSteps: 0, testPredictions: teacherProbe.testPredictions });
     const teacherResult: StageResult = {
       ...teacherInfo,
@@ -190,7 +209,9 @@ export async function runRandomTeacher(ctx: RunContext<RandomTeacherConfig>): Pr
     // 2. The student: cross-entropy to the teacher's (tempered) softmax on the unlabelled examples.
     const studentInfo = stages[1];
     const studentStarted = performance.now();
-    const targets = scope.own(await predict(teacherModel, unlabelled.x, ctx.signal, (logits) => tf.softmax(tf.div(logits, config.teacherTemperature)) as Tensor2D));
+    const targets = scope.own(
+      await predict(teacherModel, unlabelled.x, ctx.signal, (logits) => tf.softmax(tf.div(logits, config.teacherTemperature)) as Tensor2D),
+    );
     const studentTrain: TrainSpec = { ...config.student.train, evalEvery: config.probeEvery, patience: 0 };
     const perEpoch = Math.ceil(unlabelled.count / Math.min(studentTrain.batchSize, unlabelled.count));
     ctx.onEvent?.({

@@ -14,7 +14,12 @@ const schema = z.object({
   data: z
     .object({
       ...DATA_FIELDS,
-      validationSize: int(0, 5000, 0, 'Held-out labelled examples: the student checkpoint whose probe does best on them is reported as best (0: the final checkpoint).'),
+      validationSize: int(
+        0,
+        5000,
+        0,
+        'Held-out labelled examples: the student checkpoint whose probe does best on them is reported as best (0: the final checkpoint).',
+      ),
       trainSize: int(2, 20000, 5000, 'Unlabelled examples the student learns to match the teacher on.'),
       probeSize: int(2, 20000, 1000, 'Labelled examples the linear probes train on.'),
     })
@@ -29,7 +34,12 @@ const schema = z.object({
     .prefault({}),
   outputDim: int(2, 1024, 256, "Width of the teacher's (and student's) output, the distribution the student matches."),
   teacherTemperature: num(0.01, 10, 1, "Temperature of the teacher's softmax: below 1 sharpens the distribution the student matches."),
-  initNearTeacher: num(0, 1, 0, 'eps: the student starts at teacher + eps x random weights (0: an independent random start; a small eps amplifies the effect).'),
+  initNearTeacher: num(
+    0,
+    1,
+    0,
+    'eps: the student starts at teacher + eps x random weights (0: an independent random start; a small eps amplifies the effect).',
+  ),
   student: z.object({ train: TrainSpecSchema.omit({ evalEvery: true, patience: true }).prefault({}) }).prefault({}),
   probe: TrainSpecSchema.omit({ evalEvery: true, patience: true })
     .prefault({ epochs: 20, learningRate: 0.01 })
@@ -57,7 +67,10 @@ export const randomTeacher = defineKind({
   roles: { supervisor: 'teacher', student: 'student', lower: 'teacher', upper: 'teacher', gapName: null },
   // The random teacher's architecture is trained as the student, with the student's settings.
   models: (config) => [{ path: ['teacher', 'model'], model: config.teacher.model, trainPath: ['student', 'train'], outputs: config.outputDim }],
-  rowsNeeded: (config) => ({ needed: config.data.trainSize + config.data.probeSize + config.data.validationSize, parts: 'trainSize + probeSize + validationSize' }),
+  rowsNeeded: (config) => ({
+    needed: config.data.trainSize + config.data.probeSize + config.data.validationSize,
+    parts: 'trainSize + probeSize + validationSize',
+  }),
   gallery: 'Knowledge distillation',
   form: {
     dataExtras: [{ path: ['initNearTeacher'], label: 'start near teacher (eps)', control: 'slider' }],
@@ -70,20 +83,26 @@ export const randomTeacher = defineKind({
         blurb: "Same architecture, trained to match the teacher's outputs; no labels.",
         fields: [{ path: ['outputDim'] }, { path: ['teacherTemperature'] }, { path: ['probeEvery'] }, { path: ['student', 'train'], control: 'train' }],
       },
-      { type: 'fields', id: 'probe', title: 'Linear probes', blurb: "Trained on labelled examples over each model's frozen features.", fields: [{ path: ['probe'], control: 'train' }] },
+      {
+        type: 'fields',
+        id: 'probe',
+        title: 'Linear probes',
+        blurb: "Trained on labelled examples over each model's frozen features.",
+        fields: [{ path: ['probe'], control: 'train' }],
+      },
     ],
   },
   presets: [
-  {
+    {
       id: 'random-teacher',
       title: 'Random teachers are good teachers',
       lesson:
-        'A student that imitates a random, never-trained network, without a single label, ends with better features than the network it imitates: a linear probe on its hidden layer beats the same probe on the teacher\'s.',
+        "A student that imitates a random, never-trained network, without a single label, ends with better features than the network it imitates: a linear probe on its hidden layer beats the same probe on the teacher's.",
       narrative: [
         'The teacher is a network that was never trained: 784-128-128, random weights, frozen.',
-        'A linear probe, trained on 500 labelled digits, reads the teacher\'s hidden layer: about 72% on test. That is what random features are worth (dashed line).',
-        'The student has the same architecture and starts near the teacher (teacher + 0.1 x random weights). It learns, without labels, to match the teacher\'s sharpened output distribution on 5,000 digits.',
-        'Every 20 steps the same probe is trained on the student\'s hidden layer. It climbs above the dashed line within the first steps and stays there: about 5 points better.',
+        "A linear probe, trained on 500 labelled digits, reads the teacher's hidden layer: about 72% on test. That is what random features are worth (dashed line).",
+        "The student has the same architecture and starts near the teacher (teacher + 0.1 x random weights). It learns, without labels, to match the teacher's sharpened output distribution on 5,000 digits.",
+        "Every 20 steps the same probe is trained on the student's hidden layer. It climbs above the dashed line within the first steps and stays there: about 5 points better.",
         'Imitating noise taught the student something about the data: its features organise the digits better than the random ones it copied.',
         'Try the eps slider: at this width an independent start (eps 0) gains about as much; the paper finds that starting near the teacher amplifies the effect.',
       ],

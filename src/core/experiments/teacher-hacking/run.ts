@@ -66,7 +66,13 @@ interface Oracle {
  * Replaces every label of the data with the oracle's most likely class (the ground truth the accuracy cards and
  * the beat/copy matrix use), and samples the teacher's training labels from the oracle's distribution.
  */
-async function relabel(config: TeacherHackingConfig, ctx: RunContext, data: ExperimentData, scope: ExperimentScope, oracleOut: Partial<Oracle>): Promise<ExperimentData> {
+async function relabel(
+  config: TeacherHackingConfig,
+  ctx: RunContext,
+  data: ExperimentData,
+  scope: ExperimentScope,
+  oracleOut: Partial<Oracle>,
+): Promise<ExperimentData> {
   const { numClasses, temperature } = config.oracle;
   const oracle = scope.model(buildOracle(config, data.featureShape, ctx.rng.fork('oracle')));
   const probabilitiesOf = async (set: LabelledSet, keepLog: boolean): Promise<Float32Array> => {
@@ -155,7 +161,9 @@ export async function runTeacherHacking(ctx: RunContext<TeacherHackingConfig>): 
     });
     scope.own(teacher.testLogits);
     const teacherTestLog = scope.own(tf.logSoftmax(teacher.testLogits) as Tensor2D);
-    const teacherProbabilities = scope.own(await predict(teacherModel, await teacherIn('transfer', transfer.x), ctx.signal, (logits) => tf.softmax(logits) as Tensor2D));
+    const teacherProbabilities = scope.own(
+      await predict(teacherModel, await teacherIn('transfer', transfer.x), ctx.signal, (logits) => tf.softmax(logits) as Tensor2D),
+    );
     const teacherOnV = V ? scope.own(await predictClasses(teacherModel, await teacherIn('V', V.x), ctx.signal)) : null;
 
     // 2. Students: the same initial weights, distilled on a fixed set for many epochs or on fresh points.

@@ -27,9 +27,14 @@ const schema = z.object({
       dataset: z.enum(DATASET_IDS).default('gaussians').describe('Where the inputs come from; the oracle network, not the dataset, gives every label.'),
       noise: num(0, 1, 0.5, 'Noise of generated 2-D data (ignored for real datasets).'),
       validationSize: int(0, 5000, 0, 'Held-out points for checkpoint choice (labelled by the oracle for the teacher, by the teacher for the students).'),
-      testSize: int(10, 20000, 1000, 'Held-out points on which accuracy (against the oracle\'s most likely class) and both distances are measured.'),
+      testSize: int(10, 20000, 1000, "Held-out points on which accuracy (against the oracle's most likely class) and both distances are measured."),
       teacherSize: int(2, 20000, 100, 'Points the teacher is fit to, each with a label sampled from the oracle.'),
-      transferSize: int(2, 20000, 64, 'Size of the fixed transfer set; the fresh run draws this many new points for every epoch (transferSize x student epochs in all).'),
+      transferSize: int(
+        2,
+        20000,
+        64,
+        'Size of the fixed transfer set; the fresh run draws this many new points for every epoch (transferSize x student epochs in all).',
+      ),
     })
     .prefault({}),
   teacher: RoleSchema.prefault({
@@ -49,7 +54,11 @@ function teacherHackingStages(config: TeacherHackingConfig): StageInfo[] {
   return [
     { name: 'teacher', label: 'Teacher', role: `fit to ${teacherSize} points whose labels are sampled from the oracle: an imperfect copy of it` },
     { name: 'fixed', label: 'Student, fixed set', role: `distilled from the teacher on one fixed set of ${transferSize} points, ${epochs} epochs` },
-    { name: 'fresh', label: 'Student, fresh points', role: `distilled from the teacher on ${transferSize} new points every epoch (${epochs * transferSize} in all, the same number of steps)` },
+    {
+      name: 'fresh',
+      label: 'Student, fresh points',
+      role: `distilled from the teacher on ${transferSize} new points every epoch (${epochs * transferSize} in all, the same number of steps)`,
+    },
   ];
 }
 
@@ -76,7 +85,7 @@ export const teacherHacking = defineKind({
     ],
   },
   presets: [
-  {
+    {
       id: 'teacher-hacking',
       title: 'Teacher hacking (2-D)',
       lesson:
@@ -84,10 +93,10 @@ export const teacherHacking = defineKind({
       narrative: [
         'The oracle (the truth) is a random network: every point gets a probability for each of 4 classes. Accuracy is measured against its most likely class.',
         'The teacher sees only 100 points, each with a class drawn from the oracle, and learns them by heart: an imperfect copy of the oracle.',
-        'A small student learns the teacher\'s probabilities on one fixed set of 64 points, 300 times over (red), or on 64 new points every epoch, 19,200 in all (blue): the same 600 steps.',
+        "A small student learns the teacher's probabilities on one fixed set of 64 points, 300 times over (red), or on 64 new points every epoch, 19,200 in all (blue): the same 600 steps.",
         'Distances on 1,000 held-out points: the proxy (dashed) is how far the student is from the teacher, the golden distance (solid) how far it is from the oracle.',
-        'Fixed set: the proxy keeps falling, but after the first few dozen steps the golden distance turns and climbs to several times its minimum. The student is learning the teacher\'s quirks, not the truth: teacher hacking.',
-        'Fresh points: the student ends nearer the teacher and about twice as near the oracle; it even beats its teacher\'s accuracy (about 65% against 47%). It drifts too, more slowly, as it picks up the teacher\'s own mistakes.',
+        "Fixed set: the proxy keeps falling, but after the first few dozen steps the golden distance turns and climbs to several times its minimum. The student is learning the teacher's quirks, not the truth: teacher hacking.",
+        "Fresh points: the student ends nearer the teacher and about twice as near the oracle; it even beats its teacher's accuracy (about 65% against 47%). It drifts too, more slowly, as it picks up the teacher's own mistakes.",
         'Watching only the proxy, you would never see it. Fresh data (or more of it) is the remedy the paper found.',
       ],
       config: {

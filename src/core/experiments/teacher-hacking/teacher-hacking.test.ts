@@ -76,7 +76,7 @@ describe('teacher hacking (wasm)', () => {
     expect(c.charts).not.toEqual(a.charts);
   });
 
-  it('samples each point\'s class from its distribution', () => {
+  it("samples each point's class from its distribution", () => {
     const rows = 20000;
     const probabilities = new Float32Array(rows * 3);
     for (let i = 0; i < rows; i++) probabilities.set([0.2, 0.5, 0.3], 3 * i);

@@ -14,7 +14,17 @@ import { oneHot } from '../open';
 import type { ExperimentResult, StageInfo, StageResult } from '../contract';
 import type { RunContext } from '../context';
 import { syntheticSupervisor, type SyntheticSource } from './synthetic-supervisor';
-import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, trainSupervisor, W2S_DEFINITION, type Supervision, type TransferExperiment } from '../transfer';
+import {
+  classesOnTransfer,
+  labelsFrom,
+  openTransferExperiment,
+  trainCeiling,
+  trainOnSplit,
+  trainSupervisor,
+  W2S_DEFINITION,
+  type Supervision,
+  type TransferExperiment,
+} from '../transfer';
 import { weakToStrong, type WeakToStrongConfig } from './spec';
 
 /** The checkpoints chart: per model, the final checkpoint, the one chosen on validation, and the oracle. */

@@ -21,15 +21,25 @@ export const WEAK_LABEL_FIELDS: FormField[] = [
 export const SupervisorSourceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('trained').describe('A model trained with ground truth on split A (the model and training settings below).') }),
   z.object({
-    type: z.literal('flips').describe('No model: the truth with a share of labels, chosen at random, replaced by another class drawn at random. Random errors: hard labels.'),
+    type: z
+      .literal('flips')
+      .describe('No model: the truth with a share of labels, chosen at random, replaced by another class drawn at random. Random errors: hard labels.'),
     rate: num(0, 1, 0.3, 'Share of examples whose label is flipped to another class.'),
   }),
   z.object({
-    type: z.literal('systematic').describe('No model: the truth, except that classes 0 to classes-1 are always labelled as the next class (0 as 1, 1 as 2, ...). Systematic errors: hard labels.'),
+    type: z
+      .literal('systematic')
+      .describe(
+        'No model: the truth, except that classes 0 to classes-1 are always labelled as the next class (0 as 1, 1 as 2, ...). Systematic errors: hard labels.',
+      ),
     classes: int(1, 9, 1, 'How many classes are always mislabelled (class c as c+1), starting from class 0.'),
   }),
   z.object({
-    type: z.literal('region').describe('No model, 2-D data only: the truth, except in a half-plane of input space (a seeded direction) where every point gets the next class. Systematic errors: hard labels.'),
+    type: z
+      .literal('region')
+      .describe(
+        'No model, 2-D data only: the truth, except in a half-plane of input space (a seeded direction) where every point gets the next class. Systematic errors: hard labels.',
+      ),
     share: num(0, 1, 0.3, 'Share of the transfer set that falls in the mislabelled half-plane (its error rate).'),
   }),
 ]);
@@ -42,7 +52,9 @@ const schema = z.object({
   data: transferData(),
   weakLabels: weakLabelsField(),
   supervisor: RoleSchema.extend({
-    source: SupervisorSourceSchema.prefault({ type: 'trained' }).describe('Where the weak labels come from: a trained model (default) or a rule with known errors.'),
+    source: SupervisorSourceSchema.prefault({ type: 'trained' }).describe(
+      'Where the weak labels come from: a trained model (default) or a rule with known errors.',
+    ),
   }).prefault({}),
   student: StudentRoleSchema.prefault({}),
 });
@@ -51,7 +63,10 @@ type Input = z.input<typeof schema>;
 
 /** The transfer family's data rows: splits A, B and the validation split. */
 export function transferRows(config: { data: { supervisorSize: number; transferSize: number; validationSize: number } }) {
-  return { needed: config.data.supervisorSize + config.data.transferSize + config.data.validationSize, parts: 'supervisorSize + transferSize + validationSize' };
+  return {
+    needed: config.data.supervisorSize + config.data.transferSize + config.data.validationSize,
+    parts: 'supervisorSize + transferSize + validationSize',
+  };
 }
 
 /** The student's loss must be one the weak-to-strong family trains with. */
@@ -85,7 +100,11 @@ export const weakToStrong = defineKind({
   stages: (config) => [
     config.supervisor.source.type === 'trained'
       ? { name: 'weak', label: 'Weak supervisor', role: 'trained with ground truth on split A; its predictions label split B' }
-      : { name: 'weak', label: 'Weak supervisor', role: 'a labelling rule with known errors, not a trained model: it labels split B, the validation split and the test set' },
+      : {
+          name: 'weak',
+          label: 'Weak supervisor',
+          role: 'a labelling rule with known errors, not a trained model: it labels split B, the validation split and the test set',
+        },
     { name: 'ceiling', label: 'Strong ceiling', role: 'the strong model trained with ground truth on split B: the best the student could do' },
     { name: 'student', label: 'Student', role: "the strong model trained on split B with the weak supervisor's labels" },
   ],
@@ -95,8 +114,10 @@ export const weakToStrong = defineKind({
   check(config, data, issue) {
     const source = config.supervisor.source;
     const features = data.featureShape.reduce((a, b) => a * b, 1);
-    if (source.type === 'region' && features !== 2) issue(['supervisor', 'source', 'type'], `a region of input space needs 2-D data; ${data.name} has ${features} features`);
-    if (source.type === 'systematic' && source.classes >= data.numClasses) issue(['supervisor', 'source', 'classes'], `must be below the ${data.numClasses} classes of ${data.name}`);
+    if (source.type === 'region' && features !== 2)
+      issue(['supervisor', 'source', 'type'], `a region of input space needs 2-D data; ${data.name} has ${features} features`);
+    if (source.type === 'systematic' && source.classes >= data.numClasses)
+      issue(['supervisor', 'source', 'classes'], `must be below the ${data.numClasses} classes of ${data.name}`);
     checkTransferLoss('weak-to-strong', config.student.loss, issue);
   },
   gallery: 'Weak-to-strong generalization',
@@ -108,18 +129,27 @@ export const weakToStrong = defineKind({
         role: 'supervisor',
         title: 'Weak supervisor',
         blurb: 'Learns from split A with ground truth, then labels split B.',
-        source: { label: 'labels from', blurbWithoutModel: 'A labelling rule with known errors: it labels split B, the validation split and the test set (hard labels).' },
+        source: {
+          label: 'labels from',
+          blurbWithoutModel: 'A labelling rule with known errors: it labels split B, the validation split and the test set (hard labels).',
+        },
       },
-      { type: 'role', role: 'student', title: 'Strong student', blurb: 'Trained on split B twice: with ground truth (the ceiling) and with the weak labels (the student).', loss: true },
+      {
+        type: 'role',
+        role: 'student',
+        title: 'Strong student',
+        blurb: 'Trained on split B twice: with ground truth (the ceiling) and with the weak labels (the student).',
+        loss: true,
+      },
     ],
   },
   presets: [
-  {
+    {
       id: 'w2s-mnist',
       featured: true,
       title: 'Weak-to-strong (MNIST)',
       lesson:
-        'A student with latent knowledge (an encoder pretrained on 20,000 other digits) trained only on a weak supervisor\'s labels recovers much of the gap to its ceiling: it beats its supervisor instead of copying it.',
+        "A student with latent knowledge (an encoder pretrained on 20,000 other digits) trained only on a weak supervisor's labels recovers much of the gap to its ceiling: it beats its supervisor instead of copying it.",
       narrative: [
         'The weak supervisor (orange) is a linear model that sees only 100 labelled digits. It tops out near 70%.',
         'It labels 5,000 new digits for the strong student. Its labels are right about 70% of the time, and its mistakes are systematic.',
@@ -130,17 +160,17 @@ export const weakToStrong = defineKind({
       ],
       config: W2S_MNIST,
     },
-  {
+    {
       id: 'w2s-no-concept',
       featured: true,
       title: 'Same size, no concept',
       lesson:
         'The same student on an encoder pretrained without labels (an autoencoder of the same 20,000 digits): just as big, but with no concept of digit to fall back on, it recovers almost none of the gap (PGR about 0).',
       narrative: [
-        'Same supervisor, same labels, same student size. Only the student\'s encoder differs: it learned the images without labels.',
+        "Same supervisor, same labels, same student size. Only the student's encoder differs: it learned the images without labels.",
         'The ceiling is lower: with true labels this encoder still gets about 85%.',
-        'Trained on the weak labels, the student lands at its supervisor\'s accuracy: PGR about 0.',
-        'Beat or copy: it copies about 70% of its supervisor\'s mistakes. Size alone did not help; latent knowledge did.',
+        "Trained on the weak labels, the student lands at its supervisor's accuracy: PGR about 0.",
+        "Beat or copy: it copies about 70% of its supervisor's mistakes. Size alone did not help; latent knowledge did.",
       ],
       config: {
         ...W2S_MNIST,
@@ -153,16 +183,16 @@ export const weakToStrong = defineKind({
         },
       },
     },
-  {
+    {
       id: 'w2s-copying',
       featured: true,
       title: 'From scratch on 2-D: copies',
       lesson:
-        'A bigger network trained from scratch on a weak supervisor\'s labels has nothing of its own to go on: it learns the supervisor\'s boundary, mistakes included.',
+        "A bigger network trained from scratch on a weak supervisor's labels has nothing of its own to go on: it learns the supervisor's boundary, mistakes included.",
       narrative: [
         'Two moons: the weak supervisor is a straight line, so it gets the tips of the moons wrong.',
         'The strong ceiling, a two-layer network trained on the truth, bends around the moons: almost 100%.',
-        'The same network trained on the weak labels draws the supervisor\'s straight line instead.',
+        "The same network trained on the weak labels draws the supervisor's straight line instead.",
         'Decision regions side by side: supervisor and student agree almost everywhere. Copy rate: 100%.',
         'A network trained from scratch has nothing of its own to go on: it can only imitate.',
       ],
@@ -179,21 +209,21 @@ export const weakToStrong = defineKind({
         },
       },
     },
-  {
+    {
       id: 'w2s-flips',
       title: 'Random errors: easy to beat',
       lesson:
         'A supervisor whose mistakes are random (31% of its labels flipped to another digit at random) is easy to beat: the student with latent knowledge sees through the noise and corrects almost 90% of them.',
       narrative: [
-        'No trained supervisor this time: the labels are the truth, with 31.4% of them flipped to another digit at random. Its accuracy on test: 68.6%, about the linear supervisor\'s.',
+        "No trained supervisor this time: the labels are the truth, with 31.4% of them flipped to another digit at random. Its accuracy on test: 68.6%, about the linear supervisor's.",
         'The student is the one of the default experiment: a linear probe on an encoder pretrained with labels on other digits.',
         'Random mistakes point every which way: for each digit, most of its labels still say the right thing, and the student follows the majority.',
         'It ends near 88%, close to its ceiling: PGR about 0.8.',
-        'Beat or copy: it corrects almost 90% of its supervisor\'s mistakes and copies about 1%. Compare with w2s-systematic: the same error rate, a different kind of error.',
+        "Beat or copy: it corrects almost 90% of its supervisor's mistakes and copies about 1%. Compare with w2s-systematic: the same error rate, a different kind of error.",
       ],
       config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'flips', rate: 0.314 } } },
     },
-  {
+    {
       id: 'w2s-systematic',
       title: 'Systematic errors: copied',
       lesson:
@@ -203,11 +233,11 @@ export const weakToStrong = defineKind({
         'The same student as before, the same data: only the kind of mistake differs.',
         'This time the mistakes are consistent: "a 2 is called 3" is as easy a rule to learn as "a 4 is called 4", and the student has no way to tell them apart.',
         'It learns the rule, mistakes included, and ends below its supervisor: PGR below 0.',
-        'Beat or copy: it copies about 96% of its supervisor\'s mistakes and beats almost none. Random errors are easy to beat; systematic ones get copied.',
+        "Beat or copy: it copies about 96% of its supervisor's mistakes and beats almost none. Random errors are easy to beat; systematic ones get copied.",
       ],
       config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'systematic', classes: 3 } } },
     },
-  {
+    {
       id: 'w2s-early-stop',
       title: 'Overfitting weak labels: stop early',
       lesson:

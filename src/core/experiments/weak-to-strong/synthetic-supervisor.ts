@@ -43,7 +43,8 @@ export function syntheticSupervisor(source: SyntheticSource, numClasses: number,
     case 'systematic': {
       const wrong = source.classes;
       return {
-        description: wrong === 1 ? 'the truth, except class 0 always labelled as class 1' : `the truth, except classes 0-${wrong - 1} always labelled as the next class`,
+        description:
+          wrong === 1 ? 'the truth, except class 0 always labelled as class 1' : `the truth, except classes 0-${wrong - 1} always labelled as the next class`,
         label: (set) => set.y.map((y) => (y < wrong ? next(y) : y)),
       };
     }
