@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../node/node-backend';
 import { parseConfig } from './config/read';
 import type { TrainSpec } from './config/blocks';
+import type { KindConfig } from './config/schema';
 import { generateToy } from './data/toy';
 import { buildModel } from './models/model';
 import { createRng } from './rng';
@@ -40,7 +41,7 @@ describe('a run of 20,000 training steps (wasm)', () => {
     // One example per step, 40 epochs of 500: 20,000 steps, measured every 500; Adam, weight decay and the
     // cosine schedule each touch the optimizer's state every step.
     const spec: TrainSpec = {
-      ...parseConfig({ kind: 'weak-to-strong' }).student.train,
+      ...(parseConfig({ kind: 'weak-to-strong' }) as KindConfig<'weak-to-strong'>).student.train,
       patience: 0,
       learningRate: 0.001,
       batchSize: 1,

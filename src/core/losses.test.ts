@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../node/node-backend';
 import type { LossSpec } from './config/blocks';
 import {
+  compatibleUpdateLoss,
   hardCrossEntropy,
   hardenPredictions,
   kdLoss,
@@ -157,6 +158,30 @@ describe('distillation losses', () => {
   it('reverse KL is KL(student || teacher)', async () => {
     // 0.5 ln(0.5/0.25) + 0.5 ln(0.5/0.75) = 0.3465736 - 0.2027326 = 0.1438410
     expect(await value(reverseKlLoss(student, teacher, truth, v1([0]), 1, 0.9))).toBeCloseTo(0.143841, 6);
+  });
+
+  it('the compatible update adds lambda KL(old || new) only where the old model is right (MUSCLE)', async () => {
+    // New model [0, 0] (p = [0.5, 0.5]), old model [0, ln 3] (p = [0.25, 0.75]), truth class 1, lambda 2.
+    // CE = ln 2 = 0.6931472; KL(old || new) = 0.1308120 (as above). Old right: 0.6931472 + 2 * 0.1308120 = 0.9547712;
+    // old wrong: CE alone, 0.6931472; the two rows' mean: 0.8239592.
+    const both = compatibleUpdateLoss(
+      m2([
+        [0, 0],
+        [0, 0],
+      ]),
+      m2([
+        [0, LN3],
+        [0, LN3],
+      ]),
+      m2([
+        [0, 1],
+        [0, 1],
+      ]),
+      v1([1, 0]),
+      2,
+    );
+    expect(await value(both)).toBeCloseTo(0.8239592, 6);
+    expect(await value(compatibleUpdateLoss(student, teacher, truth, v1([0]), 2))).toBeCloseTo(Math.LN2, 6);
   });
 
   it('TAID targets softmax((1 - t) z_s + t z_T)', async () => {

@@ -97,6 +97,22 @@ function mixWithLabels(logits: Tensor2D, teacherTerm: Tensor1D, trueTarget: Tens
   return tf.mean(tf.add(tf.mul(labelled, labelledTerm), tf.mul(tf.sub(1, labelled), teacherTerm)));
 }
 
+/**
+ * A loss a kind trains with that the form does not offer as a student loss: MUSCLE's compatible update, whose
+ * teacher is the old model and whose mask is where that model is right.
+ */
+export type CompatibleUpdateSpec = { type: 'compatible'; lambda: number };
+export type TrainingLoss = LossSpec | CompatibleUpdateSpec;
+
+/**
+ * Compatible model update (MUSCLE, Echterhoff et al. 2024): CE(y, p_new) + lambda * 1[old right] * KL(p_old || p_new),
+ * batch mean. The distillation term pulls the new model towards the old one only where the old one is right.
+ */
+export function compatibleUpdateLoss(logits: Tensor2D, oldLogits: Tensor2D, trueTarget: Tensor2D, oldRight: Tensor1D, lambda: number): Scalar {
+  const kl = klPerExample(tf.logSoftmax(oldLogits) as Tensor2D, tf.logSoftmax(logits) as Tensor2D);
+  return tf.mean(tf.add(crossEntropyPerExample(logits, trueTarget), tf.mul(tf.mul(oldRight, kl), lambda)));
+}
+
 /** Hinton KD: (1 - alpha) CE(y, softmax(z_s)) + alpha T^2 KL(softmax(z_t/T) || softmax(z_s/T)). */
 export function kdLoss(student: Tensor2D, teacher: Tensor2D, trueTarget: Tensor2D, labelled: Tensor1D, temperature: number, alpha: number): Scalar {
   const logTeacher = tf.logSoftmax(tf.div(teacher, temperature)) as Tensor2D;

@@ -5,9 +5,20 @@
  * event loop so that a stop is heard); keeps the best checkpoint on a validation split.
  */
 import { LoopCheckpoint, untilCancelled } from './cancellation';
-import type { LossSpec, TrainSpec } from './config/blocks';
+import type { TrainSpec } from './config/blocks';
 import { predictClasses } from './evaluate';
-import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, softCrossEntropy, taidLoss, TaidSchedule } from './losses';
+import {
+  compatibleUpdateLoss,
+  kdLoss,
+  logconfCoefficient,
+  logconfLoss,
+  productLoss,
+  reverseKlLoss,
+  softCrossEntropy,
+  taidLoss,
+  TaidSchedule,
+  type TrainingLoss,
+} from './losses';
 import type { Model } from './models/model';
 import { createOptimizer } from './optimizer';
 import { permutation, type Rng } from './rng';
@@ -23,6 +34,8 @@ export interface TrainingSet {
   teacherLogits?: Tensor2D;
   /** Distillation: 1 where the student has ground truth (one-hot in `targets`), else 0. */
   labelled?: Tensor1D;
+  /** Compatible update: 1 where the old model (whose logits are `teacherLogits`) is right, else 0. */
+  oldRight?: Tensor1D;
 }
 
 export interface EvaluationSet {
@@ -41,7 +54,7 @@ export interface TrainOptions {
   stage: string;
   model: Model;
   spec: TrainSpec;
-  loss: LossSpec;
+  loss: TrainingLoss;
   data: TrainingSet;
   test: EvaluationSet;
   validation?: ValidationSet;
@@ -98,7 +111,7 @@ export function learningRateAt(spec: TrainSpec, step: number, totalSteps: number
 
 type BatchLoss = (logits: Tensor2D, batch: TrainingSet, progress: number) => Scalar;
 
-function makeLoss(spec: LossSpec, taid: TaidSchedule | null): BatchLoss {
+function makeLoss(spec: TrainingLoss, taid: TaidSchedule | null): BatchLoss {
   const teacherOf = (batch: TrainingSet) => {
     if (!batch.teacherLogits || !batch.labelled) throw new Error(`the ${spec.type} loss needs teacher logits`);
     return { teacher: batch.teacherLogits, labelled: batch.labelled };
@@ -124,6 +137,11 @@ function makeLoss(spec: LossSpec, taid: TaidSchedule | null): BatchLoss {
       return (logits, batch) => {
         const { teacher, labelled } = teacherOf(batch);
         return taidLoss(logits, teacher, batch.targets, labelled, taid!.t, spec.alpha);
+      };
+    case 'compatible':
+      return (logits, batch) => {
+        if (!batch.teacherLogits || !batch.oldRight) throw new Error("the compatible-update loss needs the old model's logits and where it is right");
+        return compatibleUpdateLoss(logits, batch.teacherLogits, batch.targets, batch.oldRight, spec.lambda);
       };
   }
 }

@@ -12,6 +12,7 @@ import { runDistillation } from './distillation/run';
 import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
+import { runModelUpdate } from './model-update/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
 import { runWeakToStrong } from './weak-to-strong/run';
@@ -27,6 +28,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  'model-update': runModelUpdate,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

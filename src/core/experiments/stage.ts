@@ -1,5 +1,6 @@
 /** One training stage: train a model, measure it, report it (stage-start, steps, stage-end) and hand it back. */
-import type { LossSpec, TrainSpec } from '../config/blocks';
+import type { TrainSpec } from '../config/blocks';
+import type { TrainingLoss } from '../losses';
 import { argmaxRows, expectedCalibrationError } from '../metrics';
 import type { Model } from '../models/model';
 import { predict } from '../evaluate';
@@ -20,7 +21,7 @@ export interface StageOptions {
   info: StageInfo;
   model: Model;
   train: TrainSpec;
-  loss: LossSpec;
+  loss: TrainingLoss;
   data: TrainingSet;
   /** Encoded test inputs and truth. */
   test: { inputs: Tensor2D; labels: Tensor1D };
