@@ -11,10 +11,11 @@ import { lossStudy } from './loss-study/spec';
 import { modelUpdate } from './model-update/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
+import { teacherIntervention } from './teacher-intervention/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, modelUpdate] as const;
+export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, modelUpdate, teacherIntervention] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

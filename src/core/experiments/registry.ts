@@ -15,6 +15,7 @@ import { runLossStudy } from './loss-study/run';
 import { runModelUpdate } from './model-update/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
+import { runTeacherIntervention } from './teacher-intervention/run';
 import { runWeakToStrong } from './weak-to-strong/run';
 
 export type Runner<K extends ExperimentKind> = (ctx: RunContext<KindConfig<K>>) => Promise<ExperimentResult>;
@@ -29,6 +30,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
   'model-update': runModelUpdate,
+  'teacher-intervention': runTeacherIntervention,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

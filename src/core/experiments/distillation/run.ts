@@ -8,7 +8,7 @@
  */
 import { KD_STAGES, type DistillationConfig } from './spec';
 import type { KdVariantsConfig } from '../kd-variants/spec';
-import type { LossSpec } from '../../config/blocks';
+import type { LossSpec, Role } from '../../config/blocks';
 import { argmaxRows } from '../../metrics';
 import { predict, predictClasses, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
@@ -46,12 +46,20 @@ export function openDistillation(config: DistillationConfig | KdVariantsConfig, 
   );
 }
 
+/** What the distillation family's teacher and student need from a config (several kinds share them). */
+export interface TeacherStudentConfig {
+  data: { trainSize: number; labelledSize: number; validationSize: number };
+  teacher: Role;
+  student: Role;
+}
+
 /**
  * Trains the teacher (every training image, ground truth) and the baseline (the student on its labelled rows
- * alone). The caller owns `opened.scope` and disposes it.
+ * alone). `opened` holds a `train` part (and a `V` part when validationSize > 0), possibly among others. The
+ * caller owns `opened.scope` and disposes it.
  */
 export async function teacherAndBaseline(
-  config: DistillationConfig | KdVariantsConfig,
+  config: TeacherStudentConfig,
   ctx: RunContext,
   opened: OpenedExperiment,
   stages: { teacher: StageInfo; baseline: StageInfo },

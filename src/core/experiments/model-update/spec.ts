@@ -96,23 +96,23 @@ export const modelUpdate = defineKind({
       narrative: [
         {
           stage: 'old',
-          text: (f) =>
+          text: (f): string =>
             `The old model (${f.stages.old?.model ?? 'a small network'}), trained on ${sizeOf(f, 'oldSize')} digits, is in service: ${pct(accuracyOf(f, 'old'))} on test.`,
         },
         {
           stage: 'new',
-          text: (f) => {
+          text: (f): string => {
             const rates = flips(f.result, 'new');
             return `The update (${f.stages.new?.model ?? 'a bigger network'}), trained on ${sizeOf(f, 'newSize')} other digits, reaches ${pct(accuracyOf(f, 'new'))}. Yet ${pct(rates?.negative)} of the test digits are ones the old model got right and it gets wrong: negative flips, which users meet as regressions.`;
           },
         },
         {
           stage: 'compatible',
-          text: (f) =>
+          text: (f): string =>
             `The compatible update trains the same new network from the same start on the same batches, adding ${configOf(f).lambda} x KL(p_old || p_new) on the training digits the old model gets right: there it is asked to keep agreeing with the old model.`,
         },
         {
-          text: (f) => {
+          text: (f): string => {
             const alone = flips(f.result, 'new');
             const compatible = flips(f.result, 'compatible');
             const accAlone = accuracyOf(f, 'new');
