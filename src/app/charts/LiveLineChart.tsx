@@ -37,6 +37,7 @@ export function LiveLineChart({
   testId,
   xFromZero = true,
   xTicks,
+  xDomain,
 }: {
   series: LiveSeries[];
   yDomain?: [number, number];
@@ -45,6 +46,8 @@ export function LiveLineChart({
   xFromZero?: boolean;
   /** Named x positions (a chain's links) drawn instead of numeric ticks. */
   xTicks?: { x: number; label: string }[];
+  /** A fixed x range (a logarithmic axis passes its own), instead of one from the points. */
+  xDomain?: [number, number];
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
@@ -85,8 +88,8 @@ export function LiveLineChart({
       context.setTransform(ratio, 0, 0, ratio, 0, 0);
       context.clearRect(0, 0, width, height);
       const all = series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.y));
-      const xMin = xFromZero ? 0 : Math.min(...all.map((p) => p.x), 0);
-      let xMax = Math.max(xFromZero ? 1 : xMin, ...all.map((p) => p.x));
+      const xMin = xDomain ? xDomain[0] : xFromZero ? 0 : Math.min(...all.map((p) => p.x), 0);
+      let xMax = xDomain ? xDomain[1] : Math.max(xFromZero ? 1 : xMin, ...all.map((p) => p.x));
       if (xMax === xMin) xMax = xMin + 1;
       let [yMin, yMax] = yDomain ?? [Math.min(0, ...all.map((p) => p.y)), Math.max(...all.map((p) => p.y), 1e-6)];
       if (!yDomain && all.length === 0) [yMin, yMax] = [0, 1];
@@ -143,7 +146,7 @@ export function LiveLineChart({
       context.setLineDash([]);
     };
     scheduleDraw();
-  }, [series, yDomain, formatY, xFromZero, xTicks]);
+  }, [series, yDomain, formatY, xFromZero, xTicks, xDomain]);
 
   const points = series.reduce((n, s) => n + s.points.length, 0);
   return (

@@ -4,6 +4,7 @@ import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { stageColor } from '../derived';
 import { useApp } from '../store/context';
 import { thin } from '../charts/thin';
+import { logAxis } from '../charts/log-axis';
 import { Panel } from './Panel';
 
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
@@ -29,29 +30,33 @@ function autoDomain(values: number[], percent?: boolean): [number, number] | und
 /** A line chart on the canvas renderer (cheap to redraw while points stream in). */
 function LineView({ chart }: { chart: ChartData }) {
   const { info } = chart;
+  const log = info.xScale === 'log';
   const series = useMemo<LiveSeries[]>(() => {
     const all = Object.values(chart.points).flat();
     const xs = all.map((p) => p.x);
     return info.series.map((s) => {
       let points = thin(chart.points[s.key] ?? []).map((p) => ({ x: p.x, y: p.y }));
+      if (log) points = points.filter((p) => p.x > 0).map((p) => ({ x: Math.log10(p.x), y: p.y }));
       // A reference measured once (a frozen teacher's probe) spans the chart as a flat line.
       if (s.dashed && points.length === 1 && xs.length > 1)
         points = [
-          { x: Math.min(...xs), y: points[0].y },
-          { x: Math.max(...xs), y: points[0].y },
+          { x: log ? Math.log10(Math.min(...xs.filter((x) => x > 0))) : Math.min(...xs), y: points[0].y },
+          { x: log ? Math.log10(Math.max(...xs)) : Math.max(...xs), y: points[0].y },
         ];
       return { key: s.key, label: s.label, color: s.color ?? stageColor(s.key), dashed: s.dashed, markers: points.length <= 24, points };
     });
-  }, [chart, info]);
+  }, [chart, info, log]);
   const all = useMemo(() => Object.values(chart.points).flat(), [chart]);
   const xFromZero = all.every((p) => p.x >= 0) && info.xLabel.toLowerCase().includes('step');
   // Points that name their x (a chain's links) label the axis with those names.
+  const axis = useMemo(() => (log ? logAxis(all.map((p) => p.x)) : null), [all, log]);
   const xTicks = useMemo(() => {
+    if (axis) return axis.ticks;
     if (all.length === 0 || !all.every((p) => p.label)) return undefined;
     const byX = new Map<number, string>();
     for (const p of all) if (!byX.has(p.x)) byX.set(p.x, p.label as string);
     return [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, label]) => ({ x, label }));
-  }, [all]);
+  }, [all, axis]);
   return (
     <LiveLineChart
       series={series}
@@ -66,6 +71,7 @@ function LineView({ chart }: { chart: ChartData }) {
       testId={`research-canvas-${info.id}`}
       xFromZero={xFromZero}
       xTicks={xTicks}
+      xDomain={axis?.domain}
     />
   );
 }
@@ -138,7 +144,8 @@ const ResearchChart = memo(function ResearchChart({ chart }: { chart: ChartData 
       <figcaption className="chart-title">
         {info.title}{' '}
         <span className="muted">
-          ({info.yLabel} against {info.xLabel})
+          ({info.yLabel} against {info.xLabel}
+          {info.xScale === 'log' ? ', log scale' : ''})
         </span>
       </figcaption>
       <div className="research-plot">{info.kind === 'bar' ? <BarView chart={chart} /> : <LineView chart={chart} />}</div>

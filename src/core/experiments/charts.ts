@@ -22,6 +22,8 @@ export interface ChartInfo {
   xLabel: string;
   yLabel: string;
   series: ChartSeriesInfo[];
+  /** 'log': x is drawn on a logarithmic axis (sizes and costs spanning decades); only positive x are drawn. */
+  xScale?: 'linear' | 'log';
   /** Fixed y range (accuracies: [0, 1]); automatic when absent. */
   yDomain?: [number, number];
   /** y values are shares shown as percentages. */
