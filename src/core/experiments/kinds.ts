@@ -3,6 +3,7 @@
  * the gallery, the presets and the benchmark cases are all assembled from it; registry.ts pairs each kind with
  * its runner, and the compiler refuses a kind listed here without one.
  */
+import { activeDistillation } from './active-distillation/spec';
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
 import { distillation } from './distillation/spec';
@@ -15,7 +16,18 @@ import { teacherIntervention } from './teacher-intervention/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, modelUpdate, teacherIntervention] as const;
+export const KIND_SPECS = [
+  weakToStrong,
+  distillation,
+  bootstrap,
+  lossStudy,
+  kdVariants,
+  randomTeacher,
+  teacherHacking,
+  activeDistillation,
+  modelUpdate,
+  teacherIntervention,
+] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

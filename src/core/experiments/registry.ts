@@ -5,6 +5,7 @@
 import { parseConfig } from '../config/read';
 import type { KindConfig } from '../config/schema';
 import { tf } from '../tf';
+import { runActiveDistillation } from './active-distillation/run';
 import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
@@ -29,6 +30,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  'active-distillation': runActiveDistillation,
   'model-update': runModelUpdate,
   'teacher-intervention': runTeacherIntervention,
 };
