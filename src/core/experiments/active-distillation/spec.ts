@@ -146,9 +146,8 @@ export const activeDistillation = defineKind({
           text: (f): string => {
             const { budgets } = planOf(f);
             const budget = budgets[budgets.length - 1];
-            const random = figureAt(f, 'accuracy', 'random', budget);
             const parts = STRATEGIES.map((s) => `${s.label} ${pct(figureAt(f, 'accuracy', s.key, budget))}`);
-            return `At ${budget} queries: ${parts.join(', ')}${random === undefined ? '' : ''}.`;
+            return `At ${budget} queries: ${parts.join(', ')}; the teacher itself ${pct(f.stages.teacher?.accuracy)}.`;
           },
         },
         {
