@@ -247,8 +247,8 @@ function NumberListField({ kind, path }: { kind: ExperimentKind; path: Path }) {
   );
 }
 
-/** The chain of a bootstrapping experiment: one card per intermediate model, with add and remove. */
-function ChainCards({ kind, path, max }: { kind: ExperimentKind; path: string; max: number }) {
+/** A chain of models (bootstrapping's intermediate links, progressive distillation's students): one card each, with add and remove. */
+function ChainCards({ kind, path, max, blurbs }: { kind: ExperimentKind; path: string; max: number; blurbs: Extract<FormCard, { type: 'chain' }>['blurbs'] }) {
   const chain = useApp((s) => getIn(s.draft, [path])) as unknown[] | undefined;
   const setField = useApp((s) => s.setField);
   const links = Array.isArray(chain) ? chain : [];
@@ -260,7 +260,7 @@ function ChainCards({ kind, path, max }: { kind: ExperimentKind; path: string; m
           kind={kind}
           role={[path, index]}
           title={`Link ${index + 1}`}
-          blurb={index === 0 ? "Trained on the weak supervisor's labels; labels the next link." : `Trained on link ${index}'s labels; labels the next.`}
+          blurb={index === 0 ? blurbs.first : blurbs.next(index + 1)}
           actions={
             links.length > 1 && (
               <button
@@ -342,7 +342,7 @@ function LayoutCard({ kind, card }: { kind: ExperimentKind; card: FormCard }) {
     case 'settings':
       return <SettingsCard kind={kind} path={card.path} title={card.title} blurb={card.blurb} />;
     case 'chain':
-      return <ChainCards kind={kind} path={card.path} max={card.max} />;
+      return <ChainCards kind={kind} path={card.path} max={card.max} blurbs={card.blurbs} />;
     case 'fields':
       return (
         <fieldset className="role" data-testid={`role-${card.id}`}>

@@ -70,8 +70,8 @@ export type FormCard =
   | { type: 'settings'; path: string[]; title: string; blurb?: string }
   /** Chosen fields under one heading. */
   | { type: 'fields'; id: string; title: string; blurb?: string; fields: FormField[] }
-  /** A list of roles (a bootstrapping chain) with add and remove. */
-  | { type: 'chain'; path: string; max: number };
+  /** A list of roles (a chain of models) with add and remove; `blurbs` says what the first link and each later one (1-based) do. */
+  | { type: 'chain'; path: string; max: number; blurbs: { first: string; next: (link: number) => string } };
 
 export interface FormLayout {
   /** Fields shown in the data section beside dataset, sizes and seed. */

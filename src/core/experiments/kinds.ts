@@ -10,6 +10,7 @@ import { distillation } from './distillation/spec';
 import { kdVariants } from './kd-variants/spec';
 import { lossStudy } from './loss-study/spec';
 import { modelUpdate } from './model-update/spec';
+import { progressiveKd } from './progressive-kd/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
 import { teacherIntervention } from './teacher-intervention/spec';
@@ -25,6 +26,7 @@ export const KIND_SPECS = [
   randomTeacher,
   teacherHacking,
   activeDistillation,
+  progressiveKd,
   modelUpdate,
   teacherIntervention,
 ] as const;

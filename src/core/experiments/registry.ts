@@ -14,6 +14,7 @@ import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
 import { runModelUpdate } from './model-update/run';
+import { runProgressiveKd } from './progressive-kd/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
 import { runTeacherIntervention } from './teacher-intervention/run';
@@ -31,6 +32,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
   'active-distillation': runActiveDistillation,
+  'progressive-kd': runProgressiveKd,
   'model-update': runModelUpdate,
   'teacher-intervention': runTeacherIntervention,
 };

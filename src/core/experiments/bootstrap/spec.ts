@@ -68,7 +68,15 @@ export const bootstrap = defineKind({
     dataExtras: WEAK_LABEL_FIELDS,
     cards: [
       { type: 'role', role: 'supervisor', title: 'Weak supervisor', blurb: 'Learns from split A with ground truth, then labels split B for the first link.' },
-      { type: 'chain', path: 'chain', max: MAX_LINKS },
+      {
+        type: 'chain',
+        path: 'chain',
+        max: MAX_LINKS,
+        blurbs: {
+          first: "Trained on the weak supervisor's labels; labels the next link.",
+          next: (link) => `Trained on link ${link - 1}'s labels; labels the next.`,
+        },
+      },
       {
         type: 'role',
         role: 'student',

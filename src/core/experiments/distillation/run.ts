@@ -7,13 +7,13 @@
  * experiment (kd-variants.ts), which distils the same student several ways.
  */
 import { KD_STAGES, type DistillationConfig } from './spec';
-import type { KdVariantsConfig } from '../kd-variants/spec';
+import type { ExperimentConfig } from '../../config/schema';
 import type { LossSpec, Role } from '../../config/blocks';
 import { argmaxRows } from '../../metrics';
 import { predict, predictClasses, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { assembleResult } from '../result';
-import { createModel, oneHot, openExperiment, type OpenedExperiment } from '../open';
+import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from '../open';
 import { runStage, type StageOptions, type StageRun } from '../stage';
 import type { ExperimentResult, StageInfo } from '../contract';
 import type { RunContext } from '../context';
@@ -34,7 +34,7 @@ export interface DistillationBench {
 }
 
 /** Opens a distillation experiment's data (a training split and a validation split). */
-export function openDistillation(config: DistillationConfig | KdVariantsConfig, ctx: RunContext, stages: StageInfo[]): Promise<OpenedExperiment> {
+export function openDistillation(config: ExperimentConfig & { data: { trainSize: number } }, ctx: RunContext, stages: StageInfo[]): Promise<OpenedExperiment> {
   return openExperiment(
     config,
     ctx,
@@ -53,28 +53,42 @@ export interface TeacherStudentConfig {
   student: Role;
 }
 
+/** The distillation family's trained teacher, with what its students learn from. */
+export interface TrainedTeacher {
+  teacher: StageRun;
+  /** Every training image, and its ground truth as one-hot rows. */
+  all: SplitTensors;
+  allTruth: Tensor2D;
+  /** The validation split (null without one) and the teacher's classes on it (the students' validation labels). */
+  V: SplitTensors | null;
+  teacherOnV: Tensor1D | null;
+  /** The teacher's logits on every training image. */
+  teacherLogits: Tensor2D;
+  /** The teacher's argmax on every training image: the supervisor's labels on the transfer set. */
+  teacherOnTrain: Int32Array;
+  /** 1 on the rows that carry ground truth for the student (the first labelledSize), else 0. */
+  labelledMask: Tensor1D;
+}
+
 /**
- * Trains the teacher (every training image, ground truth) and the baseline (the student on its labelled rows
- * alone). `opened` holds a `train` part (and a `V` part when validationSize > 0), possibly among others. The
- * caller owns `opened.scope` and disposes it.
+ * Trains the teacher on every training image with ground truth. `opened` holds a `train` part (and a `V` part
+ * when validationSize > 0), possibly among others. What it allocates belongs to `opened.scope`.
  */
-export async function teacherAndBaseline(
-  config: TeacherStudentConfig,
+export async function trainTeacher(
+  config: Pick<TeacherStudentConfig, 'data' | 'teacher'>,
   ctx: RunContext,
   opened: OpenedExperiment,
-  stages: { teacher: StageInfo; baseline: StageInfo },
-): Promise<DistillationBench> {
+  info: StageInfo,
+): Promise<TrainedTeacher> {
   const { data, numClasses, scope, test, grid } = opened;
   const all = scope.split(data.parts.train, data.featureSize);
-  // The training split is already a random permutation, so its first rows are a random labelled subset.
-  const labelledRows = config.data.labelledSize;
   const V = config.data.validationSize > 0 ? scope.split(data.parts.V, data.featureSize) : null;
 
   const teacherModel = scope.model(await createModel(config.teacher.model, data, ctx, 'init:teacher'));
   const teacherIn = (split: string, raw: Tensor2D) => scope.cache.encode(teacherModel, split, raw);
   const allTruth = scope.own(oneHot(all.y, numClasses));
   const teacher = await runStage({
-    info: stages.teacher,
+    info,
     model: teacherModel,
     train: config.teacher.train,
     loss: { type: 'xent' },
@@ -91,6 +105,26 @@ export async function teacherAndBaseline(
   const teacherLogits = scope.own(await predict(teacherModel, await teacherIn('train', all.x), ctx.signal));
   const teacherOnV = V ? scope.own(await predictClasses(teacherModel, await teacherIn('V', V.x), ctx.signal)) : null;
   const teacherOnTrain = argmaxRows((await teacherLogits.data()) as Float32Array, numClasses);
+  // The training split is already a random permutation, so its first rows are a random labelled subset.
+  const labelledRows = config.data.labelledSize;
+  const labelledMask = scope.own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
+  return { teacher, all, allTruth, V, teacherOnV, teacherLogits, teacherOnTrain, labelledMask };
+}
+
+/**
+ * Trains the teacher (every training image, ground truth) and the baseline (the student on its labelled rows
+ * alone). `opened` holds a `train` part (and a `V` part when validationSize > 0), possibly among others. The
+ * caller owns `opened.scope` and disposes it.
+ */
+export async function teacherAndBaseline(
+  config: TeacherStudentConfig,
+  ctx: RunContext,
+  opened: OpenedExperiment,
+  stages: { teacher: StageInfo; baseline: StageInfo },
+): Promise<DistillationBench> {
+  const { data, numClasses, scope, test, grid } = opened;
+  const labelledRows = config.data.labelledSize;
+  const { teacher, all, allTruth, V, teacherOnV, teacherLogits, teacherOnTrain, labelledMask } = await trainTeacher(config, ctx, opened, stages.teacher);
 
   const baselineModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
   const studentIn = (split: string, raw: Tensor2D) => scope.cache.encode(baselineModel, split, raw);
@@ -111,7 +145,6 @@ export async function teacherAndBaseline(
   });
   scope.own(baseline.testLogits);
 
-  const labelledMask = scope.own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
   let teacherProbabilities: Tensor2D | null = null;
 
   const distil: DistillationBench['distil'] = async (info, loss, options = {}) => {
