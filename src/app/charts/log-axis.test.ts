@@ -16,7 +16,8 @@ describe('the logarithmic x axis', () => {
     expect(axis.ticks[1].x).toBeCloseTo(Math.log10(200), 10);
   });
 
-  it('keeps only the powers of ten across many decades, and has nothing to draw without positive values', () => {
+  it('thins the ticks to fit: 1 and 3 times the powers of ten, then the powers alone; nothing to draw without positive values', () => {
+    expect(logAxis([3000, 400000])!.ticks.map((t) => t.label)).toEqual(['3k', '10k', '30k', '100k', '300k']);
     expect(logAxis([10, 1e7])!.ticks.map((t) => t.label)).toEqual(['10', '100', '1k', '10k', '100k', '1M', '10M']);
     expect(logAxis([0, -1])).toBeNull();
   });

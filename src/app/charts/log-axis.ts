@@ -1,6 +1,7 @@
 /**
  * A logarithmic x axis for the canvas charts: points are drawn at log10(x), with ticks at 1, 2 and 5 times each
- * power of ten inside the range, labelled in the data's own units (1k, 20k, 5M).
+ * power of ten inside the range (1 and 3 times, or the powers alone, when those are too many for a small chart),
+ * labelled in the data's own units (1k, 20k, 5M).
  */
 
 /** A number as a short label: 500, 2k, 1.5M. */
@@ -14,6 +15,8 @@ export function shortNumber(value: number): string {
   return String(Number(value.toPrecision(3)));
 }
 
+const MAX_TICKS = 5;
+
 /** The range in log10 units around positive x values (a twentieth of a decade's margin), and its ticks. */
 export function logAxis(xs: number[]): { domain: [number, number]; ticks: { x: number; label: string }[] } | null {
   const positive = xs.filter((x) => Number.isFinite(x) && x > 0);
@@ -23,15 +26,18 @@ export function logAxis(xs: number[]): { domain: [number, number]; ticks: { x: n
   const margin = Math.max(0.05 * (hi - lo), 0.05);
   lo -= margin;
   hi += margin;
-  const ticks: { x: number; label: string }[] = [];
-  for (let decade = Math.floor(lo); decade <= Math.ceil(hi); decade++) {
-    for (const step of [1, 2, 5]) {
-      const value = step * 10 ** decade;
-      const at = Math.log10(value);
-      if (at >= lo && at <= hi) ticks.push({ x: at, label: shortNumber(value) });
+  const ticksAt = (steps: number[]) => {
+    const ticks: { x: number; label: string }[] = [];
+    for (let decade = Math.floor(lo); decade <= Math.ceil(hi); decade++) {
+      for (const step of steps) {
+        const value = step * 10 ** decade;
+        const at = Math.log10(value);
+        if (at >= lo && at <= hi) ticks.push({ x: at, label: shortNumber(value) });
+      }
     }
-  }
-  // Across many decades, only the powers of ten.
-  const shown = ticks.length > 8 ? ticks.filter((t) => Number.isInteger(Math.round(t.x * 1e9) / 1e9)) : ticks;
+    return ticks;
+  };
+  // As many as fit a small chart's width: 1, 2 and 5 times the powers of ten, else 1 and 3 times, else the powers.
+  const shown = [[1, 2, 5], [1, 3], [1]].map(ticksAt).find((ticks) => ticks.length <= MAX_TICKS) ?? ticksAt([1]);
   return { domain: [lo, hi], ticks: shown };
 }

@@ -11,7 +11,8 @@ import { useApp } from '../store/context';
 import { DatasetField } from './DatasetField';
 import { Panel } from './Panel';
 
-const MAIN_TRAIN_FIELDS = ['optimizer', 'learningRate', 'epochs', 'batchSize'];
+// A kind may count training in steps instead of epochs (its students then share a step budget whatever their data).
+const MAIN_TRAIN_FIELDS = ['optimizer', 'learningRate', 'epochs', 'steps', 'batchSize'];
 const MORE_TRAIN_FIELDS = ['schedule', 'weightDecay', 'momentum', 'evalEvery', 'patience'];
 
 function problemFor(problems: string[], path: Path): string | undefined {
