@@ -1,0 +1,36 @@
+/**
+ * Running a planned sweep (or one shard of it) through any runner: the command line's worker threads, the page's
+ * worker pool. Every runnable cell is handed to the runner at once; the runner decides how many run together.
+ * No tfjs here.
+ */
+import type { ExperimentConfig } from '../config/schema';
+import type { ExperimentResult } from '../experiments/contract';
+import { cellRecord, type LeanResult, type SweepCellRecord } from './file';
+import { inShard, type PlannedCell, type Shard, type SweepPlan } from './plan';
+
+export type CellRunner = (config: ExperimentConfig, cell: PlannedCell) => Promise<ExperimentResult | LeanResult>;
+
+/** Runs every cell of the plan in the shard (refused cells are recorded, not run); records in index order. */
+export async function runSweep(
+  plan: SweepPlan,
+  shard: Shard | null,
+  run: CellRunner,
+  onRecord?: (record: SweepCellRecord) => void,
+): Promise<SweepCellRecord[]> {
+  const mine = plan.cells.filter((cell) => inShard(cell, shard));
+  return Promise.all(
+    mine.map(async (cell) => {
+      let record: SweepCellRecord;
+      if (cell.config === null) record = cellRecord(cell, null);
+      else {
+        try {
+          record = cellRecord(cell, { result: await run(cell.config, cell) });
+        } catch (error) {
+          record = cellRecord(cell, { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      onRecord?.(record);
+      return record;
+    }),
+  );
+}
