@@ -100,6 +100,7 @@ describe('axis values', () => {
     ['student.train.epochs', 'Infinity', '"Infinity" is not a number'],
     ['student.train.epochs', '2,2', 'axis student.train.epochs: the value 2 is given twice'],
     ['student.train.epochs', '2,2.0', 'the value 2 is given twice'],
+    ['student.train.epochs', Array.from({ length: 101 }, (_, i) => i + 1).join(','), 'axis student.train.epochs: more than 100 values'],
     ['student.train.epochs', 'lin:1:10', 'axis student.train.epochs: "lin:1:10" is not lin:FROM:TO:COUNT'],
     ['student.train.epochs', 'lin:1:10:0', 'lin: COUNT must be 1 to 100 (got 0)'],
     ['student.train.epochs', 'lin:1:10:1000', 'lin: COUNT must be 1 to 100 (got 1000)'],

@@ -187,6 +187,7 @@ export function resolveAxis(base: ExperimentConfig, spec: AxisSpec): Axis {
     }));
   } else {
     const items = text.split(',').map((item) => item.trim());
+    if (items.length > MAX_AXIS_VALUES) throw new SweepInputError(`axis ${path}: more than ${MAX_AXIS_VALUES} values`);
     if (items.some((item) => item === '')) throw new SweepInputError(`axis ${path}: an empty value in "${shorten(text)}"`);
     values = items.map((item): AxisValue => {
       if (leaf?.kind === 'number' && kind !== 'variant') {
@@ -219,7 +220,6 @@ export function resolveAxis(base: ExperimentConfig, spec: AxisSpec): Axis {
   const labels = values.map((v) => v.label);
   const repeated = labels.find((label, i) => labels.indexOf(label) !== i);
   if (repeated !== undefined) throw new SweepInputError(`axis ${path}: the value ${shorten(repeated)} is given twice`);
-  if (values.length > MAX_AXIS_VALUES) throw new SweepInputError(`axis ${path}: more than ${MAX_AXIS_VALUES} values`);
   return { path, kind, values };
 }
 

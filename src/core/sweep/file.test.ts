@@ -111,6 +111,20 @@ describe('sweep files', () => {
     expect(cells[13]).toMatch(/^12,2000,soft,1,refused,.*must be at most 1024/);
   });
 
+  it('resumes: cells already done are kept and not run again; the others run', async () => {
+    const plan = planSweep(definition);
+    const earlier = (await runSweep(plan, null, async (config) => fakeResult(config))).filter((r) => r.index < 5);
+    const ran: number[] = [];
+    const records = await runSweep(plan, null, async (config, cell) => (ran.push(cell.index), fakeResult(config)), undefined, earlier);
+    expect(ran).toEqual([5, 6, 7, 8, 9, 10, 11]);
+    expect(records.slice(0, 5)).toEqual(earlier);
+    // A record whose config is not the cell's is not trusted: the cell runs again.
+    const stale = [{ ...earlier[0], config: { ...earlier[0].config!, seed: 9 } }];
+    ran.length = 0;
+    await runSweep(plan, { index: 1, count: 3 }, async (config, cell) => (ran.push(cell.index), fakeResult(config)), undefined, stale);
+    expect(ran).toEqual([0, 3, 6, 9]);
+  });
+
   it('records a cell whose run fails, with the reason, and runs the others', async () => {
     const plan = planSweep(definition);
     const records = await runSweep(plan, null, async (config, cell) => {
