@@ -3,7 +3,8 @@
  * cell (its config, and its result without per-example predictions) and, for a whole sweep, a summary per point.
  * Shards' files are merged into the file the whole sweep would have written; files are read as untrusted data.
  */
-import type { ExperimentResult, StageResult } from '../experiments/contract';
+import type { ExperimentResult } from '../experiments/contract';
+import type { StageResult } from '../experiments/figures';
 import { ConfigError, readConfig } from '../config/read';
 import type { ExperimentConfig } from '../config/schema';
 import { parseUntrustedJson } from '../untrusted-json';

@@ -4,7 +4,8 @@
  * of beat and copy rates, of every compared student's figures, and the test-accuracy curve as a band (mean and
  * sd at the steps every seed measured). shared/METHODS.md section 5. Page-safe: plain data in, plain data out.
  */
-import type { ExperimentResult, MetricPoint, StageResult, StudentSummary } from '../experiments/contract';
+import type { ExperimentResult } from '../experiments/contract';
+import type { MetricPoint, StageResult, StudentSummary } from '../experiments/figures';
 import { kindSpec } from '../experiments/kinds';
 import { finite, spread, type Spread } from './stats';
 
