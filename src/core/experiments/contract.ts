@@ -4,7 +4,7 @@
  */
 import type { ExperimentKind } from './kinds';
 import type { ExperimentConfig } from '../config/schema';
-import type { MistakeBreakdown } from '../metrics';
+import type { MistakeBreakdown, ReliabilityBin } from '../metrics';
 import type { ChartData, ChartEvent } from './charts';
 
 export interface MetricPoint {
@@ -53,6 +53,11 @@ export interface StageResult extends StageInfo {
   stoppedEarly: boolean;
   /** Expected calibration error of the final checkpoint on test (10 bins). */
   ece: number;
+  /**
+   * The final checkpoint's reliability diagram on test: 10 equal-width bins of top-class probability with their
+   * counts, right answers and mean confidence (`ece` is computed from them). Absent in results written before it.
+   */
+  reliability?: ReliabilityBin[];
   seconds: number;
   history: MetricPoint[];
   /** Final checkpoint's predicted class per test example. */
