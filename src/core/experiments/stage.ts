@@ -129,6 +129,12 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     // The last measurement is at the final step, so its grid is the final model's.
     ...(lastGrid ? { gridPredictions: lastGrid } : {}),
   };
+  try {
+    await ctx.onTrainedModel?.(result, model);
+  } catch (error) {
+    testLogits.dispose();
+    throw error;
+  }
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };
 }
