@@ -131,7 +131,7 @@ function ReliabilityDiagram({ bins, ece, color }: { bins: ReliabilityBin[]; ece:
         n
       </text>
       <text x={PLOT.left + w / 2} y={PLOT.height - 10} textAnchor="middle" className="axis-label">
-        confidence (top-class probability) in 10 bins; n: examples per bin, of {total}
+        confidence (top-class probability), 10 equal bins; n of {total}
       </text>
       <text transform={`translate(12 ${PLOT.top + h / 2}) rotate(-90)`} textAnchor="middle" className="axis-label">
         accuracy in the bin

@@ -22,7 +22,7 @@ function ModelDownloads({ run, name }: { run: RunState; name: string }) {
         className="menu-group-title"
         title="model.json and its weights file: tf.loadLayersModel loads them; model.json also holds the config and the model's results"
       >
-        Trained models (TensorFlow.js)
+        Trained models: TensorFlow.js model.json + weights
       </span>
       {trained.map((stage) => {
         const exported = run.models[stage.name];
@@ -34,7 +34,7 @@ function ModelDownloads({ run, name }: { run: RunState; name: string }) {
             title={`${stage.model ?? stage.label}: final weights, as model.json + weights.bin`}
             onClick={() => modelFiles(`${name}-${stage.name}`, exported.files).forEach((file) => download(file.name, file.content, file.type))}
           >
-            {stage.label} (model.json + weights)
+            {stage.label}
           </button>
         ) : (
           <p key={stage.name} className="menu-problem" data-testid={`export-model-problem-${stage.name}`}>

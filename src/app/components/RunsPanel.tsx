@@ -1,5 +1,6 @@
 import { percent, ratio } from '../derived';
 import { useApp } from '../store/context';
+import { curveStyle } from '../runs/compare';
 import { ConfigDiff, Overlay } from './RunsCompare';
 
 function when(savedAt: number): string {
@@ -74,7 +75,12 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                   <td>
                     <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.name}`} />
                   </td>
-                  <td data-testid="run-name" title={run.name}>
+                  <td
+                    data-testid="run-name"
+                    title={run.name}
+                    className={selected.includes(run.id) ? 'run-chosen' : undefined}
+                    style={selected.includes(run.id) ? { borderLeftColor: curveStyle(chosen.indexOf(run), 0).color } : undefined}
+                  >
                     {run.name}
                   </td>
                   <td>{run.stages.map((s) => `${s.name} ${percent(s.accuracy, 1)}`).join(' · ')}</td>
