@@ -1,6 +1,6 @@
 /** One training stage: train a model, measure it, report it (stage-start, steps, stage-end) and hand it back. */
 import type { LossSpec, TrainSpec } from '../config/blocks';
-import { argmaxRows, expectedCalibrationError } from '../metrics';
+import { argmaxRows, calibration } from '../metrics';
 import type { Model } from '../models/model';
 import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
@@ -121,7 +121,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     totalSteps: outcome.totalSteps,
     stepsRun: outcome.stepsRun,
     stoppedEarly: outcome.stoppedEarly,
-    ece: expectedCalibrationError(probs, numClasses, options.testLabels),
+    ...calibration(probs, numClasses, options.testLabels),
     seconds: (performance.now() - started) / 1000,
     history: outcome.history,
     testPredictions,
@@ -129,6 +129,12 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     // The last measurement is at the final step, so its grid is the final model's.
     ...(lastGrid ? { gridPredictions: lastGrid } : {}),
   };
+  try {
+    await ctx.onTrainedModel?.(result, model);
+  } catch (error) {
+    testLogits.dispose();
+    throw error;
+  }
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };
 }
