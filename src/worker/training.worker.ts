@@ -8,9 +8,12 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { replaceWebgpuBackend, tensorMemory, webgpuDeviceLost } from '../core/backend';
-import { ConfigError } from '../core/config/read';
+import { ConfigError, parseConfig } from '../core/config/read';
 import { CustomDataError } from '../core/data/custom';
+import type { ExperimentStart } from '../core/experiments/contract';
 import { runExperiment } from '../core/experiments/registry';
+import { exportLayersModel } from '../core/models/export-layers';
+import { stageMetadata } from '../core/models/layers-format';
 import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
@@ -52,7 +55,7 @@ const stats = { training: 0, peakTraining: 0, started: 0, deviceLosses: 0 };
 /** Once per worker, before the wasm backend first starts (tfjs starts it once). */
 let wasmThreadsReady: Promise<void> | null = null;
 
-const post = (message: FromWorker) => self.postMessage(message);
+const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 class DeviceLostError extends Error {
   constructor(public readonly reason: string) {
@@ -95,6 +98,8 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
       controller.signal.addEventListener('abort', abortAttempt, { once: true });
       const lost = webgpuDeviceLost();
       void lost?.then(() => (webgpuLost = true));
+      let announced: ExperimentStart | null = null;
+      const backendName = backend.name;
       const experiment = runExperiment(message.config, {
         assets: fetchAssetSource(message.baseUrl),
         signal,
@@ -102,8 +107,22 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         customRows: message.customRows,
         onEvent: (event) => {
           if (signal.aborted) return;
+          if (event.type === 'experiment-start') announced = event;
           post({ type: 'progress', runId, event });
           if (event.type === 'step') pacer.measured();
+        },
+        // Each trained model goes to the page in layers format, for the visitor to take away.
+        onTrainedModel: async (stage, model) => {
+          if (signal.aborted || !announced) return;
+          const { classNames, datasetKind: kind, dataset: name, test } = announced as ExperimentStart;
+          const config = parseConfig(message.config);
+          try {
+            const context = { config, backend: backendName, dataset: { id: config.data.dataset, name, kind, classNames, featureShape: test.featureShape } };
+            const files = await exportLayersModel(model, stageMetadata({ ...stage }, context));
+            post({ type: 'model', runId, stage: stage.name, files }, [files.weightData]);
+          } catch (error) {
+            post({ type: 'model', runId, stage: stage.name, files: null, problem: error instanceof Error ? error.message : String(error) });
+          }
         },
       });
       try {

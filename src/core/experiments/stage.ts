@@ -1,13 +1,13 @@
 /** One training stage: train a model, measure it, report it (stage-start, steps, stage-end) and hand it back. */
 import type { TrainSpec } from '../config/blocks';
 import type { TrainingLoss } from '../losses';
-import { argmaxRows, expectedCalibrationError } from '../metrics';
+import { argmaxRows, calibration } from '../metrics';
 import type { Model } from '../models/model';
 import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
 import { assignWeights, DivergenceError, stepsPerEpoch, train, type TrainingSet } from '../train';
 import type { RunContext } from './context';
-import type { StageInfo, StageResult } from './contract';
+import type { StageInfo, StageResult } from './figures';
 
 export interface StageRun {
   result: StageResult;
@@ -122,7 +122,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     totalSteps: outcome.totalSteps,
     stepsRun: outcome.stepsRun,
     stoppedEarly: outcome.stoppedEarly,
-    ece: expectedCalibrationError(probs, numClasses, options.testLabels),
+    ...calibration(probs, numClasses, options.testLabels),
     seconds: (performance.now() - started) / 1000,
     history: outcome.history,
     testPredictions,
@@ -130,6 +130,12 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     // The last measurement is at the final step, so its grid is the final model's.
     ...(lastGrid ? { gridPredictions: lastGrid } : {}),
   };
+  try {
+    await ctx.onTrainedModel?.(result, model);
+  } catch (error) {
+    testLogits.dispose();
+    throw error;
+  }
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DATA_FIELDS, int, ModelSpecSchema, RoleSchema, seedField, TrainSpecSchema, versionField } from '../../config/blocks';
 import type { ChartPoint } from '../charts';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { compare, pct, type RunFacts } from '../narration';
 

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { DATA_FIELDS, int, num, RoleSchema, seedField, versionField } from '../../config/blocks';
 import { mistakeBreakdown } from '../../metrics';
-import type { ExperimentResult, StageInfo } from '../contract';
+import type { ResultFigures, StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { compare, pct, points, type RunFacts } from '../narration';
 
@@ -45,7 +45,7 @@ export function flipRates(labels: ArrayLike<number>, old: ArrayLike<number>, upd
 }
 
 /** Flip rates of a finished stage against the old model, once the run's result (with the test labels) is in. */
-function flips(result: ExperimentResult | null, stage: string): { negative: number; positive: number } | null {
+function flips(result: ResultFigures | null, stage: string): { negative: number; positive: number } | null {
   if (!result?.stages[stage] || !result.stages.old) return null;
   return flipRates(result.predictions.test.label, result.stages.old.testPredictions, result.stages[stage].testPredictions);
 }

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { distillationData, KD_PARAMS, RoleSchema, seedField, versionField, type ModelSpec } from '../../config/blocks';
 import type { ChartPoint } from '../charts';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { checkLabelledSize, distillationRows } from '../distillation/spec';
 import { defineKind, roleModel } from '../kind';
 import { compare, pct, points, type RunFacts } from '../narration';

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { DATA_FIELDS, int, num, RoleSchema, seedField, versionField } from '../../config/blocks';
 import type { ChartPoint } from '../charts';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { checkLabelledSize } from '../distillation/spec';
 import { defineKind, roleModel } from '../kind';
 import { compare, fixed, pct, points, type RunFacts } from '../narration';
