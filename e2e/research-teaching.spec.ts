@@ -1,0 +1,154 @@
+/**
+ * Model updates, teacher intervention, active distillation and progressive distillation in the page: each preset,
+ * made small and opened through a share link, runs on wasm to the end, its plot filling in while it trains; and
+ * each full preset starts from the gallery with its plot on screen.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { encodeLink } from '../src/app/share/url-codec';
+import { parseConfig } from '../src/core/config/read';
+import type { ExperimentConfig } from '../src/core/config/schema';
+import { reduced } from '../src/node/test-support';
+import { collectErrors, openPlayground, waitForStatus, type DistilleryWindow } from './pages';
+
+const MODEL_UPDATE = parseConfig(
+  reduced('model-update', { data: { oldSize: 300, newSize: 1000, testSize: 500 }, old: { train: { epochs: 4 } }, new: { train: { epochs: 3, evalEvery: 8 } } }),
+);
+const INTERVENTION = parseConfig(
+  reduced('teacher-intervention', {
+    data: { trainSize: 1000, labelledSize: 200, observedSize: 60, testSize: 300 },
+    teacher: { model: { width: 64 }, train: { epochs: 2 } },
+    student: { train: { epochs: 4 } },
+    budgets: [0, 10, 100],
+  }),
+);
+const ACTIVE = parseConfig(
+  reduced('active-distillation', {
+    data: { teacherSize: 500, poolSize: 800, testSize: 300 },
+    teacher: { model: { width: 64 }, train: { epochs: 2 } },
+    student: { train: { steps: 20, evalEvery: 10 } },
+    seedSize: 20,
+    budgets: [50, 200],
+  }),
+);
+const students = [32, 8].map((width) => ({
+  model: { type: 'mlp', width, depth: 1, activation: 'relu', dropout: 0 },
+  train: { optimizer: 'adam', learningRate: 0.003, batchSize: 64, epochs: 2, evalEvery: 10 },
+}));
+const PROGRESSIVE = parseConfig(
+  reduced('progressive-kd', {
+    data: { trainSize: 800, labelledSize: 200, testSize: 300 },
+    teacher: { model: { width: 64 }, train: { epochs: 2 } },
+    chain: students,
+  }),
+);
+
+/** Points per series of each chart, and the run's status, as the page holds them now. */
+function charts(page: Page): Promise<{ status: string; points: Record<string, Record<string, number>> }> {
+  return page.evaluate(() => {
+    const { run } = (window as unknown as DistilleryWindow).distillery.getState();
+    const points = Object.fromEntries(run.charts.map((c) => [c.info.id, Object.fromEntries(Object.entries(c.points).map(([key, p]) => [key, p.length]))]));
+    return { status: run.status, points };
+  });
+}
+
+/** Waits until a chart is declared and has at least `min` points while the run is still training: the plot is drawn live. */
+async function drawnWhileRunning(page: Page, chart: string, min: number): Promise<void> {
+  await page.waitForFunction(
+    ({ chart, min }) => {
+      const { run } = (window as unknown as DistilleryWindow).distillery.getState();
+      const found = run.charts.find((c) => c.info.id === chart);
+      const n = found ? Object.values(found.points).reduce((sum, p) => sum + p.length, 0) : 0;
+      if (run.status === 'done') throw new Error(`the run ended before ${chart} had ${min} points while it trained (it had ${n})`);
+      return found !== undefined && n >= min;
+    },
+    { chart, min },
+    { timeout: 60_000, polling: 20 },
+  );
+}
+
+async function runFromLink(page: Page, config: ExperimentConfig, live: { chart: string; min: number }): Promise<Record<string, Record<string, number>>> {
+  await page.goto(`./?backend=wasm${encodeLink(config, { run: true })}`);
+  await drawnWhileRunning(page, live.chart, live.min);
+  const done = await waitForStatus(page, 'done', { timeout: 90_000 });
+  expect(done.result?.kind).toBe(config.kind);
+  return (await charts(page)).points;
+}
+
+test('model-update, small: runs from a link and draws the negative flips of both new models as they train', async ({ page }) => {
+  const errors = collectErrors(page);
+  // The new model alone is measured while the compatible update has yet to train.
+  const points = await runFromLink(page, MODEL_UPDATE, { chart: 'negative-flips', min: 2 });
+  const state = await page.evaluate(() => (window as unknown as DistilleryWindow).distillery.getState().run.result!.stages.new.history.length);
+  expect(points['negative-flips']).toEqual({ new: state, compatible: state });
+  expect(points.flips).toEqual({ negative: 2, positive: 2 });
+  await expect(page.getByTestId('research-chart-negative-flips')).toHaveAttribute('data-points', String(2 * state));
+  await expect(page.getByTestId('research-chart-flips')).toContainText('Compatible update');
+  expect(errors).toEqual([]);
+});
+
+test('teacher-intervention, small: runs from a link and draws accuracy against the budget for every strategy', async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto(`./?backend=wasm${encodeLink(INTERVENTION, { run: true })}`);
+  // The plot is declared while the models train; its points come once the trained pair is measured at each budget.
+  await drawnWhileRunning(page, 'intervention', 0);
+  const done = await waitForStatus(page, 'done', { timeout: 90_000 });
+  expect(done.result?.stages).toEqual(['teacher', 'student']);
+  const { points } = await charts(page);
+  expect(points.intervention).toEqual({ random: 3, 'least-confident': 3, 'mental-model': 3, misaligned: 3, student: 3, teacher: 3 });
+  expect(points.targeting).toEqual({ wrong: 3, auroc: 3 });
+  await expect(page.getByTestId('research-chart-intervention')).toHaveAttribute('data-points', '18');
+  await expect(page.getByTestId('research-chart-targeting')).toContainText("teacher's mental model");
+  expect(errors).toEqual([]);
+});
+
+test('active-distillation, small: runs from a link and draws accuracy and teacher mistakes against the queries, on a log axis', async ({ page }) => {
+  const errors = collectErrors(page);
+  // The seed student's point on every line comes before the strategies' students train.
+  const points = await runFromLink(page, ACTIVE, { chart: 'accuracy', min: 4 });
+  const stages = await page.evaluate(() => Object.keys((window as unknown as DistilleryWindow).distillery.getState().run.result!.stages));
+  expect(stages).toHaveLength(2 + 2 * 4);
+  const perStrategy = { random: 3, uncertainty: 3, 'confident-uncertain': 3, 'k-center': 3 };
+  expect(points.accuracy).toEqual({ ...perStrategy, teacher: 2 });
+  expect(points['teacher-mistakes']).toEqual({ ...perStrategy, pool: 2 });
+  const chart = page.getByTestId('research-chart-accuracy');
+  await expect(chart).toHaveAttribute('data-points', '14');
+  await expect(chart).toContainText('log scale');
+  // The students count their training in steps, and the form offers them.
+  await expect(page.locator('#field-student-train-steps')).toHaveValue('20');
+  expect(errors).toEqual([]);
+});
+
+test('progressive-kd, small: runs from a link and draws each student at its forward cost as it finishes', async ({ page }) => {
+  const errors = collectErrors(page);
+  // The first student's three points (alone, from the teacher, the chain's start) come before the second trains.
+  const points = await runFromLink(page, PROGRESSIVE, { chart: 'accuracy-cost', min: 4 });
+  const stages = await page.evaluate(() => Object.keys((window as unknown as DistilleryWindow).distillery.getState().run.result!.stages));
+  expect(stages).toEqual(['teacher', 'alone-1', 'direct-1', 'alone-2', 'direct-2', 'chain-2']);
+  expect(points['accuracy-cost']).toEqual({ alone: 2, direct: 2, chain: 2, teacher: 1 });
+  expect(points.links).toEqual({ alone: 2, direct: 2, chain: 1 });
+  await expect(page.getByTestId('research-chart-accuracy-cost')).toHaveAttribute('data-points', '7');
+  await expect(page.getByTestId('research-chart-links')).toContainText('8 units');
+  expect(errors).toEqual([]);
+});
+
+test('each full preset starts from the gallery with its plot on screen', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openPlayground(page, { backend: 'wasm', autorun: '0' });
+  const plots = {
+    'model-update': 'negative-flips',
+    'teacher-intervention': 'intervention',
+    'active-distillation': 'accuracy',
+    'progressive-kd': 'accuracy-cost',
+  };
+  let after = 0;
+  for (const [preset, chart] of Object.entries(plots)) {
+    await page.getByTestId('open-gallery').click();
+    await page.getByTestId(`gallery-${preset}`).click();
+    const running = await waitForStatus(page, 'running', { afterRunId: after, timeout: 30_000 });
+    expect(running.kind).toBe(preset);
+    await expect(page.getByTestId(`research-chart-${chart}`)).toBeVisible();
+    await page.getByTestId('stop-button').click();
+    after = (await waitForStatus(page, ['cancelled', 'done'], { afterRunId: after })).runId;
+  }
+  expect(errors).toEqual([]);
+});
