@@ -17,6 +17,7 @@ import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
 import { fetchAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
 import type { ErrorKind, FromWorker, ToWorker } from './protocol';
+import { BrowserStageStore } from './stage-store';
 import { prepareWasmThreads } from './wasm-threads';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -37,6 +38,8 @@ interface ActiveRun {
 }
 
 let active: ActiveRun | null = null;
+/** Trained stages, reused by later runs in this worker and (through IndexedDB) after a reload. */
+const stageCache = new BrowserStageStore();
 /** Ticket of the newest start message: a start that waited for an earlier run begins only if still newest. */
 let newestStart = 0;
 let pendingStart: { runId: number; ticket: number } | null = null;
@@ -100,6 +103,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         signal,
         beforeStep: pacer.beforeStep,
         customRows: message.customRows,
+        stageCache,
         onEvent: (event) => {
           if (signal.aborted) return;
           post({ type: 'progress', runId, event });

@@ -4,6 +4,7 @@ import type { ExperimentConfig } from '../config/schema';
 import type { CustomRows } from '../data/custom';
 import { createRng, type Rng } from '../rng';
 import type { ExperimentEvent } from './contract';
+import type { StageStore } from './stage-cache';
 
 export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> {
   config: Config;
@@ -20,6 +21,8 @@ export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> 
   beforeStep?: () => Promise<void> | void;
   /** The rows of the visitor's own data, when config.data.dataset is "custom". */
   customRows?: CustomRows;
+  /** Where trained stages are kept and found again (stage-cache.ts); without one every stage trains. */
+  stageCache?: StageStore;
 }
 
 export interface RunOptions {
@@ -29,6 +32,7 @@ export interface RunOptions {
   onEvent?: (event: ExperimentEvent) => void;
   beforeStep?: () => Promise<void> | void;
   customRows?: CustomRows;
+  stageCache?: StageStore;
 }
 
 export function createRunContext<Config extends ExperimentConfig>(config: Config, options: RunOptions): RunContext<Config> {
