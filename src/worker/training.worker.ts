@@ -103,7 +103,8 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         signal,
         beforeStep: pacer.beforeStep,
         customRows: message.customRows,
-        stageCache,
+        // A speed cap asks to watch the models train: then every stage trains, as before.
+        stageCache: message.stepsPerSecond ? undefined : stageCache,
         onEvent: (event) => {
           if (signal.aborted) return;
           post({ type: 'progress', runId, event });
