@@ -11,6 +11,7 @@ import { replaceWebgpuBackend, tensorMemory, webgpuDeviceLost } from '../core/ba
 import { ConfigError } from '../core/config/read';
 import { CustomDataError } from '../core/data/custom';
 import { runExperiment } from '../core/experiments/registry';
+import { denseKernelsReady } from '../core/kernels/dense/kernels';
 import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
@@ -51,7 +52,7 @@ let webgpuLost = false;
  * links cannot reach the worker's globals): runs training right now, the most ever at once, live tensors.
  */
 const stats = { training: 0, peakTraining: 0, started: 0, deviceLosses: 0 };
-(self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory };
+(self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory, denseKernels: denseKernelsReady };
 /** Once per worker, before the wasm backend first starts (tfjs starts it once). */
 let wasmThreadsReady: Promise<void> | null = null;
 
