@@ -49,6 +49,8 @@ export interface Measurement {
   accuracies?: Record<string, number>;
   /** Stages the run reused instead of training them. */
   reused?: string[];
+  /** Each stage's training: seconds (measurements included), steps and model. */
+  stageTimes?: Record<string, { seconds: number; steps: number; model: string }>;
   /** Bytes fetched, by kind (script, wasm, data, other). */
   fetched?: Record<string, number>;
 }
@@ -118,7 +120,10 @@ export async function measure(browser: Browser, url: string, timeoutS: number, s
                 status: string;
                 error: { message: string } | null;
                 backend: { name: string; reason: string; threads?: number } | null;
-                result: { pgr: { final: number | null }; stages: Record<string, { accuracy: number; reused?: unknown }> } | null;
+                result: {
+                  pgr: { final: number | null };
+                  stages: Record<string, { accuracy: number; reused?: unknown; seconds: number; stepsRun: number; model: string }>;
+                } | null;
               };
             };
           };
@@ -136,6 +141,9 @@ export async function measure(browser: Browser, url: string, timeoutS: number, s
         pgr: state.run.result?.pgr.final ?? null,
         student: state.run.result?.stages.student?.accuracy ?? null,
         accuracies: Object.fromEntries(Object.entries(state.run.result?.stages ?? {}).map(([name, s]) => [name, s.accuracy])),
+        stageTimes: Object.fromEntries(
+          Object.entries(state.run.result?.stages ?? {}).map(([name, s]) => [name, { seconds: s.seconds, steps: s.stepsRun, model: s.model }]),
+        ),
         reused: Object.entries(state.run.result?.stages ?? {})
           .filter(([, s]) => s.reused)
           .map(([name]) => name),
@@ -170,6 +178,7 @@ export async function measure(browser: Browser, url: string, timeoutS: number, s
       student: data.student,
       accuracies: data.accuracies,
       reused: data.reused,
+      stageTimes: data.stageTimes,
       crossOriginIsolated: data.crossOriginIsolated,
       fetched,
     };

@@ -45,7 +45,15 @@ const stageCache = existsSync(path.join(root, 'src/core/experiments/stage-cache.
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-await startNodeBackend(values.backend as 'cpu' | 'wasm');
+if (values.backend === 'webgpu') {
+  // WebGPU in Node: Dawn's bindings (bench/dawn.ts), then the core's own backend start.
+  const { installDawn } = await import('./dawn');
+  process.stderr.write(`[webgpu] ${await installDawn()}\n`);
+  const { useBackend } = await load<typeof import('../src/core/backend')>('src/core/backend.ts');
+  await useBackend('webgpu');
+} else {
+  await startNodeBackend(values.backend as 'cpu' | 'wasm');
+}
 
 const reply = (value: unknown) => process.stdout.write(`@@bench ${JSON.stringify(value)}\n`);
 
