@@ -17,7 +17,7 @@ import type { Model } from '../models/model';
 import type { Rng } from '../rng';
 import { tf, type Tensor } from '../tf';
 import type { TrainingSet } from '../train';
-import type { StageResult, StepEvent } from './contract';
+import type { StageResult, StepEvent } from './figures';
 
 /** Bump when training arithmetic changes: entries kept in a browser by an earlier version are then never read. */
 export const STAGE_CACHE_VERSION = 1;
