@@ -7,6 +7,8 @@
  */
 import type { ModelSpec } from '../config/blocks';
 import type { Rng } from '../rng';
+import { denseKernelsReady } from '../kernels/dense/kernels';
+import { denseLayer } from '../kernels/dense/ops';
 import { tf, type Tensor2D, type Variable } from '../tf';
 import type { EncoderWeights } from './encoder-weights';
 import { initKernel } from './init';
@@ -157,6 +159,8 @@ function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Te
  */
 function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   if (layer.activation === 'relu' || layer.activation === 'linear') {
+    // On wasm, one kernel forward and one backward (the same numbers as the tfjs kernels below).
+    if (denseKernelsReady()) return denseLayer(x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D, layer.activation, inputIsData);
     // A frozen layer (constant kernel and bias) needs no custom gradient.
     if (inputIsData && layer.kernel instanceof tf.Variable) return denseOnData(x, layer, layer.activation);
     if (tf.getBackend() === 'wasm') return hiddenDenseOnWasm[layer.activation](x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D);
