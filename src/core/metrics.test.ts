@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxRows, categorise, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered } from './metrics';
+import {
+  accuracy,
+  argmaxRows,
+  auroc,
+  calibrationError,
+  categorise,
+  expectedCalibrationError,
+  linearCka,
+  linearFitR2,
+  mistakeBreakdown,
+  performanceGapRecovered,
+  reliabilityBins,
+} from './metrics';
 
 describe('performance gap recovered', () => {
   it('is (student - weak) / (ceiling - weak)', () => {
@@ -70,5 +82,59 @@ describe('accuracy, argmax and calibration', () => {
     expect(expectedCalibrationError(probs, 2, [0, 1, 1, 0])).toBeCloseTo(0.4, 6);
     // Perfectly calibrated: confidence 1 and always right.
     expect(expectedCalibrationError(new Float32Array([1, 0, 0, 1]), 2, [0, 1])).toBeCloseTo(0, 10);
+  });
+});
+
+describe('representation similarity', () => {
+  // Four examples, two units each.
+  const x = [1, 0, 0, 1, 2, 1, 3, 5];
+  it('linear CKA is 1 for the same features rotated and scaled, and matches a hand computation', () => {
+    // A 90-degree rotation times 3 of x: (a, b) -> (-3b, 3a).
+    const rotated = [0, 3, -3, 0, -3, 6, -15, 9];
+    expect(linearCka(x, 2, rotated, 2)).toBeCloseTo(1, 10);
+    // y = x's first unit. Centred x: (-0.5, -1.75), (-1.5, -0.75), (0.5, -0.75), (1.5, 3.25); centred y: -0.5, -1.5, 0.5, 1.5.
+    // y^T x = (5, 6.5), squared norm 67.25; x^T x = [[5, 6.5], [6.5, 14.75]], Frobenius norm sqrt(25 + 2 x 42.25 + 217.5625);
+    // y^T y = 5. CKA = 67.25 / (18.0848694 x 5) = 0.7437156.
+    expect(linearCka(x, 2, [1, 0, 2, 3], 1)).toBeCloseTo(0.7437156, 6);
+  });
+
+  it('the R^2 of a linear fit is 1 for an affine function of X, and the share of variance it explains otherwise', () => {
+    // y = 2a - b + 7 for each row (a, b) of x.
+    expect(linearFitR2(x, 2, [9, 6, 10, 8], 1)).toBeCloseTo(1, 6);
+    // x = 0, 1, 2, 3 and y = 0, 2, 1, 3: centred x -1.5, -0.5, 0.5, 1.5 and y -1.5, 0.5, -0.5, 1.5; slope 4 / 5 = 0.8;
+    // residuals -0.3, 0.9, -0.9, 0.3, sum of squares 1.8, against 5 for y: R^2 = 1 - 1.8 / 5 = 0.64.
+    expect(linearFitR2([0, 1, 2, 3], 1, [0, 2, 1, 3], 1)).toBeCloseTo(0.64, 5);
+    // Two columns of y: the first is fitted exactly, the second (the same y as above) to 0.64: (0 + 1.8) / (5 + 5) left over.
+    expect(linearFitR2([0, 1, 2, 3], 1, [0, 0, 1, 2, 2, 1, 3, 3], 2)).toBeCloseTo(1 - 1.8 / 10, 5);
+  });
+
+  it('refuses representations of different numbers of rows', () => {
+    expect(() => linearCka(x, 2, [1, 2, 3], 1)).toThrow(/rows/);
+    expect(() => linearFitR2(x, 2, [1, 2, 3], 1)).toThrow(/rows/);
+  });
+});
+
+describe('reliability and AUROC', () => {
+  it('bins confidences in ten equal-width bins with count, mean confidence and share right', () => {
+    // 0.05 and 0.15 (right, wrong) fall in bins 0 and 1; 0.72, 0.78, 0.75 in bin 7 (two right); 1 in bin 9.
+    const bins = reliabilityBins([0.05, 0.15, 0.72, 0.78, 0.75, 1], [1, 0, 1, 1, 0, 1]);
+    expect(bins).toHaveLength(10);
+    expect(bins.map((b) => b.count)).toEqual([1, 1, 0, 0, 0, 0, 0, 3, 0, 1]);
+    expect(bins[7].confidence).toBeCloseTo(0.75, 10);
+    expect(bins[7].accuracy).toBeCloseTo(2 / 3, 10);
+    expect(bins[2].accuracy).toBeNaN();
+    expect([bins[9].from, bins[9].to]).toEqual([0.9, 1]);
+    // ECE: (1/6)|1 - 0.05| + (1/6)|0 - 0.15| + (3/6)|2/3 - 0.75| + (1/6)|1 - 1| = 0.1583333 + 0.025 + 0.0416667 = 0.225.
+    expect(calibrationError(bins)).toBeCloseTo(0.225, 10);
+  });
+
+  it('AUROC is the chance a positive outscores a negative, ties counting one half', () => {
+    expect(auroc([0.9, 0.8, 0.3, 0.1], [1, 1, 0, 0])).toBe(1);
+    expect(auroc([0.9, 0.8, 0.3, 0.1], [0, 0, 1, 1])).toBe(0);
+    // Positives 0.8 and 0.4, negatives 0.6 and 0.4: pairs (0.8 > 0.6) 1, (0.8 > 0.4) 1, (0.4 < 0.6) 0, (0.4 = 0.4) 1/2 -> 2.5 / 4.
+    expect(auroc([0.8, 0.6, 0.4, 0.4], [1, 0, 1, 0])).toBe(0.625);
+    expect(auroc([0.5, 0.5, 0.5], [1, 0, 1])).toBe(0.5);
+    expect(auroc([0.2, 0.3], [1, 1])).toBeNaN();
+    expect(() => auroc([0.2, 0.3], [1])).toThrow(/length/);
   });
 });
