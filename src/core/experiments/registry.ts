@@ -13,6 +13,7 @@ import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
+import { runPoisonedTeacher } from './poisoned-teacher/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
 import { runWeakToStrong } from './weak-to-strong/run';
@@ -29,6 +30,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
   'feature-kd': runFeatureKd,
+  'poisoned-teacher': runPoisonedTeacher,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */
