@@ -11,6 +11,7 @@ import type { ExperimentResult } from './contract';
 import { runDistillation } from './distillation/run';
 import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
+import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
 import { runPoisonedTeacher } from './poisoned-teacher/run';
@@ -31,6 +32,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'teacher-hacking': runTeacherHacking,
   'feature-kd': runFeatureKd,
   'poisoned-teacher': runPoisonedTeacher,
+  'know-what-they-know': runKnowWhatTheyKnow,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */
