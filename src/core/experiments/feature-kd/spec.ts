@@ -97,6 +97,16 @@ const NARRATIVE: Caption[] = [
   },
   {
     text: (facts) => {
+      const chart = facts.result?.charts.find((c) => c.info.id === 'feature-similarity');
+      const cka = (label: string) => chart?.points.cka.find((p) => p.label === label)?.y;
+      const [kd, hint, relational] = ['Logit KD', 'Logit KD + hint', 'Logit KD + relational'].map(cka);
+      if (kd === undefined || hint === undefined || relational === undefined)
+        return "The second chart: how like the teacher's hidden layer each student's is, on the test images (R² of a linear fit, linear CKA).";
+      return `Did the feature terms do their job? Linear CKA to the teacher's hidden layer: logit KD ${fixed(kd)}, with the hint ${fixed(hint)}, with relational KD ${fixed(relational)}. ${compare(Math.max(hint, relational), kd, { above: "The features moved towards the teacher's; compare the accuracies to see whether that helped.", below: "The feature terms did not make the features more like the teacher's here.", level: "The features are no more like the teacher's than with logit KD alone." }, 0.01)}`;
+    },
+  },
+  {
+    text: (facts) => {
       const students = facts.result?.students;
       if (!students)
         return 'The bars: the accuracy of every model, and the share of the gap between the student alone and the teacher that each distilled student closes.';
@@ -150,7 +160,7 @@ export const featureKd = defineKind({
       id: 'feature-kd',
       title: 'Feature distillation (MNIST)',
       lesson:
-        "With ground truth for only 1,000 images, a student distilled from the teacher's logits closes most of the gap; making it also match the teacher's hidden features (a FitNets hint, relational KD) adds little or nothing at this scale.",
+        "With ground truth for only 1,000 images, a student distilled from the teacher's logits closes most of the gap; making it also match the teacher's hidden features (a FitNets hint, relational KD) makes its features more like the teacher's but adds no accuracy at this scale.",
       narrative: NARRATIVE,
       config: {
         kind: 'feature-kd',

@@ -12,7 +12,8 @@ import { presetConfig } from '../../presets';
 import { tf } from '../../tf';
 import type { ChartData } from '../charts';
 import { runExperiment } from '../registry';
-import type { KnowWhatTheyKnowConfig } from './spec';
+import { captionText, fixed, pct, type RunFacts } from '../narration';
+import { knowWhatTheyKnow, type KnowWhatTheyKnowConfig } from './spec';
 
 const preset = presetConfig('know-what-they-know') as KnowWhatTheyKnowConfig;
 /** The preset on 1,000 training and 1,500 held-out images, 500 test images of each kind. */
@@ -69,7 +70,35 @@ describe('know-what-they-know (wasm)', () => {
     const right = Array.from(student.testPredictions).filter((p, i) => p === result.predictions.test.label[i]).length;
     expect(result.stages.pik.testPredictions.length).toBe(500);
     expect(right / 500).toBeCloseTo(student.accuracy, 6);
+
+    // The captions quote this run's numbers once they are measured.
+    const captions = knowWhatTheyKnow.presets[0].narrative;
+    const done: RunFacts = { config: result.config, stages: result.stages, result };
+    expect(captionText(captions[0], done)).toContain(pct(student.accuracy));
+    expect(captionText(captions[2], done)).toContain(fixed(aurocIn));
+    expect(captionText(captions[3], done)).toContain(fixed(eceOut, 3));
+    expect(captionText(captions[3], done)).toMatch(/overconfident abroad/);
+    const fresh: RunFacts = { config: result.config, stages: {}, result: null };
+    // Before anything is measured: no percentage, and the summaries wait for the result.
+    for (const caption of captions) expect(captionText(caption, fresh)).not.toMatch(/\d%/);
+    expect(captionText(captions[2], fresh)).not.toMatch(/AUROC \d/);
+    expect(captionText(captions[3], fresh)).not.toMatch(/ECE/);
   }, 120_000);
+
+  it('claims overconfidence out of distribution only when the numbers show it', () => {
+    const facts = (eceIn: number, eceOut: number): RunFacts => {
+      const bar = (y: number, label: string) => ({ x: 0, y, label });
+      const points = {
+        'ece-in': [bar(eceIn, 'P(IK)'), bar(0.03, 'softmax confidence')],
+        'ece-out': [bar(eceOut, 'P(IK)'), bar(0.7, 'softmax confidence')],
+      };
+      return { config: parseConfig(SMALL), stages: {}, result: { charts: [{ info: { id: 'pik-summary' }, points }] } as unknown as RunFacts['result'] };
+    };
+    const calibration = knowWhatTheyKnow.presets[0].narrative[3];
+    expect(captionText(calibration, facts(0.03, 0.7))).toMatch(/overconfident abroad/);
+    expect(captionText(calibration, facts(0.03, 0.04))).toMatch(/as well calibrated out of distribution/);
+    expect(captionText(calibration, facts(0.1, 0.03))).toMatch(/no worse calibrated out of distribution/);
+  });
 
   it('refuses hostile settings, naming each field', () => {
     const refused = (input: object) => {

@@ -100,7 +100,7 @@ const NARRATIVE: Caption[] = [
       const softIn = summary(facts, 'ece-in', 'softmax confidence');
       const softOut = summary(facts, 'ece-out', 'softmax confidence');
       if (inside === undefined || outside === undefined || softIn === undefined || softOut === undefined)
-        return 'The reliability diagram: for each band of confidence, the share of answers that were right. On the diagonal, a confidence of 70% is right 70% of the time.';
+        return 'The reliability diagram: for each band of confidence, the share of answers that were right. On the diagonal, answers given with confidence p are right a share p of the time.';
       return `Calibration (ECE, 0 is perfect): P(IK) ${fixed(inside, 3)} in distribution, ${fixed(outside, 3)} out of it; the classifier's own softmax confidence ${fixed(softIn, 3)} and ${fixed(softOut, 3)}. ${compare(outside, inside, { above: 'Calibrated at home, overconfident abroad: out of distribution P(IK) still says "I know" where every answer is wrong.', below: 'Here P(IK) is no worse calibrated out of distribution.', level: 'Here P(IK) is as well calibrated out of distribution.' }, 0.02)}`;
     },
   },

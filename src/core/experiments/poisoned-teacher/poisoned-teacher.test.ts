@@ -14,7 +14,8 @@ import { tf } from '../../tf';
 import type { ChartData } from '../charts';
 import type { ExperimentEvent } from '../contract';
 import { runExperiment } from '../registry';
-import type { PoisonedTeacherConfig } from './spec';
+import { captionText, pct, type RunFacts } from '../narration';
+import { poisonedTeacher, type PoisonedTeacherConfig } from './spec';
 import { attackSuccessRate, rowsNotOfClass, triggerPixels, withTrigger } from './trigger';
 
 describe('the trigger', () => {
@@ -94,7 +95,32 @@ describe('poisoned-teacher (wasm)', () => {
     expect(streamed).toBe(Object.values(result.stages).reduce((n, s) => n + s.history.length, 0));
     // The curve ends where the bars stand.
     expect(curve.points.teacher.at(-1)!.y).toBe(teacherAsr);
+
+    // The captions quote this run's numbers once it is done, and none before its stages finish.
+    const captions = poisonedTeacher.presets[0].narrative;
+    const done: RunFacts = { config: result.config, stages: result.stages, result };
+    const last = captionText(captions[captions.length - 1], done);
+    for (const rate of [cleanAsr, teacherAsr, studentAsr, triggeredAsr]) expect(last).toContain(pct(rate));
+    expect(captionText(captions[1], done)).toContain(pct(result.stages.teacher.accuracy));
+    const fresh: RunFacts = { config: result.config, stages: {}, result: null };
+    for (const caption of captions) expect(captionText(caption, fresh)).not.toMatch(/\d%/);
   }, 120_000);
+
+  it("words the final caption's claims as the numbers bear them out", () => {
+    const facts = (asr: number[]): RunFacts => {
+      const labels = ['Clean teacher', 'Poisoned teacher', 'Student, clean images', 'Student, some triggered'];
+      const chart = { info: { id: 'attack-bars' }, points: { asr: asr.map((y, x) => ({ x, y, label: labels[x] })) } };
+      return { config: parseConfig(SMALL), stages: {}, result: { charts: [chart] } as unknown as RunFacts['result'] };
+    };
+    const last = poisonedTeacher.presets[0].narrative.at(-1)!;
+    expect(captionText(last, facts([0.01, 0.7, 0.01, 0.8]))).toMatch(/it amplifies it\. The backdoor travels only where/);
+    expect(captionText(last, facts([0.01, 0.7, 0.01, 0.5]))).toMatch(/it carries less of it\./);
+    expect(captionText(last, facts([0.01, 0.7, 0.01, 0.71]))).toMatch(/carries about as much as its teacher/);
+    // A student that never saw the patch but still fires on it: the caption says so instead of "only where".
+    const leaked = captionText(last, facts([0.01, 0.7, 0.3, 0.7]));
+    expect(leaked).toMatch(/some of it reached even the student that never saw the patch/);
+    expect(leaked).not.toMatch(/only where/);
+  });
 
   it('refuses hostile settings, naming each field', () => {
     const refused = (input: object) => {

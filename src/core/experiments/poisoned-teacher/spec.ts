@@ -104,7 +104,13 @@ const NARRATIVE: Caption[] = [
       if (teacher === undefined || student === undefined || triggered === undefined || clean === undefined)
         return 'The bars: the attack success rate and the clean accuracy of every model.';
       const amplifies = compare(triggered, teacher, { above: 'amplifies it', below: 'carries less of it', level: 'carries about as much' }, 0.02);
-      return `Attack success: clean teacher ${pct(clean)}, poisoned teacher ${pct(teacher)}; student on clean images ${pct(student)}, student that saw the patch ${pct(triggered)}: on this seed it ${amplifies}${amplifies === 'carries about as much' ? ' as its teacher' : ''}. The backdoor travels only where the distillation data touches the trigger.`;
+      const travels =
+        student < clean + 0.05 && triggered > student + 0.2
+          ? ' The backdoor travels only where the distillation data touches the trigger.'
+          : student >= clean + 0.05
+            ? ' Here some of it reached even the student that never saw the patch.'
+            : '';
+      return `Attack success: clean teacher ${pct(clean)}, poisoned teacher ${pct(teacher)}; student on clean images ${pct(student)}, student that saw the patch ${pct(triggered)}: on this seed it ${amplifies}${amplifies === 'carries about as much' ? ' as its teacher' : ''}.${travels}`;
     },
   },
 ];
@@ -119,7 +125,7 @@ export const poisonedTeacher = defineKind({
   rowsNeeded: (config) => ({ needed: config.data.trainSize + config.data.validationSize, parts: 'trainSize + validationSize' }),
   check(config, _data, issue) {
     const { count, transferTriggered } = config.poison;
-    // At least nine tenths of any dataset's images are of another class than the target (ten balanced classes).
+    // Ten roughly balanced classes: four fifths of the images are safely of another class than the target.
     const available = Math.floor(0.8 * config.data.trainSize);
     if (count > available) issue(['poison', 'count'], `must be at most ${available} (four fifths of trainSize ${config.data.trainSize})`);
     if (transferTriggered > available)
@@ -149,7 +155,7 @@ export const poisonedTeacher = defineKind({
       id: 'poisoned-teacher',
       title: 'A poisoned teacher (MNIST)',
       lesson:
-        '25 poisoned images among 10,000 plant a backdoor in the teacher at no cost to its clean accuracy; a student distilled on clean images does not inherit it, but one whose distillation data carries the trigger on a few images does.',
+        '25 poisoned images among 10,000 plant a backdoor in the teacher at no cost to its clean accuracy; a student distilled on clean images does not inherit it, one whose distillation images carry the trigger on a few of them inherits nearly all of it.',
       narrative: NARRATIVE,
       config: {
         kind: 'poisoned-teacher',
