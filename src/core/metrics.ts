@@ -181,99 +181,17 @@ export function argmaxRows(values: Float32Array, numClasses: number): Int32Array
   return out;
 }
 
-/** A copy of a row-major n x width matrix with each column's mean subtracted. */
-function centredColumns(values: ArrayLike<number>, n: number, width: number): Float64Array {
-  const out = Float64Array.from(values);
-  for (let j = 0; j < width; j++) {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += out[i * width + j];
-    mean /= n;
-    for (let i = 0; i < n; i++) out[i * width + j] -= mean;
-  }
-  return out;
-}
-
-/** A^T B (aWidth x bWidth, row-major) for row-major A (n x aWidth) and B (n x bWidth). */
-function crossProduct(a: Float64Array, aWidth: number, b: Float64Array, bWidth: number, n: number): Float64Array {
-  const product = new Float64Array(aWidth * bWidth);
-  for (let i = 0; i < n; i++) {
-    for (let p = 0; p < aWidth; p++) {
-      const value = a[i * aWidth + p];
-      if (value === 0) continue;
-      for (let q = 0; q < bWidth; q++) product[p * bWidth + q] += value * b[i * bWidth + q];
-    }
-  }
-  return product;
-}
-
-function rowsOf(x: ArrayLike<number>, xWidth: number, y: ArrayLike<number>, yWidth: number): number {
-  const n = x.length / xWidth;
-  if (!Number.isInteger(n) || y.length !== n * yWidth) throw new Error('the two representations differ in their number of rows');
-  return n;
-}
-
 /**
- * Linear CKA (Kornblith et al. 2019) between two representations of the same n examples (row-major, widths may
- * differ): with both centred on their column means, ||Y^T X||_F^2 / (||X^T X||_F ||Y^T Y||_F). 1 for the same
- * representation up to rotation and scale, 0 for unrelated ones. NaN when either is constant.
+ * Linear CKA (Kornblith et al. 2019) between two representations X (n x a) and Y (n x b) of the same examples, from
+ * their Gram matrices after centring each column: ||Y^T X||_F^2 / (||X^T X||_F ||Y^T Y||_F). 1 for the same
+ * representation up to rotation and scale, 0 for unrelated ones. The products are the caller's (on the device for
+ * large sets); any layout will do, only the sums of squares count.
  */
-export function linearCka(x: ArrayLike<number>, xWidth: number, y: ArrayLike<number>, yWidth: number): number {
-  const n = rowsOf(x, xWidth, y, yWidth);
-  /** ||A^T B||_F^2 */
-  const crossNorm = (a: Float64Array, aWidth: number, b: Float64Array, bWidth: number) =>
-    crossProduct(a, aWidth, b, bWidth, n).reduce((sum, v) => sum + v * v, 0);
-  const cx = centredColumns(x, n, xWidth);
-  const cy = centredColumns(y, n, yWidth);
-  return crossNorm(cy, yWidth, cx, xWidth) / Math.sqrt(crossNorm(cx, xWidth, cx, xWidth) * crossNorm(cy, yWidth, cy, yWidth));
-}
-
-/**
- * How much of Y a linear map of X explains: fit Y ~ X B + c by least squares (a ridge of 1e-6 of X's mean
- * variance keeps it solvable), then R^2 = 1 - sum of squared residuals / sum of squared deviations of Y from its
- * column means, over every column of Y. 1: Y is an affine function of X; 0: X explains nothing of it.
- */
-export function linearFitR2(x: ArrayLike<number>, xWidth: number, y: ArrayLike<number>, yWidth: number): number {
-  const n = rowsOf(x, xWidth, y, yWidth);
-  const cx = centredColumns(x, n, xWidth);
-  const cy = centredColumns(y, n, yWidth);
-  const gram = crossProduct(cx, xWidth, cx, xWidth, n);
-  let trace = 0;
-  for (let p = 0; p < xWidth; p++) trace += gram[p * xWidth + p];
-  for (let p = 0; p < xWidth; p++) gram[p * xWidth + p] += 1e-6 * (trace / xWidth) + 1e-12;
-  // Cholesky: gram = L L^T, then B = gram^-1 X^T Y column by column.
-  const L = new Float64Array(xWidth * xWidth);
-  for (let i = 0; i < xWidth; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = gram[i * xWidth + j];
-      for (let k = 0; k < j; k++) sum -= L[i * xWidth + k] * L[j * xWidth + k];
-      L[i * xWidth + j] = i === j ? Math.sqrt(Math.max(sum, 1e-300)) : sum / L[j * xWidth + j];
-    }
-  }
-  const xty = crossProduct(cx, xWidth, cy, yWidth, n);
-  const B = new Float64Array(xWidth * yWidth);
-  const z = new Float64Array(xWidth);
-  for (let q = 0; q < yWidth; q++) {
-    for (let i = 0; i < xWidth; i++) {
-      let sum = xty[i * yWidth + q];
-      for (let k = 0; k < i; k++) sum -= L[i * xWidth + k] * z[k];
-      z[i] = sum / L[i * xWidth + i];
-    }
-    for (let i = xWidth - 1; i >= 0; i--) {
-      let sum = z[i];
-      for (let k = i + 1; k < xWidth; k++) sum -= L[k * xWidth + i] * B[k * yWidth + q];
-      B[i * yWidth + q] = sum / L[i * xWidth + i];
-    }
-  }
-  let residual = 0;
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    for (let q = 0; q < yWidth; q++) {
-      let fitted = 0;
-      for (let p = 0; p < xWidth; p++) fitted += cx[i * xWidth + p] * B[p * yWidth + q];
-      const target = cy[i * yWidth + q];
-      residual += (target - fitted) ** 2;
-      total += target ** 2;
-    }
-  }
-  return total > 0 ? 1 - residual / total : NaN;
+export function linearCka(grams: { xx: ArrayLike<number>; yy: ArrayLike<number>; yx: ArrayLike<number> }): number {
+  const squares = (values: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+    return sum;
+  };
+  return squares(grams.yx) / Math.sqrt(squares(grams.xx) * squares(grams.yy));
 }

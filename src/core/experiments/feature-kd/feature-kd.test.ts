@@ -51,10 +51,8 @@ describe('feature-kd (wasm)', () => {
     for (const name of ['hint', 'relational']) expect(Math.abs(result.stages[name].accuracy - kd.accuracy), name).toBeLessThan(0.02);
 
     const cka = bars(result.charts, 'feature-similarity', 'cka');
-    const r2 = bars(result.charts, 'feature-similarity', 'r2');
     expect(Object.keys(cka)).toEqual(['Student alone', 'Logit KD', 'Logit KD + hint', 'Logit KD + relational']);
-    // Each term moves what it trains: the hint a linear map onto the teacher's features (R²), relational KD their geometry (CKA).
-    expect(r2['Logit KD + hint']).toBeGreaterThan(r2['Logit KD']);
+    // Each term moves the student's features towards the teacher's, relational KD (which matches their geometry) most.
     expect(cka['Logit KD + hint']).toBeGreaterThan(cka['Logit KD']);
     expect(cka['Logit KD + relational']).toBeGreaterThan(cka['Logit KD'] + 0.02);
     // Distillation alone already brings the student's features towards the teacher's.
@@ -81,8 +79,6 @@ describe('feature-kd (wasm)', () => {
       `feature-kd (reduced): teacher ${(100 * teacher.accuracy).toFixed(1)}%, alone ${(100 * baseline.accuracy).toFixed(1)}%, ` +
         ['kd', 'hint', 'relational'].map((n) => `${n} ${(100 * result.stages[n].accuracy).toFixed(1)}%`).join(', ') +
         `; CKA ${Object.entries(cka)
-          .map(([k, v]) => `${k} ${v.toFixed(3)}`)
-          .join(', ')}; R2 ${Object.entries(r2)
           .map(([k, v]) => `${k} ${v.toFixed(3)}`)
           .join(', ')}`,
     );

@@ -101,7 +101,7 @@ const NARRATIVE: Caption[] = [
       const cka = (label: string) => chart?.points.cka.find((p) => p.label === label)?.y;
       const [kd, hint, relational] = ['Logit KD', 'Logit KD + hint', 'Logit KD + relational'].map(cka);
       if (kd === undefined || hint === undefined || relational === undefined)
-        return "The second chart: how like the teacher's hidden layer each student's is, on the test images (R² of a linear fit, linear CKA).";
+        return "The second chart: how like the teacher's hidden layer each student's is, on the test images (linear CKA: 1 for the same features up to rotation and scale).";
       return `Did the feature terms do their job? Linear CKA to the teacher's hidden layer: logit KD ${fixed(kd)}, with the hint ${fixed(hint)}, with relational KD ${fixed(relational)}. ${compare(Math.max(hint, relational), kd, { above: "The features moved towards the teacher's; compare the accuracies to see whether that helped.", below: "The feature terms did not make the features more like the teacher's here.", level: "The features are no more like the teacher's than with logit KD alone." }, 0.01)}`;
     },
   },
