@@ -7,9 +7,12 @@ import { activeDistillation } from './active-distillation/spec';
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
 import { distillation } from './distillation/spec';
+import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
+import { knowWhatTheyKnow } from './know-what-they-know/spec';
 import { lossStudy } from './loss-study/spec';
 import { modelUpdate } from './model-update/spec';
+import { poisonedTeacher } from './poisoned-teacher/spec';
 import { progressiveKd } from './progressive-kd/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
@@ -25,6 +28,9 @@ export const KIND_SPECS = [
   kdVariants,
   randomTeacher,
   teacherHacking,
+  featureKd,
+  poisonedTeacher,
+  knowWhatTheyKnow,
   activeDistillation,
   progressiveKd,
   modelUpdate,

@@ -10,11 +10,12 @@ import { KD_STAGES, type DistillationConfig } from './spec';
 import type { ExperimentConfig } from '../../config/schema';
 import type { LossSpec, Role } from '../../config/blocks';
 import { argmaxRows } from '../../metrics';
-import { predict, predictClasses, predictValues } from '../../evaluate';
+import { featuresOf, predict, predictClasses, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { assembleResult } from '../result';
 import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from '../open';
 import { runStage, type StageOptions, type StageRun } from '../stage';
+import type { FeatureTerm } from '../../train';
 import type { ExperimentResult } from '../contract';
 import type { StageInfo } from '../figures';
 import type { RunContext } from '../context';
@@ -27,9 +28,14 @@ export interface DistillationBench {
   teacherOnTrain: Int32Array;
   /**
    * Distils a fresh student (the baseline's initial weights) from the teacher over every training image with
-   * `loss`; ground truth on the labelled rows. `ctx` may differ from the experiment's (to watch its events).
+   * `loss`; ground truth on the labelled rows. `ctx` may differ from the experiment's (to watch its events). A
+   * feature term reads the teacher's last hidden layer on the same rows (computed once, on first use).
    */
-  distil(info: StageInfo, loss: LossSpec, options?: { ctx?: RunContext; afterMeasure?: StageOptions['afterMeasure'] }): Promise<StageRun>;
+  distil(
+    info: StageInfo,
+    loss: LossSpec,
+    options?: { ctx?: RunContext; afterMeasure?: StageOptions['afterMeasure']; featureTerm?: FeatureTerm },
+  ): Promise<StageRun>;
   /** A trained student's argmax on every training image. */
   predictTrain(run: StageRun): Promise<Int32Array>;
 }
@@ -147,18 +153,27 @@ export async function teacherAndBaseline(
   scope.own(baseline.testLogits);
 
   let teacherProbabilities: Tensor2D | null = null;
+  let teacherFeatures: Tensor2D | null = null;
 
   const distil: DistillationBench['distil'] = async (info, loss, options = {}) => {
     const studentModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
     // Plain cross-entropy distils the teacher's probabilities; the KD losses mix teacher and truth themselves.
     if (loss.type === 'xent' && !teacherProbabilities) teacherProbabilities = scope.own(tf.softmax(teacherLogits) as Tensor2D);
     const targets = loss.type === 'xent' ? (teacherProbabilities as Tensor2D) : allTruth;
+    if (options.featureTerm && !teacherFeatures)
+      teacherFeatures = scope.own(await featuresOf(teacher.model, await scope.cache.encode(teacher.model, 'train', all.x), ctx.signal));
     const run = await runStage({
       info,
       model: studentModel,
       train: config.student.train,
       loss,
-      data: { inputs: await studentIn('train', all.x), targets, teacherLogits, labelled: labelledMask },
+      data: {
+        inputs: await studentIn('train', all.x),
+        targets,
+        teacherLogits,
+        labelled: labelledMask,
+        ...(options.featureTerm ? { teacherFeatures: teacherFeatures as Tensor2D } : {}),
+      },
       test: { inputs: await studentIn('test', test.x), labels: test.y },
       validation: V && teacherOnV ? { inputs: await studentIn('V', V.x), labels: teacherOnV } : undefined,
       validationLabelledBy: "the teacher's labels",
@@ -168,6 +183,7 @@ export async function teacherAndBaseline(
       ctx: options.ctx ?? ctx,
       grid,
       afterMeasure: options.afterMeasure,
+      featureTerm: options.featureTerm,
     });
     scope.own(run.testLogits);
     return run;
