@@ -136,6 +136,26 @@ describe('stage cache (wasm)', () => {
     expect((await run(config, store)).reused).toEqual([]);
   });
 
+  it('a feature term or a compatible update is never mistaken for the stage beside it: with the cache, the numbers of a run without it', async () => {
+    const featureKd = reduced('feature-kd', {
+      data: { trainSize: 600, labelledSize: 100, testSize: 300 },
+      teacher: { model: { width: 32 }, train: { epochs: 1 } },
+      student: { train: { epochs: 1, evalEvery: 10 } },
+    });
+    const modelUpdate = reduced('model-update', {
+      data: { oldSize: 200, newSize: 400, testSize: 300 },
+      old: { train: { epochs: 1 } },
+      new: { train: { epochs: 1 } },
+    });
+    for (const config of [featureKd, modelUpdate]) {
+      const alone = await run(config);
+      const store = new MemoryStageStore();
+      const cached = await run(config, store);
+      expect(cached.reused).toEqual([]);
+      expect(numbers(cached.result)).toEqual(numbers(alone.result));
+    }
+  });
+
   it('the content hash changes with any one value', () => {
     const values = Float32Array.from({ length: 1001 }, (_, i) => i / 7);
     const hash = contentHash(values);
