@@ -92,7 +92,7 @@ export const modelUpdate = defineKind({
       id: 'model-update',
       title: 'Compatible model updates (MUSCLE)',
       lesson:
-        'A bigger, better new model still gets wrong some digits the old one got right; a distillation term from the old model, only where the old model is right, cuts those negative flips by about a third for about half a point of accuracy.',
+        'A bigger, better new model still gets wrong some digits the old one got right; a distillation term from the old model, only where the old model is right, cuts those negative flips by about 30% for about half a point of accuracy.',
       narrative: [
         {
           stage: 'old',

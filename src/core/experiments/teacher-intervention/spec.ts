@@ -119,7 +119,7 @@ export const teacherIntervention = defineKind({
       id: 'teacher-intervention',
       title: 'When should a teacher step in?',
       lesson:
-        'With a small budget a teacher helps far more by replacing the answers the student is likely to get wrong than answers picked at random; a misaligned teacher, given the same budget, drags the student below chance.',
+        'With a small budget a teacher helps far more by replacing the answers the student is likely to get wrong than answers picked at random; a misaligned teacher drags the student down, below chance once it answers for the student everywhere.',
       narrative: [
         {
           stage: 'teacher',
