@@ -33,8 +33,9 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
   .map(({ preset, seed, model, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
     // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher; the
-    // student where labels come from no model (hard-vs-easy's label noise, weak-labelers' labelling functions).
-    const role = 'supervisor' in base ? 'supervisor' : 'teacher' in base ? 'teacher' : 'student';
+    // old model a compatible update learns from; the student where labels come from no model (hard-vs-easy's label
+    // noise, weak-labelers' labelling functions).
+    const role = ['supervisor', 'teacher', 'old'].find((r) => r in base) ?? 'student';
     const withModel = (m: unknown) => ({ ...base, seed, [role]: { ...base[role], model: m, train: { ...base[role].train, ...train } } });
     // Some kinds restrict the model (a random teacher's probe and feature distillation read a hidden layer, so they
     // take only MLPs): where the generated model is not valid there, the preset's own model is kept.
