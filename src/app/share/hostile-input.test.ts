@@ -39,8 +39,11 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     batchSize: fc.integer({ min: 1, max: 256 }),
   })
   .map(({ preset, seed, ...train }) => {
-    const base = presetConfig(preset) as unknown as Record<string, any>;
-    return parseConfig({ ...base, seed, student: { ...base.student, train: { ...base.student.train, ...train } } });
+    const config = structuredClone(presetConfig(preset)) as unknown as Record<string, any>;
+    // The student, or where a kind has none by that name, the new model (model updates) or the chain's first student.
+    const role = 'student' in config ? config.student : 'new' in config ? config.new : config.chain[0];
+    role.train = { ...role.train, ...train };
+    return parseConfig({ ...config, seed });
   });
 
 /** A value spliced into JSON text as is: literals JSON.stringify cannot write, or text too deep to build as a value. */

@@ -25,9 +25,12 @@ const tampered = fc
   })
   .map(({ preset, path, value }) => {
     const config = structuredClone(presetConfig(preset)) as unknown as Record<string, unknown>;
+    // The student, or where a kind has none by that name, the new model (model updates) or the chain's first student.
+    const student = 'student' in config ? ['student'] : 'new' in config ? ['new'] : ['chain', '0'];
+    const at = path[0] === 'student' ? [...student, ...path.slice(1)] : path;
     let node = config;
-    for (const key of path.slice(0, -1)) node = node[key] as Record<string, unknown>;
-    node[path[path.length - 1]] = value;
+    for (const key of at.slice(0, -1)) node = node[key] as Record<string, unknown>;
+    node[at[at.length - 1]] = value;
     return config;
   });
 
