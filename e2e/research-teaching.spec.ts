@@ -8,7 +8,7 @@ import { encodeLink } from '../src/app/share/url-codec';
 import { parseConfig } from '../src/core/config/read';
 import type { ExperimentConfig } from '../src/core/config/schema';
 import { reduced } from '../src/node/test-support';
-import { collectErrors, openPlayground, waitForStatus, type DistilleryWindow } from './pages';
+import { collectErrors, declaredCharts, liveCharts, openPlayground, recordLiveCharts, waitForStatus, type DistilleryWindow } from './pages';
 
 const MODEL_UPDATE = parseConfig(
   reduced('model-update', { data: { oldSize: 300, newSize: 1000, testSize: 500 }, old: { train: { epochs: 4 } }, new: { train: { epochs: 3, evalEvery: 8 } } }),
@@ -51,33 +51,29 @@ function charts(page: Page): Promise<{ status: string; points: Record<string, Re
   });
 }
 
-/** Waits until a chart is declared and has at least `min` points while the run is still training: the plot is drawn live. */
-async function drawnWhileRunning(page: Page, chart: string, min: number): Promise<void> {
-  await page.waitForFunction(
-    ({ chart, min }) => {
-      const { run } = (window as unknown as DistilleryWindow).distillery.getState();
-      const found = run.charts.find((c) => c.info.id === chart);
-      const n = found ? Object.values(found.points).reduce((sum, p) => sum + p.length, 0) : 0;
-      if (run.status === 'done') throw new Error(`the run ended before ${chart} had ${min} points while it trained (it had ${n})`);
-      return found !== undefined && n >= min;
-    },
-    { chart, min },
-    { timeout: 60_000, polling: 20 },
-  );
-}
-
-async function runFromLink(page: Page, config: ExperimentConfig, live: { chart: string; min: number }): Promise<Record<string, Record<string, number>>> {
+/**
+ * Runs a config from a share link to the end. The chart must have received points while the run still trained,
+ * or, for a chart whose points are measured only on the trained models, been on screen while they trained.
+ */
+async function runFromLink(
+  page: Page,
+  config: ExperimentConfig,
+  chart: string,
+  live: 'points' | 'on screen' = 'points',
+): Promise<Record<string, Record<string, number>>> {
+  await recordLiveCharts(page);
   await page.goto(`./?backend=wasm${encodeLink(config, { run: true })}`);
-  await drawnWhileRunning(page, live.chart, live.min);
-  const done = await waitForStatus(page, 'done', { timeout: 90_000 });
+  const done = await waitForStatus(page, 'done', { timeout: 120_000 });
+  expect(done.error).toBeNull();
   expect(done.result?.kind).toBe(config.kind);
+  const seen = live === 'points' ? await liveCharts(page) : await declaredCharts(page);
+  expect(seen[chart], `${chart} ${live === 'points' ? 'drawn' : 'on screen'} while the run trained`).toBe(true);
   return (await charts(page)).points;
 }
 
 test('model-update, small: runs from a link and draws the negative flips of both new models as they train', async ({ page }) => {
   const errors = collectErrors(page);
-  // The new model alone is measured while the compatible update has yet to train.
-  const points = await runFromLink(page, MODEL_UPDATE, { chart: 'negative-flips', min: 2 });
+  const points = await runFromLink(page, MODEL_UPDATE, 'negative-flips');
   const state = await page.evaluate(() => (window as unknown as DistilleryWindow).distillery.getState().run.result!.stages.new.history.length);
   expect(points['negative-flips']).toEqual({ new: state, compatible: state });
   expect(points.flips).toEqual({ negative: 2, positive: 2 });
@@ -88,12 +84,10 @@ test('model-update, small: runs from a link and draws the negative flips of both
 
 test('teacher-intervention, small: runs from a link and draws accuracy against the budget for every strategy', async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto(`./?backend=wasm${encodeLink(INTERVENTION, { run: true })}`);
-  // The plot is declared while the models train; its points come once the trained pair is measured at each budget.
-  await drawnWhileRunning(page, 'intervention', 0);
-  const done = await waitForStatus(page, 'done', { timeout: 90_000 });
-  expect(done.result?.stages).toEqual(['teacher', 'student']);
-  const { points } = await charts(page);
+  // The plot is on screen while the pair trains; its points come when the trained pair is measured at each budget.
+  const points = await runFromLink(page, INTERVENTION, 'intervention', 'on screen');
+  const stages = await page.evaluate(() => Object.keys((window as unknown as DistilleryWindow).distillery.getState().run.result!.stages));
+  expect(stages).toEqual(['teacher', 'student']);
   expect(points.intervention).toEqual({ random: 3, 'least-confident': 3, 'mental-model': 3, misaligned: 3, student: 3, teacher: 3 });
   expect(points.targeting).toEqual({ wrong: 3, auroc: 3 });
   await expect(page.getByTestId('research-chart-intervention')).toHaveAttribute('data-points', '18');
@@ -103,8 +97,7 @@ test('teacher-intervention, small: runs from a link and draws accuracy against t
 
 test('active-distillation, small: runs from a link and draws accuracy and teacher mistakes against the queries, on a log axis', async ({ page }) => {
   const errors = collectErrors(page);
-  // The seed student's point on every line comes before the strategies' students train.
-  const points = await runFromLink(page, ACTIVE, { chart: 'accuracy', min: 4 });
+  const points = await runFromLink(page, ACTIVE, 'accuracy');
   const stages = await page.evaluate(() => Object.keys((window as unknown as DistilleryWindow).distillery.getState().run.result!.stages));
   expect(stages).toHaveLength(2 + 2 * 4);
   const perStrategy = { random: 3, uncertainty: 3, 'confident-uncertain': 3, 'k-center': 3 };
@@ -120,8 +113,7 @@ test('active-distillation, small: runs from a link and draws accuracy and teache
 
 test('progressive-kd, small: runs from a link and draws each student at its forward cost as it finishes', async ({ page }) => {
   const errors = collectErrors(page);
-  // The first student's three points (alone, from the teacher, the chain's start) come before the second trains.
-  const points = await runFromLink(page, PROGRESSIVE, { chart: 'accuracy-cost', min: 4 });
+  const points = await runFromLink(page, PROGRESSIVE, 'accuracy-cost');
   const stages = await page.evaluate(() => Object.keys((window as unknown as DistilleryWindow).distillery.getState().run.result!.stages));
   expect(stages).toEqual(['teacher', 'alone-1', 'direct-1', 'alone-2', 'direct-2', 'chain-2']);
   expect(points['accuracy-cost']).toEqual({ alone: 2, direct: 2, chain: 2, teacher: 1 });
