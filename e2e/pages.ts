@@ -27,10 +27,8 @@ export interface DistilleryWindow {
 export async function recordLiveCharts(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const seen: Record<string, boolean> = {};
-    const declared: Record<string, boolean> = {};
     let exposed: DistilleryWindow['distillery'] | undefined;
     Object.defineProperty(window, '__liveCharts', { value: seen });
-    Object.defineProperty(window, '__declaredCharts', { value: declared });
     Object.defineProperty(window, 'distillery', {
       configurable: true,
       get: () => exposed,
@@ -38,7 +36,6 @@ export async function recordLiveCharts(page: Page): Promise<void> {
         exposed = value;
         value.subscribe(({ run }) => {
           if (run.status !== 'running') return;
-          for (const chart of run.charts) declared[chart.info.id] = true;
           for (const chart of run.charts) if (Object.values(chart.points).some((points) => points.length > 0)) seen[chart.info.id] = true;
         });
       },
@@ -49,11 +46,6 @@ export async function recordLiveCharts(page: Page): Promise<void> {
 /** The charts that received points while their run trained (see recordLiveCharts). */
 export function liveCharts(page: Page): Promise<Record<string, boolean>> {
   return page.evaluate(() => ({ ...(window as unknown as { __liveCharts: Record<string, boolean> }).__liveCharts }));
-}
-
-/** The charts on screen (declared, perhaps still empty) while their run trained (see recordLiveCharts). */
-export function declaredCharts(page: Page): Promise<Record<string, boolean>> {
-  return page.evaluate(() => ({ ...(window as unknown as { __declaredCharts: Record<string, boolean> }).__declaredCharts }));
 }
 
 /** Opens the playground with query parameters (preset, backend, autorun) and waits for the app to mount. */

@@ -8,7 +8,7 @@ import { encodeLink } from '../src/app/share/url-codec';
 import { parseConfig } from '../src/core/config/read';
 import type { ExperimentConfig } from '../src/core/config/schema';
 import { reduced } from '../src/node/test-support';
-import { collectErrors, declaredCharts, liveCharts, openPlayground, recordLiveCharts, waitForStatus, type DistilleryWindow } from './pages';
+import { collectErrors, liveCharts, openPlayground, recordLiveCharts, waitForStatus, type DistilleryWindow } from './pages';
 
 const MODEL_UPDATE = parseConfig(
   reduced('model-update', { data: { oldSize: 300, newSize: 1000, testSize: 500 }, old: { train: { epochs: 4 } }, new: { train: { epochs: 3, evalEvery: 8 } } }),
@@ -42,12 +42,11 @@ const PROGRESSIVE = parseConfig(
   }),
 );
 
-/** Points per series of each chart, and the run's status, as the page holds them now. */
-function charts(page: Page): Promise<{ status: string; points: Record<string, Record<string, number>> }> {
+/** Points per series of each chart, as the page holds them now. */
+function charts(page: Page): Promise<Record<string, Record<string, number>>> {
   return page.evaluate(() => {
     const { run } = (window as unknown as DistilleryWindow).distillery.getState();
-    const points = Object.fromEntries(run.charts.map((c) => [c.info.id, Object.fromEntries(Object.entries(c.points).map(([key, p]) => [key, p.length]))]));
-    return { status: run.status, points };
+    return Object.fromEntries(run.charts.map((c) => [c.info.id, Object.fromEntries(Object.entries(c.points).map(([key, p]) => [key, p.length]))]));
   });
 }
 
@@ -63,12 +62,21 @@ async function runFromLink(
 ): Promise<Record<string, Record<string, number>>> {
   await recordLiveCharts(page);
   await page.goto(`./?backend=wasm${encodeLink(config, { run: true })}`);
+  if (live === 'on screen')
+    await page.waitForFunction(
+      (id) => {
+        const { run } = (window as unknown as DistilleryWindow).distillery.getState();
+        if (run.status === 'done') throw new Error(`the run ended before ${id} was on screen`);
+        return run.status === 'running' && run.charts.some((c) => c.info.id === id);
+      },
+      chart,
+      { timeout: 60_000, polling: 20 },
+    );
   const done = await waitForStatus(page, 'done', { timeout: 120_000 });
   expect(done.error).toBeNull();
   expect(done.result?.kind).toBe(config.kind);
-  const seen = live === 'points' ? await liveCharts(page) : await declaredCharts(page);
-  expect(seen[chart], `${chart} ${live === 'points' ? 'drawn' : 'on screen'} while the run trained`).toBe(true);
-  return (await charts(page)).points;
+  if (live === 'points') expect((await liveCharts(page))[chart], `${chart} drawn while the run trained`).toBe(true);
+  return charts(page);
 }
 
 test('model-update, small: runs from a link and draws the negative flips of both new models as they train', async ({ page }) => {
