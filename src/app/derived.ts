@@ -1,7 +1,8 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
 import type { StageResult } from '../core/experiments/contract';
 import type { StageRoles } from '../core/experiments/kind';
-import type { RunFacts } from '../core/experiments/narration';
+import type { ExperimentConfig } from '../core/config/schema';
+import { factsOfConfig, type RunFacts } from '../core/experiments/narration';
 import { kindSpec } from '../core/experiments/kinds';
 import { performanceGapRecovered, type Pgr } from '../core/metrics';
 import type { RunState, StageView } from './store/run-state';
@@ -112,9 +113,37 @@ export const CATEGORY_LABELS = {
   regresses: 'regresses',
 } as const;
 
-/** What the captions may quote about the run on screen (the draft's config before the first run). */
-export function runFacts(run: RunState, draft: RunFacts['config']): RunFacts {
+/** JSON with keys in a fixed order, so two configs compare equal whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function sameConfig(a: ExperimentConfig, b: ExperimentConfig): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+/**
+ * Whether the results on screen were made from the settings in the form. After an edit they are out of date:
+ * the page marks them so, and the captions stop quoting them, until the next run.
+ */
+export function resultsAreCurrent(run: RunState, draft: ExperimentConfig): boolean {
+  return run.config === null || sameConfig(run.config, draft);
+}
+
+/** What the captions may quote about the run on screen: only what was measured with the form's settings. */
+export function runFacts(run: RunState, draft: ExperimentConfig): RunFacts {
+  if (!run.config || !run.start || run.status === 'starting' || !sameConfig(run.config, draft)) return factsOfConfig(draft);
   const stages: Record<string, StageResult> = {};
-  for (const stage of run.stages) if (stage.result) stages[stage.name] = stage.result;
-  return { config: run.config ?? draft, stages, result: run.result };
+  const models: Record<string, string> = {};
+  for (const stage of run.stages) {
+    if (stage.result) stages[stage.name] = stage.result;
+    if (stage.model) models[stage.name] = stage.model;
+  }
+  return { config: run.config, stages, result: run.result, charts: run.charts, testLabels: run.start.test.labels, models };
 }

@@ -89,6 +89,7 @@ function applyLink(hash: string, firstLoad: boolean): boolean {
   const link = decodeLink(hash);
   store.getState().setLecture(link.lecture);
   store.getState().setHidden(link.hide);
+  if (link.speed !== null) store.getState().setSpeed(link.speed);
   if (link.config) {
     store.getState().loadConfig(link.config, link.notices);
     // A link to data this tab does not have waits for it (see CustomDataNotice) instead of failing.

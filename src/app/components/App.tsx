@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useApp } from '../store/context';
 import { isHidden } from '../hidden';
+import { keyBelongsToFocus } from '../keys';
 import { ConfigPanel } from './ConfigPanel';
 import { CurvesPanel } from './CurvesPanel';
 import { CustomDataNotice } from './CustomDataNotice';
@@ -20,15 +21,14 @@ export function App() {
   const stepRun = useApp((s) => s.stepRun);
   const hasResearch = useApp((s) => s.run.charts.length > 0);
 
-  // Keyboard: space runs or pauses, "s" steps to the next measurement (not while typing in a field).
+  // Keyboard: space runs or pauses, "s" steps to the next measurement (never a key that a focused field or button owns).
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement;
-      if (target.closest('input, select, textarea, [contenteditable]')) return;
+      if (keyBelongsToFocus(event)) return;
       if (event.key === ' ') {
         event.preventDefault();
         togglePause();
-      } else if (event.key === 's' && !event.ctrlKey && !event.metaKey) {
+      } else if (event.key === 's' || event.key === 'S') {
         stepRun();
       }
     };

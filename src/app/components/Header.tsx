@@ -57,7 +57,7 @@ function RunControls() {
       <label className="inline">
         <span>Speed</span>
         <select value={String(stepsPerSecond)} onChange={(e) => setSpeed(e.target.value === 'null' ? null : Number(e.target.value))}>
-          {SPEEDS.map((s) => (
+          {(SPEEDS.some((s) => s.value === stepsPerSecond) ? SPEEDS : [...SPEEDS, { label: `${stepsPerSecond} steps/s`, value: stepsPerSecond }]).map((s) => (
             <option key={s.label} value={String(s.value)}>
               {s.label}
             </option>
@@ -99,16 +99,18 @@ function BackendPicker() {
   );
 }
 
-/** Copies a link that reproduces the experiment in the form (and starts it when opened). */
+/** Copies a link that reproduces the experiment in the form, with the lecture settings and speed (and starts it when asked). */
 function ShareButton() {
   const draft = useApp((s) => s.draft);
   const invalid = useApp((s) => s.problems.length > 0);
   const lecture = useApp((s) => s.lecture);
   const hidden = useApp((s) => s.hidden);
+  const speed = useApp((s) => s.stepsPerSecond);
   const [link, setLink] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [autostart, setAutostart] = useState(false);
   const share = () => {
-    const hash = encodeLink(draft, { run: true, lecture, hide: hidden });
+    const hash = encodeLink(draft, { run: autostart, lecture, hide: hidden, speed });
     const url = `${window.location.origin}${window.location.pathname}${hash}`;
     // The address bar shows the link too, so it can be copied by hand where the clipboard is not allowed.
     window.history.replaceState(null, '', hash);
@@ -122,9 +124,19 @@ function ShareButton() {
   };
   return (
     <div className="share">
-      <button type="button" onClick={share} disabled={invalid} data-testid="copy-link" title="A link that opens this experiment and runs it">
+      <button
+        type="button"
+        onClick={share}
+        disabled={invalid}
+        data-testid="copy-link"
+        title="A link that opens this experiment, with the speed and lecture settings"
+      >
         Copy link
       </button>
+      <label className="inline" title="The link starts the run as soon as it is opened">
+        <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} data-testid="link-autostart" />
+        <span>starts the run</span>
+      </label>
       {link && (
         <span className="share-result">
           <span className="share-status">{status}</span>

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { ModelUse } from '../config/limits';
 import type { DatasetInfo } from '../config/datasets';
 import type { StageInfo } from './contract';
-import type { Caption } from './narration';
+import type { Caption, RunFacts } from './narration';
 
 export type { ModelUse };
 
@@ -96,6 +96,8 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   rowsNeeded(config: z.output<Schema>): { needed: number; parts: string };
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
+  /** One line under the run's lesson plot, written from the measured numbers; null while they are not measured. */
+  takeaway?(facts: RunFacts): string | null;
   gallery: GallerySection;
   form: FormLayout;
   presets: readonly Preset<z.input<Schema>>[];

@@ -11,7 +11,8 @@ import type { ExperimentResult, StageInfo } from '../contract';
 import type { RunContext } from '../context';
 import type { StageRun } from '../stage';
 import { GAP_CLOSED_DEFINITION, openDistillation, teacherAndBaseline } from '../distillation/run';
-import { kdVariants, sweepStageName, sweepTemperatures, type KdVariantsConfig } from './spec';
+import { kdVariants, type KdVariantsConfig } from './spec';
+import { sweepStageName, sweepTemperatures } from './sweep';
 
 const VARIANTS = ['kd', 'reverse-kl', 'taid'] as const;
 
