@@ -13,6 +13,9 @@ import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
+import './styles/figures.css';
+import './styles/lecture.css';
+import './styles/phone.css';
 
 // Worker messages are applied to the store at most five times a second, so charts never stall the page.
 const FLUSH_MS = 200;

@@ -1,5 +1,6 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useApp } from '../store/context';
+import { resultsAreCurrent } from '../derived';
 import { isHidden } from '../hidden';
 import { keyBelongsToFocus } from '../keys';
 import { ConfigPanel } from './ConfigPanel';
@@ -13,6 +14,22 @@ import { NoticeBanner } from './NoticeBanner';
 import { ResearchPanel } from './ResearchPanel';
 import { StageSummary } from './StageSummary';
 
+/** Says that the results on screen were made with other settings than the form's, until the next run. */
+function StaleNote() {
+  const startRun = useApp((s) => s.startRun);
+  const invalid = useApp((s) => s.problems.length > 0);
+  return (
+    <p className="stale-note" role="status" data-testid="stale-note">
+      <span>
+        <strong>Out of date:</strong> these results were made with the settings before your edit.
+      </span>
+      <button type="button" onClick={startRun} disabled={invalid}>
+        Run with the new settings
+      </button>
+    </p>
+  );
+}
+
 export function App() {
   const togglePause = useApp((s) => s.togglePause);
   const lecture = useApp((s) => s.lecture);
@@ -20,6 +37,8 @@ export function App() {
   const show = (part: string) => !isHidden(hidden, part);
   const stepRun = useApp((s) => s.stepRun);
   const hasResearch = useApp((s) => s.run.charts.length > 0);
+  const stale = useApp((s) => s.run.stages.length > 0 && !resultsAreCurrent(s.run, s.draft));
+  const [settingsOpen, setSettingsOpen] = useState(false);
 
   // Keyboard: space runs or pauses, "s" steps to the next measurement (never a key that a focused field or button owns).
   useEffect(() => {
@@ -36,6 +55,8 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [togglePause, stepRun]);
 
+  const right = show('matrix') || show('examples');
+  const layout = ['layout', show('config') ? '' : 'no-config', right ? '' : 'no-right', stale ? 'results-stale' : ''].filter(Boolean).join(' ');
   return (
     <div className={lecture ? 'app lecture' : 'app'}>
       <Header />
@@ -43,21 +64,33 @@ export function App() {
       <CustomDataNotice />
       <ErrorBanner />
       <RunBlockedBanner />
-      <main className={show('config') ? 'layout' : 'layout no-config'}>
+      <main className={layout}>
         {show('config') && (
-          <aside className="column config-column">
+          <aside className={settingsOpen ? 'column config-column open' : 'column config-column'} aria-label="Experiment settings">
+            <button
+              type="button"
+              className="settings-toggle"
+              aria-expanded={settingsOpen}
+              onClick={() => setSettingsOpen(!settingsOpen)}
+              data-testid="settings-toggle"
+            >
+              {settingsOpen ? '▾' : '▸'} Experiment settings
+            </button>
             <ConfigPanel />
           </aside>
         )}
         <div className={hasResearch && show('research') ? 'column center-column with-research' : 'column center-column'}>
+          {stale && <StaleNote />}
           {show('summary') && <StageSummary />}
-          {show('curves') && <CurvesPanel />}
           {show('research') && <ResearchPanel />}
+          {show('curves') && <CurvesPanel />}
         </div>
-        <div className="column right-column">
-          {show('matrix') && <MatrixPanel />}
-          {show('examples') && <ExamplesPanel />}
-        </div>
+        {right && (
+          <div className="column right-column">
+            {show('matrix') && <MatrixPanel />}
+            {show('examples') && <ExamplesPanel />}
+          </div>
+        )}
       </main>
     </div>
   );

@@ -4,6 +4,8 @@ import { isHidden } from '../hidden';
 import { encodeLink } from '../share/url-codec';
 import { ExportMenu } from './ExportMenu';
 import { Narrative } from './Narrative';
+import { PaperLinks } from './PaperLinks';
+import { Glossed } from './Term';
 import { PresetGallery } from './PresetGallery';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
@@ -89,7 +91,9 @@ function BackendPicker() {
         {backend ? (
           <>
             running on <strong>{backend.name}</strong>
-            <span className="backend-reason">: {backend.reason}</span>
+            <span className="backend-reason">
+              : <Glossed text={backend.reason} />
+            </span>
           </>
         ) : (
           'backend: not started'
@@ -158,7 +162,8 @@ export function Header() {
   const [runsOpen, setRunsOpen] = useState(false);
   const [sweepOpen, setSweepOpen] = useState(false);
   const savedCount = useApp((s) => s.savedRuns.length);
-  const preset = PRESETS.find((p) => p.id === presetId);
+  const story = useApp((s) => s.story);
+  const preset = PRESETS.find((p) => p.id === story);
   const show = (part: string) => !isHidden(hidden, part);
   return (
     <header className="top">
@@ -214,7 +219,7 @@ export function Header() {
       {show('backend') && <BackendPicker />}
       {preset && (
         <p className="lesson" data-testid="lesson">
-          {preset.lesson}
+          <Glossed text={preset.lesson} /> <PaperLinks papers={preset.papers} />
         </p>
       )}
       {lecture && <Narrative />}

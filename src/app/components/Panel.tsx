@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Glossed } from './Term';
 
 /** A titled panel with a one-paragraph "what am I looking at" explanation. */
 export function Panel({
@@ -22,7 +23,7 @@ export function Panel({
         <h2>{title}</h2>
         {actions}
       </header>
-      <p className="panel-help">{help}</p>
+      <p className="panel-help">{typeof help === 'string' ? <Glossed text={help} /> : help}</p>
       <div className="panel-body">{children}</div>
     </section>
   );

@@ -81,10 +81,8 @@ export interface ViewSlice {
   category: MistakeCategory;
   /** Which student the matrix and the examples compare with the supervisor (comparison experiments); null: the main one. */
   matrixStudent: string | null;
-  regions: 'side-by-side' | 'supervisor' | 'student';
   selectCategory(category: MistakeCategory): void;
   selectMatrixStudent(name: string | null): void;
-  setRegions(regions: ViewSlice['regions']): void;
 }
 
 export interface RunsSlice {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { RoleSchema, seedField, StudentRoleSchema, transferData, versionField, weakLabelsField } from '../../config/blocks';
 import type { StageInfo } from '../contract';
-import { defineKind, roleModel } from '../kind';
+import { defineKind, roleModel, PAPERS } from '../kind';
 import { checkTransferLoss, transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
 import { BOOTSTRAP_CAPTIONS, bootstrapTakeaway } from './captions';
 import { linkName } from './names';
@@ -85,6 +85,7 @@ export const bootstrap = defineKind({
       title: 'Bootstrapping: a chain of growing students',
       lesson:
         "A big student trained straight on weak labels learns their mistakes; a chain of growing students, each trained on the previous one's labels, hands it cleaner labels and recovers about twice as much of the gap.",
+      papers: [PAPERS.burns],
       narrative: BOOTSTRAP_CAPTIONS,
       config: {
         kind: 'bootstrap',

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { distillationData, KD_LOSSES, RoleSchema, seedField, StudentRoleSchema, versionField } from '../../config/blocks';
 import type { StageInfo } from '../contract';
-import { defineKind, roleModel, type IssueSink } from '../kind';
+import { defineKind, roleModel, type IssueSink, PAPERS } from '../kind';
 import { distillationTakeaway, KD_MNIST_CAPTIONS } from './captions';
 
 const schema = z.object({
@@ -84,6 +84,7 @@ export const distillation = defineKind({
       title: 'Distillation (MNIST)',
       lesson:
         'With ground truth for only 1,000 images, a small student distilled from a teacher over all 10,000 clearly beats the same student trained on its 1,000 labels; given the same labels as the teacher, distillation adds nothing at this scale.',
+      papers: [PAPERS.hinton],
       narrative: KD_MNIST_CAPTIONS,
       config: { kind: 'distillation', ...KD_MNIST, student: { ...KD_MNIST.student, loss: { type: 'kd', temperature: 4, alpha: 0.9 } } },
     },

@@ -72,6 +72,7 @@ export async function runKdVariants(ctx: RunContext<KdVariantsConfig>): Promise<
     id: 'variants',
     title: 'Accuracy and gap closed per variant',
     kind: 'bar',
+    lesson: true,
     xLabel: 'model',
     yLabel: 'share',
     percent: true,

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { distillationData, KD_PARAMS, num, RoleSchema, seedField, TAID_PARAMS, versionField } from '../../config/blocks';
 import type { StageInfo } from '../contract';
 import { checkLabelledSize, distillationRows, KD_MNIST, KD_STAGES } from '../distillation/spec';
-import { defineKind, roleModel } from '../kind';
+import { defineKind, roleModel, PAPERS } from '../kind';
 import { KD_VARIANTS_CAPTIONS, kdVariantsTakeaway } from './captions';
 import { sweepStageName, sweepTemperatures } from './sweep';
 
@@ -77,6 +77,7 @@ export const kdVariants = defineKind({
       title: 'Distillation variants (MNIST)',
       lesson:
         'With ground truth for only 1,000 images, the same small student distilled from one teacher with forward KL, reverse KL or TAID closes most of the gap to the teacher; how it is distilled matters far less than that it is.',
+      papers: [PAPERS.hinton, PAPERS.minillm, PAPERS.taid],
       narrative: KD_VARIANTS_CAPTIONS,
       config: {
         kind: 'kd-variants',

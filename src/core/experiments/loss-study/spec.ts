@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { LOGCONF_PARAMS, PRODUCT_PARAMS, RoleSchema, seedField, transferData, versionField, weakLabelsField, type LossSpec } from '../../config/blocks';
-import { defineKind, roleModel } from '../kind';
+import { defineKind, roleModel, PAPERS } from '../kind';
 import { transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
 import { LOSS_STUDY_CAPTIONS, lossStudyTakeaway } from './captions';
 
@@ -80,6 +80,7 @@ export const lossStudy = defineKind({
       title: "The student's loss: xent, logconf, product",
       lesson:
         'Against a supervisor that is confident in its mistakes, the auxiliary confidence loss (trust your own hardened predictions) copies fewer of them and recovers more of the gap than plain cross-entropy.',
+      papers: [PAPERS.burns],
       narrative: LOSS_STUDY_CAPTIONS,
       config: {
         kind: 'loss-study',

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { DATA_FIELDS, int, MlpSpecSchema, num, seedField, TrainSpecSchema, versionField } from '../../config/blocks';
-import { defineKind } from '../kind';
+import { defineKind, PAPERS } from '../kind';
 import { RANDOM_TEACHER_CAPTIONS, randomTeacherTakeaway } from './captions';
 
 const schema = z.object({
@@ -100,6 +100,7 @@ export const randomTeacher = defineKind({
       title: 'Random teachers are good teachers',
       lesson:
         "A student that imitates a random, never-trained network, without a single label, ends with better features than the network it imitates: a linear probe on its hidden layer beats the same probe on the teacher's.",
+      papers: [PAPERS.randomTeachers],
       narrative: RANDOM_TEACHER_CAPTIONS,
       config: {
         kind: 'random-teacher',

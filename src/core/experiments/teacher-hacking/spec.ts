@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DATA_FIELDS, int, num, RoleSchema, seedField, versionField } from '../../config/blocks';
 import { DATASET_IDS } from '../../config/datasets';
 import type { StageInfo } from '../contract';
-import { defineKind } from '../kind';
+import { defineKind, PAPERS } from '../kind';
 import { TEACHER_HACKING_CAPTIONS, teacherHackingTakeaway } from './captions';
 
 const schema = z.object({
@@ -92,6 +92,7 @@ export const teacherHacking = defineKind({
       title: 'Teacher hacking (2-D)',
       lesson:
         'Distilled over and over on one small fixed set, a student keeps getting closer to its imperfect teacher while drifting away from the truth behind it; the same number of steps on fresh points ends about twice as close to the truth.',
+      papers: [PAPERS.teacherHacking],
       narrative: TEACHER_HACKING_CAPTIONS,
       config: {
         kind: 'teacher-hacking',

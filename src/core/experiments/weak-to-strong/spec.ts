@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { int, num, RoleSchema, seedField, StudentRoleSchema, transferData, versionField, W2S_LOSSES, weakLabelsField } from '../../config/blocks';
-import { defineKind, roleModel, type FormField, type IssueSink } from '../kind';
+import { defineKind, roleModel, type FormField, type IssueSink, PAPERS } from '../kind';
 import {
   W2S_COPYING_CAPTIONS,
   W2S_EARLY_STOP_CAPTIONS,
@@ -160,6 +160,7 @@ export const weakToStrong = defineKind({
       title: 'Weak-to-strong (MNIST)',
       lesson:
         "A student with latent knowledge (an encoder pretrained on 20,000 other digits) trained only on a weak supervisor's labels recovers much of the gap to its ceiling: it beats its supervisor instead of copying it.",
+      papers: [PAPERS.burns],
       narrative: W2S_MNIST_CAPTIONS,
       config: W2S_MNIST,
     },
@@ -169,6 +170,7 @@ export const weakToStrong = defineKind({
       title: 'Same size, no concept',
       lesson:
         'The same student on an encoder pretrained without labels (an autoencoder of the same 20,000 digits): just as big, but with no concept of digit to fall back on, it recovers almost none of the gap (PGR about 0).',
+      papers: [PAPERS.burns],
       narrative: W2S_NO_CONCEPT_CAPTIONS,
       config: {
         ...W2S_MNIST,
@@ -187,6 +189,7 @@ export const weakToStrong = defineKind({
       title: 'From scratch on 2-D: copies',
       lesson:
         "A bigger network trained from scratch on a weak supervisor's labels has nothing of its own to go on: it learns the supervisor's boundary, mistakes included.",
+      papers: [PAPERS.burns],
       narrative: W2S_COPYING_CAPTIONS,
       config: {
         kind: 'weak-to-strong',
@@ -206,6 +209,7 @@ export const weakToStrong = defineKind({
       title: 'Random errors: easy to beat',
       lesson:
         'A supervisor whose mistakes are random (31% of its labels flipped to another digit at random) is easy to beat: the student with latent knowledge sees through the noise and corrects almost 90% of them.',
+      papers: [PAPERS.burns],
       narrative: W2S_FLIPS_CAPTIONS,
       config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'flips', rate: 0.314 } } },
     },
@@ -214,6 +218,7 @@ export const weakToStrong = defineKind({
       title: 'Systematic errors: copied',
       lesson:
         'A supervisor with the same error rate whose mistakes are systematic (every 0 labelled 1, every 1 labelled 2, every 2 labelled 3) gets copied: the same student learns the rule, mistakes and all, and beats almost none of them.',
+      papers: [PAPERS.burns],
       narrative: W2S_SYSTEMATIC_CAPTIONS,
       config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'systematic', classes: 3 } } },
     },
@@ -222,6 +227,7 @@ export const weakToStrong = defineKind({
       title: 'Overfitting weak labels: stop early',
       lesson:
         'A student that can memorise, trained long on hard weak labels, learns the truth first and the mistakes later: its test accuracy peaks and falls. A validation split labelled by the supervisor, never the truth, finds the early checkpoint.',
+      papers: [PAPERS.burns],
       narrative: W2S_EARLY_STOP_CAPTIONS,
       config: {
         ...W2S_MNIST,
