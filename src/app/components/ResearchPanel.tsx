@@ -1,6 +1,6 @@
 import { memo, useMemo } from 'react';
 import type { ChartData } from '../../core/experiments/charts';
-import { kindSpec } from '../../core/experiments/kinds';
+import { specOf } from '../../core/experiments/kinds';
 import { lessonChart, researchFigure } from '../charts/curves';
 import { barGroups, formatValue, yRange, type Figure } from '../charts/figure';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
@@ -117,7 +117,7 @@ export function ResearchPanel() {
   const charts = run.charts;
   const lesson = lessonChart(charts);
   const takeaway = useMemo(() => {
-    const spec = run.config ? kindSpec(run.config.kind) : null;
+    const spec = run.config ? specOf(run.config.kind) : null;
     return spec?.takeaway?.(runFacts(run, draft)) ?? null;
   }, [run, draft]);
   if (!lesson) return null;

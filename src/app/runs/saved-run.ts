@@ -1,7 +1,7 @@
 /** A finished run as kept in the browser: config, curves, headline numbers and per-example results. */
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { ExperimentResult } from '../../core/experiments/contract';
-import type { MetricPoint } from '../../core/experiments/contract';
+import type { MetricPoint } from '../../core/experiments/figures';
 import { MAX_POINTS_PER_CURVE } from '../charts/thin';
 import type { RunState } from '../store/run-state';
 

@@ -3,9 +3,10 @@
  * (unit-tested without a browser). The view of a finished run stays until the next run starts.
  */
 import type { ExperimentConfig } from '../../core/config/schema';
-import type { ExperimentResult, ExperimentStart, StageResult } from '../../core/experiments/contract';
+import type { ExperimentResult, ExperimentStart } from '../../core/experiments/contract';
+import type { StageResult } from '../../core/experiments/figures';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
-import type { MetricPoint } from '../../core/experiments/contract';
+import type { MetricPoint } from '../../core/experiments/figures';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';

@@ -9,7 +9,7 @@ import { reduced, run, type AnyConfig } from '../../node/test-support';
 import { mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import { PRESETS } from '../presets';
 import type { ExperimentResult } from './contract';
-import { kindSpec } from './kinds';
+import { specOf } from './kinds';
 import { captionText, count, fixed, pct, type RunFacts } from './narration';
 
 const W2S = {
@@ -91,8 +91,9 @@ describe("captions quote the run's own numbers", { timeout: 600_000 }, () => {
       const small = SMALL[preset.id] ?? W2S;
       const texts: string[][] = [];
       for (const seed of [1, 2]) {
-        const facts = factsOf(await run(reduced(preset.id, { ...small, seed })));
-        const takeaway = kindSpec(facts.config.kind).takeaway?.(facts);
+        const result = await run(reduced(preset.id, { ...small, seed }));
+        const facts = factsOf(result);
+        const takeaway = specOf(result.config.kind).takeaway?.(facts);
         const lines = [...preset.narrative.map((c) => captionText(c, facts)), ...(takeaway ? [takeaway] : [])];
         const allowed = allowedNumbers(facts);
         for (const line of lines) {

@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { ModelUse } from '../config/limits';
 import type { DatasetInfo } from '../config/datasets';
-import type { StageInfo } from './contract';
+import type { StageInfo } from './figures';
 import type { Caption, RunFacts } from './narration';
 
 export type { ModelUse };
@@ -58,13 +58,13 @@ export const PAPERS = {
   teacherHacking: { cite: 'Tiapkin et al. 2025', title: 'On Teacher Hacking in Language Model Distillation', url: 'https://arxiv.org/abs/2502.02671' },
 } as const satisfies Record<string, Paper>;
 
-export interface Preset<Input = unknown> {
+export interface Preset<Input = unknown, Config = unknown> {
   id: string;
   title: string;
   /** The one line a visitor should take away. */
   lesson: string;
   /** Captions a lecturer steps through while the run plays, bound to the run's numbers (see narration.ts). */
-  narrative: readonly Caption[];
+  narrative: readonly Caption<Config>[];
   config: Input;
   /** The papers it reproduces or illustrates. */
   papers?: readonly Paper[];
@@ -125,10 +125,10 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
   /** One line under the run's lesson plot, written from the measured numbers; null while they are not measured. */
-  takeaway?(facts: RunFacts): string | null;
+  takeaway?(facts: RunFacts<z.output<Schema>>): string | null;
   gallery: GallerySection;
   form: FormLayout;
-  presets: readonly Preset<z.input<Schema>>[];
+  presets: readonly Preset<z.input<Schema>, z.output<Schema>>[];
 }
 
 /** Declares a kind; the type parameters give its presets the schema's input type. */

@@ -32,7 +32,7 @@ describe('captions bound to the run', () => {
     expect(captionText('plain', facts)).toBe('plain');
     expect(captionText(templated, facts)).toBe('result pending');
     expect(captionCue(templated, facts.config)).toEqual({ stage: 'student', at: 'start' });
-    expect(captionCue({ stage: () => 'kd-T8', at: 'end', text: () => '' }, facts.config)).toEqual({ stage: 'kd-T8', at: 'end' });
+    expect(captionCue({ stageOf: () => 'kd-T8', at: 'end', text: () => '' }, facts.config)).toEqual({ stage: 'kd-T8', at: 'end' });
     expect(captionCue('plain', facts.config)).toBeUndefined();
   });
 });

@@ -4,18 +4,20 @@
  * supervisor") is made only when the numbers bear it out. No tfjs, no DOM: the page and the tests read it.
  */
 import type { ModelSpec } from '../config/blocks';
-import type { ExperimentConfig } from '../config/schema';
 import { mistakeBreakdown, performanceGapRecovered, type MistakeBreakdown } from '../metrics';
 import type { ChartData, ChartPoint } from './charts';
-import type { ExperimentResult, StageResult } from './contract';
+import type { ResultFigures, StageResult } from './figures';
 
-/** What a caption may quote: the run's config, the stages finished so far, and the whole result once it is done. */
-export interface RunFacts {
-  config: ExperimentConfig;
+/**
+ * What a caption may quote: the run's config (of the preset's own kind), the stages finished so far, and the
+ * whole result once it is done.
+ */
+export interface RunFacts<Config = unknown> {
+  config: Config;
   /** Finished stages by name. */
   stages: Readonly<Record<string, StageResult>>;
   /** The finished run (gap ratios, beat/copy breakdowns, students, charts); null while it trains. */
-  result: ExperimentResult | null;
+  result: ResultFigures | null;
   /** The run's own plots as measured so far (see charts.ts). */
   charts: readonly ChartData[];
   /** The true class of every test example; null before the run's data has arrived. */
@@ -25,36 +27,35 @@ export interface RunFacts {
 }
 
 /** Facts before anything is measured: a caption then says what is known from the config alone. */
-export function factsOfConfig(config: ExperimentConfig): RunFacts {
+export function factsOfConfig<Config>(config: Config): RunFacts<Config> {
   return { config, stages: {}, result: null, charts: [], testLabels: null, models: {} };
 }
 
 /** When a caption comes up as captions follow the run: as a stage starts or as it ends. */
 export type CaptionMoment = 'start' | 'end';
 
-export interface TemplateCaption {
-  /**
-   * When captions follow the run, this caption comes up as this stage starts (or ends, with `at: 'end'`); a
-   * function of the config where the stage's name depends on it (a sweep's first stage). Else it waits for a click.
-   */
-  stage?: string | ((config: ExperimentConfig) => string | undefined);
+export interface TemplateCaption<Config = unknown> {
+  /** When captions follow the run, this caption comes up as this stage starts (or ends, with `at: 'end'`); else it waits for a click. */
+  stage?: string;
+  /** The stage, where its name depends on the config (a sweep's first stage). */
+  stageOf?(config: Config): string | undefined;
   at?: CaptionMoment;
   /** The caption's text for the facts so far; say what is known, never a number that is not yet measured. */
-  text(facts: RunFacts): string;
+  text(facts: RunFacts<Config>): string;
 }
 
 /** A fixed sentence, or a template over the run's numbers. */
-export type Caption = string | TemplateCaption;
+export type Caption<Config = unknown> = string | TemplateCaption<Config>;
 
 /** A caption's text for these facts. */
-export function captionText(caption: Caption, facts: RunFacts): string {
+export function captionText<Config>(caption: Caption<Config>, facts: RunFacts<Config>): string {
   return typeof caption === 'string' ? caption : caption.text(facts);
 }
 
 /** The run event a caption belongs to (its stage, and whether it waits for the stage's start or end), if any. */
-export function captionCue(caption: Caption, config: ExperimentConfig): { stage: string; at: CaptionMoment } | undefined {
-  if (typeof caption === 'string' || caption.stage === undefined) return undefined;
-  const stage = typeof caption.stage === 'function' ? caption.stage(config) : caption.stage;
+export function captionCue<Config>(caption: Caption<Config>, config: Config): { stage: string; at: CaptionMoment } | undefined {
+  if (typeof caption === 'string') return undefined;
+  const stage = caption.stage ?? caption.stageOf?.(config);
   return stage === undefined ? undefined : { stage, at: caption.at ?? 'start' };
 }
 
@@ -100,19 +101,19 @@ export function known(...values: (number | null | undefined)[]): boolean {
 }
 
 /** A finished stage's final test accuracy; null until it has finished. */
-export function accuracyOf(facts: RunFacts, stage: string): number | null {
+export function accuracyOf(facts: RunFacts<unknown>, stage: string): number | null {
   return facts.stages[stage]?.accuracy ?? null;
 }
 
 /** The gap ratio (student - lower) / (upper - lower) from finished stages; null while one is missing or when it is undefined. */
-export function gapOf(facts: RunFacts, roles: { lower: string; upper: string; student: string }): number | null {
+export function gapOf(facts: RunFacts<unknown>, roles: { lower: string; upper: string; student: string }): number | null {
   const [lower, upper, student] = [accuracyOf(facts, roles.lower), accuracyOf(facts, roles.upper), accuracyOf(facts, roles.student)];
   if (lower === null || upper === null || student === null) return null;
   return performanceGapRecovered(lower, upper, student).value;
 }
 
 /** Beats and copies of a finished student against a finished supervisor on test; null until both have finished. */
-export function mistakesOf(facts: RunFacts, supervisor: string, student: string): MistakeBreakdown | null {
+export function mistakesOf(facts: RunFacts<unknown>, supervisor: string, student: string): MistakeBreakdown | null {
   const a = facts.stages[supervisor];
   const b = facts.stages[student];
   if (!a || !b || !facts.testLabels) return null;
@@ -120,7 +121,7 @@ export function mistakesOf(facts: RunFacts, supervisor: string, student: string)
 }
 
 /** A chart's points of one series as measured so far (empty while it has none). */
-export function seriesOf(facts: RunFacts, chart: string, series: string): readonly ChartPoint[] {
+export function seriesOf(facts: RunFacts<unknown>, chart: string, series: string): readonly ChartPoint[] {
   return facts.charts.find((c) => c.info.id === chart)?.points[series] ?? [];
 }
 

@@ -6,7 +6,7 @@ import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
 import { assignWeights, DivergenceError, stepsPerEpoch, train, type TrainingSet } from '../train';
 import type { RunContext } from './context';
-import type { StageInfo, StageResult } from './contract';
+import type { StageInfo, StageResult } from './figures';
 
 export interface StageRun {
   result: StageResult;

@@ -14,17 +14,30 @@ import {
   type CaptionMoment,
   type RunFacts,
 } from '../narration';
-import type { BootstrapConfig } from './spec';
+import type { ModelSpec } from '../../config/blocks';
+
+/** What these captions read of a bootstrapping config (written out here: the spec imports the captions, never the reverse). */
+interface BootstrapConfig {
+  data: { supervisorSize: number; transferSize: number };
+  weakLabels: { kind: string };
+  supervisor: { model: ModelSpec };
+  chain: readonly { model: ModelSpec }[];
+  student: { model: ModelSpec };
+}
 import { linkName } from './names';
 
-function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts, c: BootstrapConfig) => string): Caption {
-  return { stage, at, text: (f) => text(f, f.config as BootstrapConfig) };
+function say(
+  stage: string | undefined,
+  at: CaptionMoment | undefined,
+  text: (f: RunFacts<BootstrapConfig>, c: BootstrapConfig) => string,
+): Caption<BootstrapConfig> {
+  return { stage, at, text: (f) => text(f, f.config) };
 }
 
-const pgrOf = (f: RunFacts, student: string) => gapOf(f, { lower: 'weak', upper: 'ceiling', student });
-const copyOf = (f: RunFacts, student: string) => mistakesOf(f, 'weak', student)?.copyRate ?? null;
+const pgrOf = (f: RunFacts<unknown>, student: string) => gapOf(f, { lower: 'weak', upper: 'ceiling', student });
+const copyOf = (f: RunFacts<unknown>, student: string) => mistakesOf(f, 'weak', student)?.copyRate ?? null;
 
-export const BOOTSTRAP_CAPTIONS: readonly Caption[] = [
+export const BOOTSTRAP_CAPTIONS: readonly Caption<BootstrapConfig>[] = [
   say('weak', 'start', (f, c) => {
     const weak = accuracyOf(f, 'weak');
     return `The weak supervisor, ${modelWords(c.supervisor.model)} that saw ${count(c.data.supervisorSize)} labelled digits, labels ${count(c.data.transferSize)} new digits with ${c.weakLabels.kind} labels.${weak !== null ? ` It is right on ${pct(weak)} of test digits.` : ''}`;
@@ -62,7 +75,7 @@ export const BOOTSTRAP_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a bootstrapping run's lesson plot. */
-export function bootstrapTakeaway(f: RunFacts): string | null {
+export function bootstrapTakeaway(f: RunFacts<BootstrapConfig>): string | null {
   const [end, direct, pgrEnd, pgrDirect] = [accuracyOf(f, 'student'), accuracyOf(f, 'direct'), pgrOf(f, 'student'), pgrOf(f, 'direct')];
   if (!known(end, direct)) return null;
   const pgr = known(pgrEnd, pgrDirect) ? ` (PGR ${fixed(pgrEnd)} against ${fixed(pgrDirect)})` : '';

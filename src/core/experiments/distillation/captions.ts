@@ -3,17 +3,25 @@
  * the kind's takeaway, bound to the run's numbers (see narration.ts).
  */
 import { accuracyOf, count, gapOf, known, modelWords, pct, versus, type Caption, type CaptionMoment, type RunFacts } from '../narration';
-import type { DistillationConfig } from './spec';
+import type { ModelSpec } from '../../config/blocks';
 
-/** What every distillation family config has: a teacher, a student and labelled rows. */
-type DistillationFamily = Pick<DistillationConfig, 'data' | 'teacher' | 'student'>;
+/** What these captions read of a distillation config, or of any config with a teacher, a student and labelled rows. */
+export interface DistillationFamily {
+  data: { trainSize: number; labelledSize: number };
+  teacher: { model: ModelSpec };
+  student: { model: ModelSpec };
+}
 
-function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts, c: DistillationFamily) => string): Caption {
-  return { stage, at, text: (f) => text(f, f.config as DistillationFamily) };
+function say(
+  stage: string | undefined,
+  at: CaptionMoment | undefined,
+  text: (f: RunFacts<DistillationFamily>, c: DistillationFamily) => string,
+): Caption<DistillationFamily> {
+  return { stage, at, text: (f) => text(f, f.config) };
 }
 
 /** "… (94.9%)": the share of the gap to the teacher a student closes, in words. */
-export function gapClosed(f: RunFacts, student: string): string {
+export function gapClosed(f: RunFacts<unknown>, student: string): string {
   const gap = gapOf(f, { lower: 'baseline', upper: 'teacher', student });
   return gap === null ? '' : `, closing ${pct(gap, 0)} of the gap to the teacher`;
 }
@@ -28,7 +36,7 @@ export const BASELINE_CAPTION = say('baseline', 'start', (f, c) => {
   return `The student alone, ${modelWords(c.student.model)}, trains on only ${count(c.data.labelledSize)} of them${alone !== null ? ` and stalls at ${pct(alone)}` : ''} (grey).`;
 });
 
-export const KD_MNIST_CAPTIONS: readonly Caption[] = [
+export const KD_MNIST_CAPTIONS: readonly Caption<DistillationFamily>[] = [
   TEACHER_CAPTION,
   BASELINE_CAPTION,
   say('student', 'start', (f, c) => {
@@ -47,7 +55,7 @@ export const KD_MNIST_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a distillation run's lesson plot. */
-export function distillationTakeaway(f: RunFacts): string | null {
+export function distillationTakeaway(f: RunFacts<DistillationFamily>): string | null {
   const [teacher, alone, student] = [accuracyOf(f, 'teacher'), accuracyOf(f, 'baseline'), accuracyOf(f, 'student')];
   if (!known(teacher, alone, student)) return null;
   return `Distilled over every image, the student reaches ${pct(student)}, ${versus(student!, alone!)} the same student on its labels alone (${pct(alone)})${gapClosed(f, 'student')} (${pct(teacher)}).`;

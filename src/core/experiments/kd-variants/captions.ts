@@ -17,19 +17,22 @@ import {
   type CaptionMoment,
   type RunFacts,
 } from '../narration';
-import type { KdVariantsConfig } from './spec';
+import type { DistillationFamily } from '../distillation/captions';
 import { sweepStageName, sweepTemperatures } from './sweep';
+
+/** What these captions read of a distillation-variants config (written out here: the spec imports the captions). */
+interface KdVariantsConfig extends DistillationFamily {
+  temperature: number;
+  temperatureSweep: number[];
+  taid: { tStart: number };
+}
 
 function say(
   stage: string | ((c: KdVariantsConfig) => string | undefined) | undefined,
   at: CaptionMoment | undefined,
-  text: (f: RunFacts, c: KdVariantsConfig) => string,
-): Caption {
-  return {
-    stage: typeof stage === 'function' ? (config) => stage(config as KdVariantsConfig) : stage,
-    at,
-    text: (f) => text(f, f.config as KdVariantsConfig),
-  };
+  text: (f: RunFacts<KdVariantsConfig>, c: KdVariantsConfig) => string,
+): Caption<KdVariantsConfig> {
+  return typeof stage === 'function' ? { stageOf: stage, at, text: (f) => text(f, f.config) } : { stage, at, text: (f) => text(f, f.config) };
 }
 
 const VARIANT_NAMES: Record<string, string> = { kd: 'forward KL', 'reverse-kl': 'reverse KL', taid: 'TAID' };
@@ -43,7 +46,7 @@ const firstSweepStage = (c: KdVariantsConfig) => sweepStages(c)[0];
 /** The last stage the run trains: the run's end. */
 const lastStage = (c: KdVariantsConfig) => sweepStages(c).at(-1) ?? 'taid';
 
-export const KD_VARIANTS_CAPTIONS: readonly Caption[] = [
+export const KD_VARIANTS_CAPTIONS: readonly Caption<KdVariantsConfig>[] = [
   TEACHER_CAPTION,
   BASELINE_CAPTION,
   say('kd', 'start', (f, c) => {
@@ -88,7 +91,7 @@ export const KD_VARIANTS_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a distillation-variants run's lesson plot. */
-export function kdVariantsTakeaway(f: RunFacts): string | null {
+export function kdVariantsTakeaway(f: RunFacts<KdVariantsConfig>): string | null {
   const alone = accuracyOf(f, 'baseline');
   const scored = Object.entries(VARIANT_NAMES)
     .map(([stage, name]) => ({ name, accuracy: accuracyOf(f, stage), gap: gapOf(f, { lower: 'baseline', upper: 'teacher', student: stage }) }))

@@ -1,17 +1,25 @@
 /** Captions of the loss-study preset and the kind's takeaway, bound to the run's numbers (see narration.ts). */
 import { accuracyOf, compare, fixed, gapOf, known, mistakesOf, pct, type Caption, type CaptionMoment, type RunFacts } from '../narration';
-import type { LossStudyConfig } from './spec';
+/** What these captions read of a loss-study config (written out here: the spec imports the captions, never the reverse). */
+interface LossStudyConfig {
+  weakLabels: { kind: string; temperature: number };
+  logconf: { aMax: number; warmup: number };
+}
 
-function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts, c: LossStudyConfig) => string): Caption {
-  return { stage, at, text: (f) => text(f, f.config as LossStudyConfig) };
+function say(
+  stage: string | undefined,
+  at: CaptionMoment | undefined,
+  text: (f: RunFacts<LossStudyConfig>, c: LossStudyConfig) => string,
+): Caption<LossStudyConfig> {
+  return { stage, at, text: (f) => text(f, f.config) };
 }
 
 const LOSSES = ['xent', 'logconf', 'product'] as const;
-const pgrOf = (f: RunFacts, student: string) => gapOf(f, { lower: 'weak', upper: 'ceiling', student });
-const copyOf = (f: RunFacts, student: string) => mistakesOf(f, 'weak', student)?.copyRate ?? null;
+const pgrOf = (f: RunFacts<unknown>, student: string) => gapOf(f, { lower: 'weak', upper: 'ceiling', student });
+const copyOf = (f: RunFacts<unknown>, student: string) => mistakesOf(f, 'weak', student)?.copyRate ?? null;
 
 /** How a loss compares with cross-entropy: fewer or more copies, more or less of the gap. */
-function againstXent(f: RunFacts, loss: string): string {
+function againstXent(f: RunFacts<unknown>, loss: string): string {
   const [copy, copyX, pgr, pgrX] = [copyOf(f, loss), copyOf(f, 'xent'), pgrOf(f, loss), pgrOf(f, 'xent')];
   if (!known(copy, copyX, pgr, pgrX)) return '';
   const copies = compare(copy!, copyX!, { above: 'copies more mistakes', below: 'copies fewer mistakes', level: 'copies as many mistakes' });
@@ -19,7 +27,7 @@ function againstXent(f: RunFacts, loss: string): string {
   return ` It ${copies} (${pct(copy)} against ${pct(copyX)}) and ${recovers} (PGR ${fixed(pgr)} against ${fixed(pgrX)}) than cross-entropy.`;
 }
 
-export const LOSS_STUDY_CAPTIONS: readonly Caption[] = [
+export const LOSS_STUDY_CAPTIONS: readonly Caption<LossStudyConfig>[] = [
   say('weak', 'start', (f) => {
     const weak = accuracyOf(f, 'weak');
     return `One weak supervisor${weak !== null ? ` (${pct(weak)} on test)` : ''}, one strong ceiling, and ${LOSSES.length} copies of the same strong student: same start, same labels, same data order. Only the loss differs.`;
@@ -56,7 +64,7 @@ export const LOSS_STUDY_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a loss-study run's lesson plot. */
-export function lossStudyTakeaway(f: RunFacts): string | null {
+export function lossStudyTakeaway(f: RunFacts<LossStudyConfig>): string | null {
   const scored = LOSSES.map((l) => ({ l, pgr: pgrOf(f, l), copy: copyOf(f, l) })).filter((s) => known(s.pgr, s.copy));
   if (scored.length === 0) return null;
   return `${scored.map((s) => `${s.l}: PGR ${fixed(s.pgr)}, copy rate ${pct(s.copy)}`).join('; ')}.`;

@@ -1,20 +1,32 @@
 /** Captions of the random-teacher preset and the kind's takeaway, bound to the run's numbers (see narration.ts). */
 import { accuracyOf, count, known, pct, points, seriesOf, type Caption, type CaptionMoment, type RunFacts } from '../narration';
-import type { RandomTeacherConfig } from './spec';
+/** What these captions read of a random-teacher config (written out here: the spec imports the captions, never the reverse). */
+interface RandomTeacherConfig {
+  data: { trainSize: number; probeSize: number };
+  teacher: { model: { width: number; depth: number } };
+  outputDim: number;
+  teacherTemperature: number;
+  initNearTeacher: number;
+  probeEvery: number;
+}
 
-function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts, c: RandomTeacherConfig) => string): Caption {
-  return { stage, at, text: (f) => text(f, f.config as RandomTeacherConfig) };
+function say(
+  stage: string | undefined,
+  at: CaptionMoment | undefined,
+  text: (f: RunFacts<RandomTeacherConfig>, c: RandomTeacherConfig) => string,
+): Caption<RandomTeacherConfig> {
+  return { stage, at, text: (f) => text(f, f.config) };
 }
 
 /** The student's first probe measurement above the teacher's line, if any. */
-function firstAbove(f: RunFacts) {
+function firstAbove(f: RunFacts<unknown>) {
   const teacher = accuracyOf(f, 'teacher');
   return teacher === null ? null : (seriesOf(f, 'probe-accuracy', 'student').find((p) => p.y > teacher) ?? null);
 }
 
 const architecture = (c: RandomTeacherConfig) => `${Array.from({ length: c.teacher.model.depth }, () => c.teacher.model.width).join('-')}-${c.outputDim}`;
 
-export const RANDOM_TEACHER_CAPTIONS: readonly Caption[] = [
+export const RANDOM_TEACHER_CAPTIONS: readonly Caption<RandomTeacherConfig>[] = [
   say('teacher', 'start', (_f, c) => `The teacher is a network that was never trained: hidden layers and output ${architecture(c)}, random weights, frozen.`),
   say('teacher', 'end', (f, c) => {
     const teacher = accuracyOf(f, 'teacher');
@@ -48,7 +60,7 @@ export const RANDOM_TEACHER_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a random-teacher run's lesson plot. */
-export function randomTeacherTakeaway(f: RunFacts): string | null {
+export function randomTeacherTakeaway(f: RunFacts<RandomTeacherConfig>): string | null {
   const [teacher, student] = [accuracyOf(f, 'teacher'), accuracyOf(f, 'student')];
   if (!known(teacher, student)) return null;
   return `A linear probe on the student's features scores ${pct(student)}, ${points(student!, teacher!)} ${student! >= teacher! ? 'above' : 'below'} the same probe on the random teacher's (${pct(teacher)}).`;

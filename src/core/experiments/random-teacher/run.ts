@@ -15,11 +15,12 @@ import { buildModel, type Model } from '../../models/model';
 import { featuresOf, predict, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { train } from '../../train';
-import type { MetricPoint } from '../contract';
+import type { MetricPoint } from '../figures';
 import { ChartRecorder } from '../charts';
 import { assembleResult } from '../result';
 import { oneHot, openExperiment } from '../open';
-import type { ExperimentResult, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageResult } from '../figures';
 import type { RunContext } from '../context';
 
 /** What one linear probe of a network's features gives. */

@@ -1,13 +1,22 @@
 /** Captions of the teacher-hacking preset and the kind's takeaway, bound to the run's numbers (see narration.ts). */
 import { accuracyOf, count, extremeOf, fixed, known, pct, seriesOf, versus, type Caption, type CaptionMoment, type RunFacts } from '../narration';
-import type { TeacherHackingConfig } from './spec';
+/** What these captions read of a teacher-hacking config (written out here: the spec imports the captions, never the reverse). */
+interface TeacherHackingConfig {
+  oracle: { numClasses: number };
+  data: { teacherSize: number; transferSize: number; testSize: number };
+  student: { train: { epochs: number; batchSize: number } };
+}
 
-function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts, c: TeacherHackingConfig) => string): Caption {
-  return { stage, at, text: (f) => text(f, f.config as TeacherHackingConfig) };
+function say(
+  stage: string | undefined,
+  at: CaptionMoment | undefined,
+  text: (f: RunFacts<TeacherHackingConfig>, c: TeacherHackingConfig) => string,
+): Caption<TeacherHackingConfig> {
+  return { stage, at, text: (f) => text(f, f.config) };
 }
 
 /** A regime's distances: the proxy's first and last values, the golden distance's minimum and last value. */
-function distances(f: RunFacts, regime: 'fixed' | 'fresh') {
+function distances(f: RunFacts<unknown>, regime: 'fixed' | 'fresh') {
   const proxy = seriesOf(f, 'distances', `${regime}-proxy`);
   const golden = seriesOf(f, 'distances', `${regime}-golden`);
   if (proxy.length < 2 || golden.length < 2) return null;
@@ -16,7 +25,7 @@ function distances(f: RunFacts, regime: 'fixed' | 'fresh') {
 
 const steps = (c: TeacherHackingConfig) => c.student.train.epochs * Math.ceil(c.data.transferSize / c.student.train.batchSize);
 
-export const TEACHER_HACKING_CAPTIONS: readonly Caption[] = [
+export const TEACHER_HACKING_CAPTIONS: readonly Caption<TeacherHackingConfig>[] = [
   say(
     'teacher',
     'start',
@@ -58,7 +67,7 @@ export const TEACHER_HACKING_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a teacher-hacking run's lesson plot. */
-export function teacherHackingTakeaway(f: RunFacts): string | null {
+export function teacherHackingTakeaway(f: RunFacts<TeacherHackingConfig>): string | null {
   const [fixedSet, fresh] = [distances(f, 'fixed'), distances(f, 'fresh')];
   if (!fixedSet) return null;
   const freshText = fresh ? `; on fresh points it ends at ${fixed(fresh.goldenLast, 3)}` : '';

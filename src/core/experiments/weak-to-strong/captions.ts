@@ -20,17 +20,24 @@ import {
   type CaptionMoment,
   type RunFacts,
 } from '../narration';
-import type { WeakToStrongConfig } from './spec';
+import type { ModelSpec } from '../../config/blocks';
+
+/** What these captions read of a weak-to-strong config (written out here: the spec imports the captions, never the reverse). */
+interface W2sConfig {
+  data: { supervisorSize: number; transferSize: number; validationSize: number };
+  supervisor: { model: ModelSpec; source: { type: string; rate?: number; classes?: number } };
+  student: { model: ModelSpec; train: { epochs: number; learningRate: number } };
+}
 
 const ROLES = { lower: 'weak', upper: 'ceiling', student: 'student' };
 
 /** A caption over a weak-to-strong run's facts and config. */
-function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts, c: WeakToStrongConfig) => string): Caption {
-  return { stage, at, text: (f) => text(f, f.config as WeakToStrongConfig) };
+function say(stage: string | undefined, at: CaptionMoment | undefined, text: (f: RunFacts<W2sConfig>, c: W2sConfig) => string): Caption<W2sConfig> {
+  return { stage, at, text: (f) => text(f, f.config) };
 }
 
 /** The measured figures most captions quote. */
-function figures(f: RunFacts) {
+function figures(f: RunFacts<W2sConfig>) {
   return {
     weak: accuracyOf(f, 'weak'),
     ceiling: accuracyOf(f, 'ceiling'),
@@ -41,28 +48,28 @@ function figures(f: RunFacts) {
 }
 
 /** "It ends at 78.3%, 8.2 points above its supervisor's 70.1% (PGR 0.38)." */
-function studentEnds(f: RunFacts): string {
+function studentEnds(f: RunFacts<W2sConfig>): string {
   const { weak, student, gap } = figures(f);
   if (!known(weak, student)) return '';
   return ` It ends at ${pct(student)}, ${versus(student!, weak!)} its supervisor's ${pct(weak)}${gap !== null ? ` (PGR ${fixed(gap)})` : ''}.`;
 }
 
 /** "it corrects 49% of its supervisor's mistakes and copies 32%", or '' before the student has finished. */
-function beatsAndCopies(f: RunFacts): string {
+function beatsAndCopies(f: RunFacts<W2sConfig>): string {
   const { m } = figures(f);
   if (!m || !known(m.beatRate, m.copyRate)) return '';
   return `it corrects ${pct(m.beatRate, 0)} of its supervisor's mistakes and copies ${pct(m.copyRate, 0)}`;
 }
 
 /** Whether the student corrected more of its supervisor's mistakes than it copied; null before it has finished. */
-function beatsMore(f: RunFacts): boolean | null {
+function beatsMore(f: RunFacts<W2sConfig>): boolean | null {
   const { m } = figures(f);
   return m && known(m.beatRate, m.copyRate) ? (m.beatRate as number) > (m.copyRate as number) : null;
 }
 
-const supervisorLabels = (c: WeakToStrongConfig) => `${count(c.data.transferSize)} new digits`;
+const supervisorLabels = (c: W2sConfig) => `${count(c.data.transferSize)} new digits`;
 
-export const W2S_MNIST_CAPTIONS: readonly Caption[] = [
+export const W2S_MNIST_CAPTIONS: readonly Caption<W2sConfig>[] = [
   say('weak', 'start', (f, c) => {
     const { weak } = figures(f);
     return `The weak supervisor (orange) is ${modelWords(c.supervisor.model)} that sees only ${count(c.data.supervisorSize)} labelled digits.${weak !== null ? ` It tops out at ${pct(weak)} on test.` : ' Watch where it tops out.'}`;
@@ -88,7 +95,7 @@ export const W2S_MNIST_CAPTIONS: readonly Caption[] = [
   ),
 ];
 
-export const W2S_NO_CONCEPT_CAPTIONS: readonly Caption[] = [
+export const W2S_NO_CONCEPT_CAPTIONS: readonly Caption<W2sConfig>[] = [
   say('weak', 'start', (f) => {
     const { weak } = figures(f);
     return `Same supervisor${weak !== null ? ` (${pct(weak)} on test)` : ''}, same labels, same student size. Only the student's encoder differs: it learned the images without labels, as an autoencoder.`;
@@ -110,7 +117,7 @@ export const W2S_NO_CONCEPT_CAPTIONS: readonly Caption[] = [
   }),
 ];
 
-export const W2S_COPYING_CAPTIONS: readonly Caption[] = [
+export const W2S_COPYING_CAPTIONS: readonly Caption<W2sConfig>[] = [
   say('weak', 'start', (f) => {
     const { weak } = figures(f);
     return `Two moons: the weak supervisor is a straight line (a linear model), so it gets the tips of the moons wrong${weak !== null ? `: ${pct(weak)} on test` : ''}.`;
@@ -139,13 +146,13 @@ export const W2S_COPYING_CAPTIONS: readonly Caption[] = [
   }),
 ];
 
-function flipsIntro(f: RunFacts, c: WeakToStrongConfig): string {
+function flipsIntro(f: RunFacts<W2sConfig>, c: W2sConfig): string {
   const { weak } = figures(f);
   const rate = c.supervisor.source.type === 'flips' ? c.supervisor.source.rate : null;
   return `No trained supervisor this time: the labels are the truth, with ${pct(rate)} of them flipped to another digit at random.${weak !== null ? ` Its accuracy on test: ${pct(weak)}.` : ''}`;
 }
 
-export const W2S_FLIPS_CAPTIONS: readonly Caption[] = [
+export const W2S_FLIPS_CAPTIONS: readonly Caption<W2sConfig>[] = [
   say('weak', 'start', flipsIntro),
   say('ceiling', 'start', (f, c) => {
     const { ceiling } = figures(f);
@@ -167,10 +174,10 @@ export const W2S_FLIPS_CAPTIONS: readonly Caption[] = [
   }),
 ];
 
-export const W2S_SYSTEMATIC_CAPTIONS: readonly Caption[] = [
+export const W2S_SYSTEMATIC_CAPTIONS: readonly Caption<W2sConfig>[] = [
   say('weak', 'start', (f, c) => {
     const { weak } = figures(f);
-    const classes = c.supervisor.source.type === 'systematic' ? c.supervisor.source.classes : 0;
+    const classes = c.supervisor.source.type === 'systematic' ? (c.supervisor.source.classes ?? 0) : 0;
     const digits = Array.from({ length: classes }, (_, i) => i);
     return `Again no trained supervisor: the labels are the truth, except that ${classes === 1 ? 'digit 0 is' : `digits ${listOf(digits)} are`} always labelled as the next digit.${weak !== null ? ` Its accuracy on test: ${pct(weak)}.` : ''}`;
   }),
@@ -199,14 +206,14 @@ export const W2S_SYSTEMATIC_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The checkpoint figures of the student: final, best on validation (and its step), oracle. */
-function checkpoints(f: RunFacts) {
+function checkpoints(f: RunFacts<W2sConfig>) {
   const s = f.stages.student;
   if (!s) return null;
   const peak = s.history.reduce((best, p) => (p.testAccuracy > best.testAccuracy ? p : best), s.history[0]);
   return { final: s.accuracy, best: s.bestAccuracy, bestStep: s.bestStep, oracle: s.oracleBestAccuracy, peakStep: peak.step, steps: s.totalSteps };
 }
 
-export const W2S_EARLY_STOP_CAPTIONS: readonly Caption[] = [
+export const W2S_EARLY_STOP_CAPTIONS: readonly Caption<W2sConfig>[] = [
   say('weak', 'start', (f, c) => `${flipsIntro(f, c)} It labels only ${count(c.data.transferSize)} digits this time.`),
   say(
     'student',
@@ -240,7 +247,7 @@ export const W2S_EARLY_STOP_CAPTIONS: readonly Caption[] = [
 ];
 
 /** The line under a weak-to-strong run's lesson plot. */
-export function weakToStrongTakeaway(f: RunFacts): string | null {
+export function weakToStrongTakeaway(f: RunFacts<W2sConfig>): string | null {
   const { weak, student, gap } = figures(f);
   if (!known(weak, student)) return null;
   if (seriesOf(f, 'checkpoints', 'best').length > 0) {
