@@ -59,6 +59,7 @@ export async function teacherAndBaseline(
   stages: { teacher: StageInfo; baseline: StageInfo },
 ): Promise<DistillationBench> {
   const { data, numClasses, scope, test, grid } = opened;
+  const image = data.kind === 'image' ? data.featureShape : undefined;
   const all = scope.split(data.parts.train, data.featureSize);
   // The training split is already a random permutation, so its first rows are a random labelled subset.
   const labelledRows = config.data.labelledSize;
@@ -80,6 +81,7 @@ export async function teacherAndBaseline(
     testLabels: data.test.y,
     ctx,
     grid,
+    image,
   });
   scope.own(teacher.testLogits);
   const teacherLogits = scope.own(await predict(teacherModel, await teacherIn('train', all.x), ctx.signal));
@@ -102,6 +104,7 @@ export async function teacherAndBaseline(
     testLabels: data.test.y,
     ctx,
     grid,
+    image,
   });
   scope.own(baseline.testLogits);
 
@@ -127,6 +130,7 @@ export async function teacherAndBaseline(
       testLabels: data.test.y,
       ctx: options.ctx ?? ctx,
       grid,
+      image,
       afterMeasure: options.afterMeasure,
     });
     scope.own(run.testLogits);
