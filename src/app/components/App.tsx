@@ -9,6 +9,7 @@ import { CustomDataNotice } from './CustomDataNotice';
 import { ErrorBanner, RunBlockedBanner } from './ErrorBanner';
 import { ExamplesPanel } from './ExamplesPanel';
 import { Header } from './Header';
+import { LookInsidePanel } from './LookInsidePanel';
 import { MatrixPanel } from './MatrixPanel';
 import { NoticeBanner } from './NoticeBanner';
 import { ResearchPanel } from './ResearchPanel';
@@ -55,7 +56,7 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [togglePause, stepRun]);
 
-  const right = show('matrix') || show('examples');
+  const right = show('matrix') || show('examples') || show('inside');
   const layout = ['layout', show('config') ? '' : 'no-config', right ? '' : 'no-right', stale ? 'results-stale' : ''].filter(Boolean).join(' ');
   return (
     <div className={lecture ? 'app lecture' : 'app'}>
@@ -89,6 +90,7 @@ export function App() {
           <div className="column right-column">
             {show('matrix') && <MatrixPanel />}
             {show('examples') && <ExamplesPanel />}
+            {show('inside') && <LookInsidePanel />}
           </div>
         )}
       </main>
