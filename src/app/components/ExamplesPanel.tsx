@@ -154,6 +154,7 @@ export function ExamplesPanel() {
       title={isPoints ? 'Decision regions' : `Examples: ${CATEGORY_LABELS[category]}`}
       testId="examples-panel"
       className="examples"
+      scrolls
       help={
         isPoints
           ? `Each model's decision regions over the test points, live as it trains. A student that copies draws the same boundary as its supervisor; the points of the matrix's cell (${CATEGORY_LABELS[category]}) are ringed.`

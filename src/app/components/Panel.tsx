@@ -9,6 +9,7 @@ export function Panel({
   actions,
   children,
   testId,
+  scrolls,
 }: {
   title: string;
   help: ReactNode;
@@ -16,6 +17,8 @@ export function Panel({
   actions?: ReactNode;
   children: ReactNode;
   testId?: string;
+  /** The body scrolls on its own: it takes the focus, so a keyboard can scroll it. */
+  scrolls?: boolean;
 }) {
   return (
     <section className={`panel ${className ?? ''}`} data-testid={testId} aria-label={title}>
@@ -24,7 +27,13 @@ export function Panel({
         {actions}
       </header>
       <p className="panel-help">{typeof help === 'string' ? <Glossed text={help} /> : help}</p>
-      <div className="panel-body">{children}</div>
+      {scrolls ? (
+        <div className="panel-body" tabIndex={0} role="region" aria-label={`${title} (scrolls)`}>
+          {children}
+        </div>
+      ) : (
+        <div className="panel-body">{children}</div>
+      )}
     </section>
   );
 }
