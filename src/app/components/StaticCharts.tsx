@@ -70,7 +70,8 @@ export function GapLineChart({ series, name, best, final, large }: { series: Gap
   const label = { fontSize: large ? 18 : 12, fill: '#0f172a' };
   return (
     <ResponsiveContainer width="100%" height="100%">
-      <LineChart data={series} margin={{ top: large ? 20 : 12, right: 12, bottom: large ? 20 : 12, left: 0 }} accessibilityLayer={false}>
+      {/* The final checkpoint sits on the right edge: room for half its label. */}
+      <LineChart data={series} margin={{ top: large ? 20 : 12, right: large ? 30 : 18, bottom: large ? 20 : 12, left: 0 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" stroke="#cbd5e1" />
         <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={tick} />
         {/* Early steps sit far below 0 (the student starts untrained); the story is between -0.5 and 1. */}
