@@ -51,8 +51,10 @@ export function LookInsidePanel() {
   const classNames = useApp((s) => s.run.start?.classNames) ?? [];
   const [chosen, setChosen] = useState<string | null>(null);
   if (stages.length === 0) return null;
-  // The visitor's choice; else the model training now; else the first.
-  const stage = stages.find((s) => s.name === chosen) ?? stages.find((s) => s.status === 'training') ?? stages[0];
+  // The visitor's choice; else the model training now; else the smallest layer (the student's, whose few units
+  // show clearer patterns than a wide teacher's), the last of equals.
+  const smallest = stages.reduce((a, b) => (b.firstLayer!.layer.totalUnits <= a.firstLayer!.layer.totalUnits ? b : a));
+  const stage = stages.find((s) => s.name === chosen) ?? stages.find((s) => s.status === 'training') ?? smallest;
   const { layer, step } = stage.firstLayer!;
   const linear = layer.units === classNames.length && stage.model?.startsWith('linear');
   return (
