@@ -16,6 +16,7 @@ import './styles.css';
 import './styles/figures.css';
 import './styles/lecture.css';
 import './styles/phone.css';
+import './instrument.css';
 
 // Worker messages are applied to the store at most five times a second, so charts never stall the page.
 const FLUSH_MS = 200;

@@ -13,6 +13,7 @@ export function Dialog({
   onClose,
   testId,
   className,
+  overlayClassName,
   actions,
   closeTestId,
   children,
@@ -21,6 +22,8 @@ export function Dialog({
   onClose: () => void;
   testId?: string;
   className?: string;
+  /** A class for the shade around the sheet (tall-overlay: a sheet with charts, nearer the top). */
+  overlayClassName?: string;
   /** Controls beside the title (a tab switch). */
   actions?: ReactNode;
   closeTestId?: string;
@@ -59,7 +62,7 @@ export function Dialog({
   };
 
   return (
-    <div className="gallery-overlay" onClick={onClose}>
+    <div className={`gallery-overlay ${overlayClassName ?? ''}`} onClick={onClose}>
       <div
         ref={sheet}
         className={`gallery-sheet ${className ?? ''}`}

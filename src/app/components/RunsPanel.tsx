@@ -1,45 +1,8 @@
 import { Dialog } from './Dialog';
-import { useMemo } from 'react';
-import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { percent, ratio } from '../derived';
-import { overlayCurves, type KeptRun } from '../runs/saved-run';
 import { useApp } from '../store/context';
-
-const OVERLAY_COLORS = ['#059669', '#2563eb', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
-const ACCURACY_DOMAIN: [number, number] = [0, 1];
-const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
-
-/**
- * Test accuracy of each selected run's stages, smoothed, on one step axis: drawn on a canvas from thinned curves,
- * as the live curves are (a Recharts chart of two 40,000-point runs held the page for seconds).
- */
-function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
-  const series = useMemo<LiveSeries[]>(
-    () =>
-      overlayCurves(runs, smoothing).map((c) => ({
-        key: c.key,
-        label: c.label,
-        color: OVERLAY_COLORS[c.run % OVERLAY_COLORS.length],
-        dashed: c.dashed,
-        points: c.points,
-      })),
-    [runs, smoothing],
-  );
-  return (
-    <div className="overlay" data-testid="runs-overlay">
-      <div className="overlay-chart">
-        <LiveLineChart series={series} yDomain={ACCURACY_DOMAIN} formatY={formatPercent} testId="runs-overlay-chart" />
-      </div>
-      <ul className="live-legend overlay-legend">
-        {series.map((s) => (
-          <li key={s.key} style={{ color: s.color }} data-testid="overlay-curve">
-            {s.dashed ? '╌' : '━'} {s.label}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
+import { curveStyle } from '../runs/compare';
+import { ConfigDiff, Overlay } from './RunsCompare';
 
 function when(savedAt: number): string {
   const date = new Date(savedAt);
@@ -79,11 +42,11 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
   const loadConfig = useApp((s) => s.loadConfig);
   const chosen = runs.filter((r) => selected.includes(r.id));
   return (
-    <Dialog title="Runs kept in this browser" onClose={onClose} testId="runs-panel" className="runs-sheet">
+    <Dialog title="Runs kept in this browser" onClose={onClose} testId="runs-panel" className="runs-sheet" overlayClassName="tall-overlay">
       <RunNotices />
       <p className="panel-help">
-        Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy: solid
-        lines are students, dashed lines the other models.
+        Every finished run is kept here (up to 50), with its config, curves and per-example results, named by what differs from its preset. Tick runs to overlay
+        their test accuracy (a colour per run, a line style per model) and, for two or more, to see what differs between their configs.
       </p>
       {runs.length === 0 ? (
         <p className="muted">No finished runs yet.</p>
@@ -102,11 +65,18 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
           </thead>
           <tbody>
             {runs.map((run) => (
-              <tr key={run.id} data-testid="saved-run">
+              <tr key={run.id} data-testid="saved-run" data-run-id={run.id}>
                 <td>
-                  <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.title}`} />
+                  <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.name}`} />
                 </td>
-                <td>{run.title}</td>
+                <td
+                  data-testid="run-name"
+                  title={run.name}
+                  className={selected.includes(run.id) ? 'run-chosen' : undefined}
+                  style={selected.includes(run.id) ? { borderLeftColor: curveStyle(chosen.indexOf(run), 0).color } : undefined}
+                >
+                  {run.name}
+                </td>
                 <td>{run.stages.map((s) => `${s.name} ${percent(s.accuracy, 1)}`).join(' · ')}</td>
                 <td>{ratio(run.pgr)}</td>
                 <td>{run.backend}</td>
@@ -115,7 +85,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                   <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices), onClose())}>
                     Load
                   </button>
-                  <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.title}`}>
+                  <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.name}`}>
                     Delete
                   </button>
                 </td>
@@ -140,6 +110,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
             <span>{smoothing.toFixed(2)}</span>
           </label>
           <Overlay runs={chosen} smoothing={smoothing} />
+          {chosen.length >= 2 && <ConfigDiff runs={chosen} />}
         </>
       )}
     </Dialog>

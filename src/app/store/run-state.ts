@@ -7,6 +7,7 @@ import type { ExperimentResult, ExperimentStart } from '../../core/experiments/c
 import type { FirstLayerWeights, StageResult } from '../../core/experiments/figures';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
 import type { MetricPoint } from '../../core/experiments/figures';
+import type { LayersModelFiles } from '../../core/models/layers-format';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
@@ -30,6 +31,9 @@ export interface StageView {
   result: StageResult | null;
 }
 
+/** A stage's trained model as the worker exported it (layers format), or why it could not be. */
+export type ExportedModel = { files: LayersModelFiles; problem?: undefined } | { files: null; problem: string };
+
 export interface RunError {
   kind: ErrorKind | 'crash';
   message: string;
@@ -48,6 +52,8 @@ export interface RunState {
   /** The experiment's characteristic plots, as streamed (see core/experiments/charts.ts). */
   charts: ChartData[];
   result: ExperimentResult | null;
+  /** Trained models by stage name, for download (kept in memory for the run on screen only). */
+  models: Record<string, ExportedModel>;
   error: RunError | null;
   startedAt: number | null;
   finishedAt: number | null;
@@ -63,6 +69,7 @@ export const initialRunState: RunState = {
   stages: [],
   charts: [],
   result: null,
+  models: {},
   error: null,
   startedAt: null,
   finishedAt: null,
@@ -98,6 +105,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             status: next.status === 'paused' ? 'paused' : 'running',
             start: event,
             result: null,
+            models: {},
             charts: [],
             stages: event.stages.map((s) => ({
               ...s,
@@ -163,6 +171,15 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         }
         break;
       }
+      case 'model':
+        next = {
+          ...next,
+          models: {
+            ...next.models,
+            [message.stage]: message.files ? { files: message.files } : { files: null, problem: message.problem ?? 'it could not be exported' },
+          },
+        };
+        break;
       case 'done':
         next = { ...next, status: 'done', result: message.result, charts: message.result.charts, finishedAt: now };
         break;

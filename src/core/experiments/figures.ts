@@ -2,7 +2,7 @@
  * What a run measures, stage by stage, without its config: the part of the contract that kind specs and captions
  * read (contract.ts adds the config and the events). Types only: no tfjs, no DOM.
  */
-import type { MistakeBreakdown } from '../metrics';
+import type { MistakeBreakdown, ReliabilityBin } from '../metrics';
 import type { ChartData } from './charts';
 
 export interface MetricPoint {
@@ -51,7 +51,14 @@ export interface StageResult extends StageInfo {
   stoppedEarly: boolean;
   /** Expected calibration error of the final checkpoint on test (10 bins). */
   ece: number;
+  /**
+   * The final checkpoint's reliability diagram on test: 10 equal-width bins of top-class probability with their
+   * counts, right answers and mean confidence (`ece` is computed from them). Absent in results written before it.
+   */
+  reliability?: ReliabilityBin[];
   seconds: number;
+  /** Present when the stage was not trained but reused: its config, data and seed were those of a stage kept earlier, trained in `seconds`. */
+  reused?: { seconds: number };
   history: MetricPoint[];
   /** Final checkpoint's predicted class per test example. */
   testPredictions: Int32Array;
