@@ -26,6 +26,12 @@ const SMALL: Record<string, AnyConfig> = {
   'kd-mnist': KD,
   'kd-variants': { ...KD, temperatureSweep: [1, 4] },
   'random-teacher': { data: { trainSize: 640, probeSize: 200, testSize: 300 }, student: { train: { epochs: 1 } }, probe: { epochs: 3 }, probeEvery: 5 },
+  'feature-kd': KD,
+  'poisoned-teacher': {
+    data: { trainSize: 640, testSize: 300 },
+    teacher: { train: { epochs: 2, evalEvery: 5 } },
+    student: { train: { epochs: 2, evalEvery: 5 } },
+  },
   'teacher-hacking': { data: { testSize: 200 }, teacher: { train: { epochs: 20 } }, student: { train: { epochs: 15, evalEvery: 4 } } },
 };
 
