@@ -82,7 +82,8 @@ export function LookInsidePanel() {
         <strong style={{ color: stageColor(stage.name) }}>{stage.label}</strong> · {stage.model} · step {step}
         {layer.units < layer.totalUnits ? ` · the first ${layer.units} of ${layer.totalUnits} units` : ''}
       </p>
-      <div className="units" data-testid="units">
+      {/* Full rows: ten classes in two rows of five, sixteen units in four rows of four. */}
+      <div className="units" data-testid="units" style={{ gridTemplateColumns: `repeat(${layer.units % 5 === 0 ? 5 : 4}, minmax(0, 1fr))` }}>
         {Array.from({ length: layer.units }, (_, u) => (
           <UnitImage key={u} layer={layer} unit={u} label={linear ? (classNames[u] ?? `unit ${u + 1}`) : `unit ${u + 1}`} />
         ))}
