@@ -24,7 +24,7 @@ describe('sweepableFields', () => {
     expect(fields.every((f) => f.description.length > 0 || f.kind === 'variant')).toBe(true);
   });
 
-  it('offers only paths a sweep axis accepts, with the config\'s own value as a value it reads, in every preset', () => {
+  it("offers only paths a sweep axis accepts, with the config's own value as a value it reads, in every preset", () => {
     for (const preset of PRESETS) {
       const config = presetConfig(preset.id);
       const fields = sweepableFields(config);
