@@ -1,12 +1,13 @@
 /** The sweep picker's list of settings: read from the schema, following the config's own variants. */
 import { describe, expect, it } from 'vitest';
 import { PRESETS, presetConfig } from '../presets';
+import type { ExperimentConfig } from './schema';
 import { resolveAxis } from '../sweep/axes';
 import { sweepableFields } from './introspect';
 
 describe('sweepableFields', () => {
   it('offers the numbers, choices and variants of a weak-to-strong config, following its pretrained student', () => {
-    const config = presetConfig('w2s-mnist');
+    const config = presetConfig('w2s-mnist') as Extract<ExperimentConfig, { kind: 'weak-to-strong' }>;
     const fields = sweepableFields(config);
     const byPath = new Map(fields.map((f) => [f.path, f]));
     expect(byPath.get('data.supervisorSize')).toMatchObject({ kind: 'integer', current: String(config.data.supervisorSize) });
