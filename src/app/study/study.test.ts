@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { ExperimentResult } from '../../core/experiments/contract';
+import { fakeResult } from './test-support';
 import { sweepFileJson } from '../../core/sweep/file';
 import { presetConfig } from '../../core/presets';
 import { memorySweepStore } from './kept-sweep';
@@ -13,31 +14,6 @@ import { planStudy } from './plan';
 import { Study, type CellRunner } from './study';
 
 const base = presetConfig('w2s-copying');
-
-/** A result that depends only on its config, as a real run's does. */
-function fakeResult(config: ExperimentConfig): ExperimentResult {
-  const c = config as Extract<ExperimentConfig, { kind: 'weak-to-strong' }>;
-  const width = c.student.model.type === 'mlp' ? c.student.model.width : 0;
-  const student = 0.7 + width / 1000 + config.seed / 100;
-  const stage = (name: string, accuracy: number) => ({
-    name,
-    label: name,
-    accuracy,
-    bestAccuracy: accuracy,
-    history: [{ step: 0, loss: 1, testAccuracy: 0.5, validationAccuracy: null, learningRate: 0.01, epoch: 0 }],
-  });
-  const pgr = (student - 0.7) / 0.2;
-  return {
-    kind: config.kind,
-    config,
-    backend: 'cpu',
-    stages: { weak: stage('weak', 0.7), ceiling: stage('ceiling', 0.9), student: stage('student', student) },
-    pgr: { definition: '', final: pgr, best: pgr, oracleBest: pgr, reason: null },
-    mistakes: { test: { beatRate: 0.5, copyRate: 0.25 }, transfer: {} },
-    charts: [],
-    seconds: 1,
-  } as unknown as ExperimentResult;
-}
 
 /** Runs cells when told to: `release(n)` ends the first n waiting cells. */
 function manualRunner() {
