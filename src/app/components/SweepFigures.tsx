@@ -5,7 +5,7 @@
  * named in every cell. Each cell of the grid opens as a run.
  */
 import { useState } from 'react';
-import { CartesianGrid, ErrorBar, LabelList, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ErrorBar, LabelList, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { kindSpec } from '../../core/experiments/kinds';
 import type { SweepCellRecord, SweepFile } from '../../core/sweep/file';
 import { heatCells, heatColor, meanSd, metricName, perSeedText, sweepLines, type SweepMetric } from '../study/figures';
@@ -14,49 +14,87 @@ const SERIES_COLORS = ['#059669', '#2563eb', '#db2777', '#d97706', '#7c3aed', '#
 const pct = (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '');
 const fixed = (v: unknown) => (typeof v === 'number' ? v.toFixed(2) : '');
 
+/** The supervisor's mark: a filled triangle at the point. */
+function triangle(color: string) {
+  return function Triangle(props: { cx?: number; cy?: number }) {
+    const { cx, cy } = props;
+    if (typeof cx !== 'number' || typeof cy !== 'number') return <g />;
+    return <path d={`M${cx},${cy - 6}L${cx + 6},${cy + 5}L${cx - 6},${cy + 5}Z`} fill={color} stroke="#fff" strokeWidth={1} />;
+  };
+}
+
+/** A y range that shows the differences: the values and their error bars, padded, in steps of 5 points (accuracy) or 0.1 (gap ratio). */
+function yDomain(rows: Record<string, string | number | null>[], keys: string[], step: number): [number, number] {
+  const ends = rows.flatMap((row) =>
+    keys.flatMap((key) => {
+      const mean = row[key];
+      const sd = Number(row[`${key}:sd`] ?? 0);
+      return typeof mean === 'number' ? [mean - sd, mean + sd] : [];
+    }),
+  );
+  if (ends.length === 0) return [0, 1];
+  return [Math.floor(Math.min(...ends) / step - 0.5) * step, Math.ceil(Math.max(...ends) / step + 0.5) * step];
+}
+
 function AxisChart({ file, metrics, title, testId }: { file: SweepFile; metrics: SweepMetric[]; title: string; testId: string }) {
   const lines = sweepLines(file, metrics);
   const isGap = metrics[0] === 'pgr';
   const format = isGap ? fixed : pct;
-  const seriesName = (name: string) => (lines.seriesPath ? `${lines.seriesPath}=${name}` : '');
+  const keys = lines.series.flatMap((series) => metrics.map((metric) => `${series.key}:${metric}`));
+  const [low, high] = yDomain(lines.rows, keys, isGap ? 0.1 : 0.05);
+  const domain: [number, number] = isGap ? [low, high] : [Math.max(0, low), Math.min(1, high)];
   return (
     <div className="sweep-figure" data-testid={testId}>
       <div className="chart-title">{title}</div>
-      <ResponsiveContainer width="100%" height={280}>
-        <LineChart data={lines.rows} margin={{ top: 16, right: 24, bottom: 24, left: 12 }}>
+      <ul className="sweep-legend" aria-label="Lines">
+        {lines.series.map((series, i) => (
+          <li key={series.key} style={{ color: SERIES_COLORS[i % SERIES_COLORS.length] }}>
+            <span className="sweep-swatch" style={{ background: SERIES_COLORS[i % SERIES_COLORS.length] }} />
+            {lines.seriesPath ? `${lines.seriesPath}=${series.name}` : 'all runs'}
+          </li>
+        ))}
+      </ul>
+      <ResponsiveContainer width="100%" height={300}>
+        <LineChart data={lines.rows} margin={{ top: 16, right: 28, bottom: 24, left: 12 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="x" type="category" tick={{ fontSize: 11 }} label={{ value: lines.xPath, position: 'insideBottom', offset: -14, fontSize: 12 }} />
+          <XAxis
+            dataKey="x"
+            type="category"
+            tick={{ fontSize: 11 }}
+            padding={{ left: 24, right: 24 }}
+            label={{ value: lines.xPath, position: 'insideBottom', offset: -14, fontSize: 12 }}
+          />
           <YAxis
             tick={{ fontSize: 11 }}
-            width={52}
-            domain={isGap ? ['auto', 'auto'] : [0, 1]}
-            tickFormatter={(v: number) => (typeof v !== 'number' ? '' : isGap ? v.toFixed(1) : `${Math.round(v * 100)}%`)}
+            width={56}
+            domain={domain}
+            allowDataOverflow
+            tickFormatter={(v: number) => (typeof v !== 'number' ? '' : isGap ? v.toFixed(2) : `${Math.round(v * 100)}%`)}
             label={{ value: isGap ? metricName(file, 'pgr') : 'test accuracy', angle: -90, position: 'insideLeft', fontSize: 12 }}
           />
-          {isGap && <ReferenceLine y={0} stroke="#94a3b8" />}
-          {isGap && <ReferenceLine y={1} stroke="#94a3b8" strokeDasharray="4 3" />}
+          {isGap && <ReferenceLine y={0} stroke="#94a3b8" ifOverflow="hidden" />}
+          {isGap && <ReferenceLine y={1} stroke="#94a3b8" strokeDasharray="4 3" ifOverflow="hidden" />}
           <Tooltip isAnimationActive={false} formatter={(v) => format(v)} />
-          <Legend verticalAlign="top" height={lines.series.length > 3 ? 44 : 28} wrapperStyle={{ fontSize: 11 }} />
           {lines.series.flatMap((series, i) =>
             metrics.map((metric) => {
               const color = SERIES_COLORS[i % SERIES_COLORS.length];
               const key = `${series.key}:${metric}`;
-              const label = [metricName(file, metric), seriesName(series.name)].filter(Boolean).join(', ');
+              const name = [metricName(file, metric), lines.seriesPath ? `${lines.seriesPath}=${series.name}` : ''].filter(Boolean).join(', ');
+              const labelled = metric === 'student' || metric === 'pgr';
               return (
                 <Line
                   key={key}
                   dataKey={key}
-                  name={label}
+                  name={name}
                   stroke={color}
                   strokeDasharray={metric === 'ceiling' ? '6 4' : undefined}
-                  strokeWidth={metric === 'supervisor' ? 0 : 2}
-                  dot={metric === 'supervisor' ? { r: 5, fill: color, stroke: color, strokeWidth: 1 } : { r: 3 }}
-                  legendType={metric === 'supervisor' ? 'triangle' : metric === 'ceiling' ? 'plainline' : 'line'}
+                  strokeWidth={metric === 'supervisor' ? 0 : metric === 'ceiling' ? 1.5 : 2}
+                  dot={metric === 'supervisor' ? triangle(color) : { r: 3 }}
                   isAnimationActive={false}
                   connectNulls
                 >
                   <ErrorBar dataKey={`${key}:sd`} width={5} stroke={color} direction="y" />
-                  {metric !== 'supervisor' && <LabelList dataKey={key} position="top" fontSize={10} fill={color} formatter={format} />}
+                  {labelled && <LabelList dataKey={key} position="right" offset={6} fontSize={10} fill={color} formatter={format} />}
                 </Line>
               );
             }),
@@ -150,7 +188,7 @@ export function SweepFigures({ file, onOpen }: { file: SweepFile; onOpen: (recor
       <AxisChart
         file={file}
         metrics={['student', 'ceiling', 'supervisor']}
-        title={`Test accuracy against ${x}: student solid, ceiling dashed, supervisor ▲; error bars ± 1 sd over seeds`}
+        title={`Test accuracy against ${x}: student solid (labelled), ceiling dashed, supervisor ▲; error bars ± 1 sd over seeds`}
         testId="study-accuracy-figure"
       />
       {hasGap && (

@@ -16,7 +16,7 @@ import { Study, type CellRunner } from './study';
 const base = presetConfig('w2s-copying');
 
 /** Runs cells when told to: `release(n)` ends the first n waiting cells. */
-function manualRunner() {
+function manualRunner(backend = 'cpu') {
   const waiting: { config: ExperimentConfig; resolve(r: ExperimentResult): void; reject(e: Error): void }[] = [];
   const ran: ExperimentConfig[] = [];
   const runner: CellRunner = {
@@ -26,7 +26,7 @@ function manualRunner() {
         waiting.push({ config, resolve, reject });
       }),
     cancel: () => waiting.splice(0).forEach((w) => w.reject(new Error('cancelled'))),
-    backend: () => 'cpu',
+    backend: () => backend,
   };
   const release = async (n: number) => {
     for (const w of waiting.splice(0, n)) w.resolve(fakeResult(w.config));
@@ -102,6 +102,10 @@ describe('Study', () => {
     const offered = reloaded.getSnapshot();
     expect(offered.resumable?.done).toHaveLength(3);
     expect(offered.records.filter((r) => r?.status === 'refused')).toHaveLength(4);
+    // Read back, the sweep is the backend it ran on, whatever this page's workers would run.
+    const elsewhere = new Study(manualRunner('wasm').runner, store);
+    await elsewhere.loadStored();
+    expect(elsewhere.file()?.backend).toBe('cpu');
     const resumed = reloaded.resume();
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(second.ran).toHaveLength(8 - 3);

@@ -50,6 +50,8 @@ export class Study {
   /** Each start gets a ticket: records of a study already left behind are dropped. */
   private ticket = 0;
   private saving: Promise<void> = Promise.resolve();
+  /** The backend a sweep read back ran on (until cells run here again). */
+  private keptBackend: string | null = null;
 
   constructor(
     private readonly runner: CellRunner,
@@ -73,6 +75,7 @@ export class Study {
   async start(plan: SweepPlan, previous: readonly SweepCellRecord[] = []): Promise<void> {
     if (this.snapshot.state === 'running') return;
     const ticket = ++this.ticket;
+    this.keptBackend = null;
     const records: (SweepCellRecord | null)[] = plan.cells.map(() => null);
     const kept = new Map(previous.map((r) => [r.index, r]));
     for (const cell of plan.cells) {
@@ -122,7 +125,7 @@ export class Study {
   file(): SweepFile | null {
     const { plan, records } = this.snapshot;
     if (!plan) return null;
-    return sweepFile(plan, null, this.runner.backend(), fill(plan, records));
+    return sweepFile(plan, null, this.keptBackend ?? this.runner.backend(), fill(plan, records));
   }
 
   /** Keeps the sweep so far; saves are chained, so the last one wins. */
@@ -153,11 +156,12 @@ export class Study {
       const done = file.cells.filter((c) => c.status === 'done');
       const runnable = plan.cells.filter((c) => c.refused === null).length;
       const records = plan.cells.map((cell) => file.cells.find((c) => c.index === cell.index) ?? null);
+      this.keptBackend = file.backend;
       this.update({
         plan,
         records,
         pending: 0,
-        state: 'cancelled',
+        state: done.length < runnable ? 'cancelled' : 'finished',
         resumable: done.length < runnable ? { plan, done } : null,
       });
     } catch (error) {
