@@ -14,12 +14,14 @@ import type { ExperimentStart } from '../core/experiments/contract';
 import { runExperiment } from '../core/experiments/registry';
 import { exportLayersModel } from '../core/models/export-layers';
 import { stageMetadata } from '../core/models/layers-format';
+import { denseKernelsReady } from '../core/kernels/dense/kernels';
 import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
 import { cachedAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
 import type { ErrorKind, FromWorker, ToWorker } from './protocol';
+import { BrowserStageStore } from './stage-store';
 import { prepareWasmThreads } from './wasm-threads';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -40,6 +42,8 @@ interface ActiveRun {
 }
 
 let active: ActiveRun | null = null;
+/** Trained stages, reused by later runs in this worker and (through IndexedDB) after a reload. */
+const stageCache = new BrowserStageStore();
 /** Ticket of the newest start message: a start that waited for an earlier run begins only if still newest. */
 let newestStart = 0;
 let pendingStart: { runId: number; ticket: number } | null = null;
@@ -51,7 +55,7 @@ let webgpuLost = false;
  * links cannot reach the worker's globals): runs training right now, the most ever at once, live tensors.
  */
 const stats = { training: 0, peakTraining: 0, started: 0, deviceLosses: 0 };
-(self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory };
+(self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory, denseKernels: denseKernelsReady };
 /** Once per worker, before the wasm backend first starts (tfjs starts it once). */
 let wasmThreadsReady: Promise<void> | null = null;
 
@@ -105,6 +109,8 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         signal,
         beforeStep: pacer.beforeStep,
         customRows: message.customRows,
+        // A speed cap asks to watch the models train: then every stage trains, as before.
+        stageCache: message.stepsPerSecond ? undefined : stageCache,
         onEvent: (event) => {
           if (signal.aborted) return;
           if (message.lean) {

@@ -217,6 +217,7 @@ function result(value: unknown, checkedHistories: Set<unknown>): void {
     for (const key of ['accuracy', 'bestAccuracy', 'oracleBestAccuracy']) measured(stage[key], `${path}.${key}`, [0, 1]);
     for (const key of ['ece', 'seconds']) measured(stage[key], `${path}.${key}`);
     if (typeof stage.stoppedEarly !== 'boolean') fail(`${path}.stoppedEarly`, 'is not true or false');
+    if (stage.reused !== undefined) measured(object(stage.reused, `${path}.reused`).seconds, `${path}.reused.seconds`);
     // The summary's curves are usually these very arrays (IndexedDB keeps shared references): checked once.
     if (!checkedHistories.has(stage.history)) history(stage.history, `${path}.history`);
     const predictions = classIndices(stage.testPredictions, `${path}.testPredictions`, classes);

@@ -6,6 +6,7 @@ import { createRng, type Rng } from '../rng';
 import type { Model } from '../models/model';
 import type { ExperimentEvent } from './contract';
 import type { StageResult } from './figures';
+import type { StageStore } from './stage-cache';
 
 export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> {
   config: Config;
@@ -27,6 +28,8 @@ export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> 
    * awaited: the page's worker exports it (models/export-layers.ts). The model is released after the run.
    */
   onTrainedModel?: (stage: StageResult, model: Model) => Promise<void>;
+  /** Where trained stages are kept and found again (stage-cache.ts); without one every stage trains. */
+  stageCache?: StageStore;
 }
 
 export interface RunOptions {
@@ -37,6 +40,7 @@ export interface RunOptions {
   beforeStep?: () => Promise<void> | void;
   customRows?: CustomRows;
   onTrainedModel?: RunContext['onTrainedModel'];
+  stageCache?: StageStore;
 }
 
 export function createRunContext<Config extends ExperimentConfig>(config: Config, options: RunOptions): RunContext<Config> {

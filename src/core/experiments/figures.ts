@@ -57,6 +57,8 @@ export interface StageResult extends StageInfo {
    */
   reliability?: ReliabilityBin[];
   seconds: number;
+  /** Present when the stage was not trained but reused: its config, data and seed were those of a stage kept earlier, trained in `seconds`. */
+  reused?: { seconds: number };
   history: MetricPoint[];
   /** Final checkpoint's predicted class per test example. */
   testPredictions: Int32Array;

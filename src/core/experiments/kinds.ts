@@ -6,14 +6,28 @@
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
 import { distillation } from './distillation/spec';
+import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
+import { knowWhatTheyKnow } from './know-what-they-know/spec';
 import { lossStudy } from './loss-study/spec';
+import { poisonedTeacher } from './poisoned-teacher/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking] as const;
+export const KIND_SPECS = [
+  weakToStrong,
+  distillation,
+  bootstrap,
+  lossStudy,
+  kdVariants,
+  randomTeacher,
+  teacherHacking,
+  featureKd,
+  poisonedTeacher,
+  knowWhatTheyKnow,
+] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

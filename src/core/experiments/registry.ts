@@ -9,9 +9,12 @@ import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
 import { runDistillation } from './distillation/run';
+import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
+import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
+import { runPoisonedTeacher } from './poisoned-teacher/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
 import { runWeakToStrong } from './weak-to-strong/run';
@@ -27,6 +30,9 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  'feature-kd': runFeatureKd,
+  'poisoned-teacher': runPoisonedTeacher,
+  'know-what-they-know': runKnowWhatTheyKnow,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */
