@@ -106,6 +106,25 @@ describe('TrainingPool', () => {
     expect((await Promise.all(results)).map((r) => r.config.seed)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
+  it('gives back its idle workers when a study is over, and starts fresh ones for the next', async () => {
+    const { pool, made } = fakePool(2);
+    const first = [1, 2].map((seed) => pool.run(seeded(seed), { backend: 'cpu' }));
+    made[0].finish();
+    await first[0];
+    pool.releaseIdle();
+    expect(made[0].terminated).toBe(true);
+    expect(made[1].terminated).toBe(false);
+    expect(pool.workers).toBe(1);
+    made[1].finish();
+    await first[1];
+    pool.releaseIdle();
+    expect(pool.workers).toBe(0);
+    const next = pool.run(seeded(3), { backend: 'cpu' });
+    expect(made).toHaveLength(3);
+    made[2].finish();
+    expect((await next).config.seed).toBe(3);
+  });
+
   it("fails a crashed worker's cell with the reason and runs the next cell on a fresh worker", async () => {
     const { pool, made } = fakePool(1);
     const first = pool.run(seeded(1), { backend: 'cpu' });

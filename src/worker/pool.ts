@@ -107,6 +107,11 @@ export class TrainingPool {
     }
   }
 
+  /** Ends the idle workers (a study is over: their memory goes back; the next cell starts a fresh one). */
+  releaseIdle(): void {
+    for (const slot of this.slots.filter((s) => !s.job)) this.remove(slot);
+  }
+
   dispose(): void {
     this.cancelAll();
     for (const slot of this.slots) slot.worker.terminate();

@@ -1,6 +1,6 @@
 /**
  * The page's one study and its pool of workers, made when the panel first opens (and kept when it closes, so that a
- * sweep goes on in the background). The pool keeps one worker while the tab is hidden.
+ * sweep goes on in the background). The pool keeps one worker while the tab is hidden, and none between studies.
  */
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { CustomRows } from '../../core/data/custom';
@@ -30,6 +30,10 @@ export function pageStudy(): { study: Study; pool: TrainingPool; options: CellOp
     typeof indexedDB === 'undefined' ? null : indexedDbSweepStore(),
   );
   document.addEventListener('visibilitychange', () => pool.setHidden(document.hidden));
+  // Between studies the workers hold nothing worth their memory (tens of MB each: a backend, datasets, stages).
+  study.subscribe(() => {
+    if (study.getSnapshot().state !== 'running') pool.releaseIdle();
+  });
   pool.setHidden(document.hidden);
   made = { study, pool, options };
   return made;
