@@ -10,18 +10,17 @@ export function indexedDbSweepStore(): SweepStore {
   return {
     load: async () => {
       const value: unknown = await get(KEY, sweeps());
-      if (value === undefined) return null;
-      // Anything else than text was not written by this page: the reader refuses it with a notice.
-      return typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+      // Anything but text was not written by this page: it goes to the reader as it is, which refuses it.
+      return value === undefined ? null : value;
     },
     save: (text) => set(KEY, text, sweeps()),
     clear: () => del(KEY, sweeps()),
   };
 }
 
-export function memorySweepStore(initial: string | null = null): SweepStore & { text: string | null } {
+export function memorySweepStore(initial: unknown = null): SweepStore & { text: unknown } {
   const store = {
-    text: initial,
+    text: initial as unknown,
     load: async () => store.text,
     save: async (text: string) => {
       store.text = text;

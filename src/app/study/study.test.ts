@@ -146,7 +146,7 @@ describe('Study', () => {
     const running = study.start(plan);
     await release(4);
     await running;
-    const good = store.text!;
+    const good = store.text as string;
     const hostile = [
       '{"format": "distillery-sweep", "formatVersion": 1',
       edited(good, (file) => (file.definition.base.data.testSize = 1e9)),
@@ -156,11 +156,15 @@ describe('Study', () => {
       JSON.stringify({ __proto__: { polluted: true }, format: 'distillery-sweep' }),
       'null',
     ];
-    for (const text of hostile) {
+    const cyclic: Record<string, unknown> = { format: 'distillery-sweep' };
+    cyclic.self = cyclic;
+    for (const text of [...hostile, cyclic, 10n, { format: 'distillery-sweep', formatVersion: 1 }]) {
       const kept = memorySweepStore(text);
       const reloaded = new Study(manualRunner().runner, kept);
       await reloaded.loadStored();
-      expect(String(reloaded.getSnapshot().notice), text.slice(0, 60)).toMatch(/could not be read and was removed/);
+      expect(String(reloaded.getSnapshot().notice), String(typeof text === 'string' ? text.slice(0, 60) : typeof text)).toMatch(
+        /could not be read and was removed/,
+      );
       expect(reloaded.getSnapshot().resumable).toBeNull();
       expect(kept.text).toBeNull();
     }

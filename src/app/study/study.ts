@@ -21,7 +21,8 @@ export interface CellRunner {
 
 /** Where the sweep in progress is kept between visits (IndexedDB in the page, memory in tests). */
 export interface SweepStore {
-  load(): Promise<string | null>;
+  /** The kept text; null when nothing is kept; anything else (not written by this page) is refused when read. */
+  load(): Promise<unknown>;
   save(text: string): Promise<void>;
   clear(): Promise<void>;
 }
@@ -143,7 +144,7 @@ export class Study {
    */
   async loadStored(): Promise<void> {
     if (!this.store || this.snapshot.state === 'running') return;
-    let text: string | null;
+    let text: unknown;
     try {
       text = await this.store.load();
     } catch (error) {
@@ -152,7 +153,8 @@ export class Study {
     }
     if (text === null) return;
     try {
-      const { file, plan } = readSweepFile('the kept sweep', typeof text === 'string' ? text : String(text));
+      if (typeof text !== 'string') throw new Error('it is not the text of a sweep file');
+      const { file, plan } = readSweepFile('the kept sweep', text);
       const done = file.cells.filter((c) => c.status === 'done');
       const runnable = plan.cells.filter((c) => c.refused === null).length;
       const records = plan.cells.map((cell) => file.cells.find((c) => c.index === cell.index) ?? null);
