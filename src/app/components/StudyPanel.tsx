@@ -5,7 +5,7 @@
  * every cell opens as a run; the whole exports as JSON and CSV in the command line's formats. A sweep with axes
  * is kept in the browser after every cell, and a reload offers to resume it.
  */
-import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { Component, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { sweepableFields, type SweepableField } from '../../core/config/introspect';
 import { resultToJson } from '../../core/experiments/serialize';
 import { seedSummaryCsv, sweepCellsCsv, sweepSummaryCsv } from '../../core/sweep/csv';
@@ -77,6 +77,23 @@ function AxisPicker({ index, axis, fields, onChange }: { index: number; axis: Ax
       )}
     </fieldset>
   );
+}
+
+/** A figure that cannot be drawn says so in the panel, instead of taking the page down with it. */
+class FiguresBoundary extends Component<{ children: ReactNode }, { error: string | null }> {
+  state = { error: null as string | null };
+  static getDerivedStateFromError(error: unknown) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  render() {
+    if (this.state.error)
+      return (
+        <p className="problems" role="alert" data-testid="study-figures-error">
+          The figures could not be drawn ({this.state.error}); the exports still hold every cell.
+        </p>
+      );
+    return this.props.children;
+  }
 }
 
 /** Refused cells, one line per point (its seeds share the reason). */
@@ -263,8 +280,10 @@ export function StudyPanel({ onClose }: { onClose: () => void }) {
             </button>
           </div>
         )}
-        {file && done > 0 && seedsOnly && summary && <SeedResults summary={summary} records={records} />}
-        {file && done > 0 && !seedsOnly && <SweepFigures file={file} onOpen={open} />}
+        <FiguresBoundary key={snapshot.plan ? JSON.stringify(snapshot.plan.definition.axes) : 'none'}>
+          {file && done > 0 && seedsOnly && summary && <SeedResults summary={summary} records={records} />}
+          {file && done > 0 && !seedsOnly && <SweepFigures file={file} onOpen={open} />}
+        </FiguresBoundary>
         {file && records.length > 0 && (
           <details className="study-cells" open={seedsOnly || records.length <= 12}>
             <summary>Cells ({snapshot.plan?.cells.length})</summary>
