@@ -14,6 +14,7 @@ import type { BackendChoice } from '../../worker/protocol';
 // Both draw with Recharts, which loads only when one of them is opened.
 const RunsPanel = lazy(() => import('./RunsPanel').then((m) => ({ default: m.RunsPanel })));
 const SweepPanel = lazy(() => import('./SweepPanel').then((m) => ({ default: m.SweepPanel })));
+const StudyPanel = lazy(() => import('./StudyPanel').then((m) => ({ default: m.StudyPanel })));
 
 /** The first presets get a button of their own (plus the one on screen); the gallery has them all. */
 
@@ -161,6 +162,7 @@ export function Header() {
   const [gallery, setGallery] = useState(false);
   const [runsOpen, setRunsOpen] = useState(false);
   const [sweepOpen, setSweepOpen] = useState(false);
+  const [studyOpen, setStudyOpen] = useState(false);
   const savedCount = useApp((s) => s.savedRuns.length);
   const story = useApp((s) => s.story);
   const preset = PRESETS.find((p) => p.id === story);
@@ -206,6 +208,16 @@ export function Header() {
           Sweep…
         </button>
       )}
+      {show('sweep') && (
+        <button
+          type="button"
+          onClick={() => setStudyOpen(true)}
+          data-testid="open-study"
+          title="Run the experiment over several seeds, along one or two settings"
+        >
+          Seeds &amp; sweeps…
+        </button>
+      )}
       <button
         type="button"
         className={lecture ? 'preset active' : 'preset'}
@@ -227,6 +239,7 @@ export function Header() {
       <Suspense fallback={null}>
         {runsOpen && <RunsPanel onClose={() => setRunsOpen(false)} />}
         {sweepOpen && <SweepPanel onClose={() => setSweepOpen(false)} />}
+        {studyOpen && <StudyPanel onClose={() => setStudyOpen(false)} />}
       </Suspense>
     </header>
   );
