@@ -94,7 +94,14 @@ describe('active-distillation (wasm)', () => {
     expect(at(mistakes, 'confident-uncertain', 400)).toBeLessThan(at(mistakes, 'uncertainty', 400));
 
     const captions = findPreset('active-distillation').narrative;
-    const text = captionText(captions[4], { config: result.config, stages: result.stages, result });
+    const text = captionText(captions[4], {
+      config: result.config,
+      stages: result.stages,
+      result,
+      charts: result.charts,
+      testLabels: result.predictions.test.label,
+      models: {},
+    });
     expect(text).toContain(`the teacher is wrong on ${(100 * at(mistakes, 'uncertainty', 100)).toFixed(1)}% of the points the uncertain student asked about`);
   }, 180_000);
 

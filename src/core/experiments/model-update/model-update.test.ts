@@ -67,7 +67,14 @@ describe('model-update (wasm)', () => {
 
     // The last caption quotes this run's numbers, and says which way the flips went.
     const captions = findPreset('model-update').narrative;
-    const text = captionText(captions[3], { config: result.config, stages: result.stages, result });
+    const text = captionText(captions[3], {
+      config: result.config,
+      stages: result.stages,
+      result,
+      charts: result.charts,
+      testLabels: result.predictions.test.label,
+      models: {},
+    });
     expect(text).toContain(`${(100 * aloneFlips.negative).toFixed(1)}% alone, ${(100 * compatibleFlips.negative).toFixed(1)}% with the compatible update`);
     expect(text).toMatch(/^Negative flips fall/);
   }, 120_000);

@@ -64,7 +64,14 @@ describe('progressive-kd (wasm)', () => {
     expect(bars.points.chain.map((p) => p.label)).toEqual(['16 units', '4 units']);
 
     const captions = findPreset('progressive-kd').narrative;
-    const text = captionText(captions[3], { config: result.config, stages: result.stages, result });
+    const text = captionText(captions[3], {
+      config: result.config,
+      stages: result.stages,
+      result,
+      charts: result.charts,
+      testLabels: result.predictions.test.label,
+      models: {},
+    });
     expect(text).toContain(`reaches ${(100 * acc('chain-3')).toFixed(1)}%`);
     expect(text).toContain(`teacher itself (${(100 * acc('direct-3')).toFixed(1)}%)`);
   }, 180_000);

@@ -111,7 +111,7 @@ describe('teacher-intervention (wasm)', () => {
 
     // The captions quote this run's numbers.
     const captions = findPreset('teacher-intervention').narrative;
-    const facts = { config: result.config, stages: result.stages, result };
+    const facts = { config: result.config, stages: result.stages, result, charts: result.charts, testLabels: result.predictions.test.label, models: {} };
     expect(captionText(captions[2], facts)).toContain(`from ${(100 * student.accuracy).toFixed(1)}% to ${(100 * at('random', 10)).toFixed(1)}%`);
     expect(captionText(captions[5], facts)).toContain(`at 100% to ${(100 * at('misaligned', 100)).toFixed(1)}%, below chance (10%)`);
   }, 120_000);
