@@ -3,7 +3,8 @@ import { nodeAssetSource } from './node-assets';
 import type { ExperimentConfigInput } from '../core/config/schema';
 import { findPreset } from '../core/presets';
 import { runExperiment } from '../core/experiments/registry';
-import type { ExperimentEvent } from '../core/experiments/contract';
+import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
+import { captionText } from '../core/experiments/narration';
 
 export type AnyConfig = Record<string, any>;
 
@@ -20,3 +21,13 @@ export function reduced(id: string, overrides: AnyConfig): ExperimentConfigInput
 }
 
 export const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { assets: nodeAssetSource(), onEvent });
+
+/**
+ * A preset's captions for a finished run, every one of which must be fully measured ("…" marks a number not yet
+ * known); each must also read without throwing before any stage has finished.
+ */
+export function finishedCaptions(id: string, result: ExperimentResult): string[] {
+  const { narrative } = findPreset(id);
+  for (const caption of narrative) captionText(caption, { config: result.config, stages: {}, result: null });
+  return narrative.map((caption) => captionText(caption, { config: result.config, stages: result.stages, result }));
+}

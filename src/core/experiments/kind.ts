@@ -96,6 +96,12 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   rowsNeeded(config: z.output<Schema>): { needed: number; parts: string };
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
+  /**
+   * Makes the kind's own settings fit other data (the visitor's file: fewer classes, other features) so that its
+   * checks pass: changes `config` in place and says each change in words. Split sizes and models are fitted for
+   * every kind by data/custom.ts.
+   */
+  fitToData?(config: z.output<Schema>, data: DatasetInfo): string[];
   gallery: GallerySection;
   form: FormLayout;
   presets: readonly Preset<z.input<Schema>>[];

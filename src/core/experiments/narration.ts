@@ -4,6 +4,7 @@
  * supervisor") is made only when the numbers bear it out. No tfjs, no DOM: the page and the tests read it.
  */
 import type { ExperimentConfig } from '../config/schema';
+import type { ChartPoint } from './charts';
 import type { ExperimentResult, StageResult } from './contract';
 
 /** What a caption may quote: the run's config, the stages finished so far, and the whole result once it is done. */
@@ -59,4 +60,14 @@ export function compare(a: number, b: number, words: { above: string; below: str
   if (a - b > tolerance) return words.above;
   if (b - a > tolerance) return words.below;
   return words.level;
+}
+
+/** A finished stage's test accuracy; null while it trains. */
+export function accuracyOf(facts: RunFacts, stage: string): number | null {
+  return facts.stages[stage]?.accuracy ?? null;
+}
+
+/** The first point of one series of one of the run's charts that `pick` accepts; null until the run is done. */
+export function chartPoint(facts: RunFacts, chart: string, series: string, pick: (point: ChartPoint) => boolean = () => true): ChartPoint | null {
+  return facts.result?.charts.find((c) => c.info.id === chart)?.points[series]?.find(pick) ?? null;
 }
