@@ -6,6 +6,7 @@
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
 import { distillation } from './distillation/spec';
+import { ensemble } from './ensemble/spec';
 import { kdVariants } from './kd-variants/spec';
 import { lossStudy } from './loss-study/spec';
 import { randomTeacher } from './random-teacher/spec';
@@ -13,7 +14,7 @@ import { teacherHacking } from './teacher-hacking/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking] as const;
+export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, ensemble] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

@@ -9,6 +9,7 @@ import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
 import { runDistillation } from './distillation/run';
+import { runEnsemble } from './ensemble/run';
 import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
@@ -27,6 +28,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  ensemble: runEnsemble,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

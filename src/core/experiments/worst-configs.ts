@@ -157,6 +157,17 @@ export const WORST_CONFIGS: WorstConfig[] = [
     },
     stop: { afterMs: 1500, stage: 'fixed' },
   },
+  {
+    name: 'ensemble: seven supervisors and two students of the widest MLP on their own pixel views, every step',
+    config: {
+      kind: 'ensemble',
+      data: { ...MNIST, supervisorSize: 100, transferSize: 3000, controlSize: 1900 },
+      members: { count: 7, diversity: 'pixels', viewShare: 1 },
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'member-1' },
+  },
 ];
 
 /**
