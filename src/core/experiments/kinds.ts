@@ -5,6 +5,7 @@
  */
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
+import { deception } from './deception/spec';
 import { distillation } from './distillation/spec';
 import { ensemble } from './ensemble/spec';
 import { kdVariants } from './kd-variants/spec';
@@ -14,7 +15,7 @@ import { teacherHacking } from './teacher-hacking/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, ensemble] as const;
+export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, ensemble, deception] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

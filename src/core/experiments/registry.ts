@@ -8,6 +8,7 @@ import { tf } from '../tf';
 import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
+import { runDeception } from './deception/run';
 import { runDistillation } from './distillation/run';
 import { runEnsemble } from './ensemble/run';
 import { runKdVariants } from './kd-variants/run';
@@ -29,6 +30,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
   ensemble: runEnsemble,
+  deception: runDeception,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

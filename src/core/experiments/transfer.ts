@@ -4,6 +4,7 @@
  * on A or B with ground truth or with another model's labels; and a trained model's labels on B (soft or hard).
  */
 import type { BootstrapConfig } from './bootstrap/spec';
+import type { DeceptionConfig } from './deception/spec';
 import type { EnsembleConfig } from './ensemble/spec';
 import type { LossSpec, Role } from '../config/blocks';
 import type { LossStudyConfig } from './loss-study/spec';
@@ -18,7 +19,7 @@ import { runStage, type StageRun } from './stage';
 import type { RunContext } from './context';
 import type { StageInfo, StageResult } from './contract';
 
-export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig | EnsembleConfig;
+export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig | EnsembleConfig | DeceptionConfig;
 
 export interface TransferExperiment extends OpenedExperiment {
   ctx: RunContext;

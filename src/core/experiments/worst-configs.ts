@@ -168,6 +168,18 @@ export const WORST_CONFIGS: WorstConfig[] = [
     },
     stop: { afterMs: 1500, stage: 'member-1' },
   },
+  {
+    name: 'deception: three supervisors, the widest student, intermediate and chain, every step',
+    config: {
+      kind: 'deception',
+      data: { ...MNIST, supervisorSize: 4000, transferSize: 1000 },
+      supervisorSizes: [2, 400, 4000],
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+      intermediate: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'weak' },
+  },
 ];
 
 /**
