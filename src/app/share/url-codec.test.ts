@@ -32,8 +32,9 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
   })
   .map(({ preset, seed, model, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
-    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher.
-    const role = 'supervisor' in base ? 'supervisor' : 'teacher';
+    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher; the
+    // student where labels come from no model (hard-vs-easy's label noise, weak-labelers' labelling functions).
+    const role = 'supervisor' in base ? 'supervisor' : 'teacher' in base ? 'teacher' : 'student';
     // A random teacher needs a hidden layer for its probe: it keeps an MLP.
     const usable = base.kind === 'random-teacher' && model.type !== 'mlp' ? base.teacher.model : model;
     return parseConfig({ ...base, seed, [role]: { ...base[role], model: usable, train: { ...base[role].train, ...train } } });

@@ -8,6 +8,7 @@ import type { KindSpec } from './kind';
 import { deception } from './deception/spec';
 import { distillation } from './distillation/spec';
 import { ensemble } from './ensemble/spec';
+import { hardVsEasy } from './hard-vs-easy/spec';
 import { kdVariants } from './kd-variants/spec';
 import { lossStudy } from './loss-study/spec';
 import { randomTeacher } from './random-teacher/spec';
@@ -15,7 +16,18 @@ import { teacherHacking } from './teacher-hacking/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking, ensemble, deception] as const;
+export const KIND_SPECS = [
+  weakToStrong,
+  distillation,
+  bootstrap,
+  lossStudy,
+  kdVariants,
+  randomTeacher,
+  teacherHacking,
+  ensemble,
+  deception,
+  hardVsEasy,
+] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

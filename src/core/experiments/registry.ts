@@ -11,6 +11,7 @@ import type { ExperimentResult } from './contract';
 import { runDeception } from './deception/run';
 import { runDistillation } from './distillation/run';
 import { runEnsemble } from './ensemble/run';
+import { runHardVsEasy } from './hard-vs-easy/run';
 import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
 import { runLossStudy } from './loss-study/run';
@@ -31,6 +32,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'teacher-hacking': runTeacherHacking,
   ensemble: runEnsemble,
   deception: runDeception,
+  'hard-vs-easy': runHardVsEasy,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

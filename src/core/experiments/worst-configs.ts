@@ -180,6 +180,16 @@ export const WORST_CONFIGS: WorstConfig[] = [
     },
     stop: { afterMs: 1500, stage: 'weak' },
   },
+  {
+    name: 'hard-vs-easy: 26 students of the widest MLP on 5,000 images, every step',
+    config: {
+      kind: 'hard-vs-easy',
+      data: { ...MNIST, trainSize: 5000 },
+      errorRates: [0.1, 0.5, 0.7, 0.9],
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'clean' },
+  },
 ];
 
 /**
