@@ -1,5 +1,5 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
-import type { StageResult } from '../core/experiments/contract';
+import type { StageResult } from '../core/experiments/figures';
 import type { StageRoles } from '../core/experiments/kind';
 import type { RunFacts } from '../core/experiments/narration';
 import { kindSpec } from '../core/experiments/kinds';

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmaxRows, categorise, expectedCalibrationError, mistakeBreakdown, performanceGapRecovered } from './metrics';
+import {
+  accuracy,
+  argmaxRows,
+  calibration,
+  categorise,
+  confusionMatrix,
+  expectedCalibrationError,
+  mistakeBreakdown,
+  performanceGapRecovered,
+  reliabilityBins,
+} from './metrics';
 
 describe('performance gap recovered', () => {
   it('is (student - weak) / (ceiling - weak)', () => {
@@ -70,5 +80,43 @@ describe('accuracy, argmax and calibration', () => {
     expect(expectedCalibrationError(probs, 2, [0, 1, 1, 0])).toBeCloseTo(0.4, 6);
     // Perfectly calibrated: confidence 1 and always right.
     expect(expectedCalibrationError(new Float32Array([1, 0, 0, 1]), 2, [0, 1])).toBeCloseTo(0, 10);
+  });
+
+  it('reliability bins by hand: count, right answers and mean confidence per equal-width bin; the ECE from them', () => {
+    // Top-class probabilities (3 classes) and whether the top class is the label:
+    //   0.95 right, 0.92 wrong          -> bin 9 [0.9, 1]: 2 examples, 1 right, mean 0.935
+    //   0.5 right (ties resolve to the first class), 0.55 wrong, 0.58 right -> bin 5 [0.5, 0.6): 3, 2 right, mean 0.543333
+    //   0.34 wrong                       -> bin 3 [0.3, 0.4): 1, 0 right, mean 0.34
+    //   1.0 right                        -> bin 9 too (the last bin includes 1): 3 examples, 2 right, mean 0.956667
+    const probs = new Float32Array([0.95, 0.03, 0.02, 0.04, 0.92, 0.04, 0.5, 0.25, 0.25, 0.2, 0.25, 0.55, 0.58, 0.4, 0.02, 0.33, 0.34, 0.33, 0, 0, 1]);
+    const labels = [0, 0, 0, 1, 0, 0, 2];
+    const bins = reliabilityBins(probs, 3, labels);
+    expect(bins).toHaveLength(10);
+    expect(bins.map((b) => b.count)).toEqual([0, 0, 0, 1, 0, 3, 0, 0, 0, 3]);
+    expect(bins.map((b) => b.correct)).toEqual([0, 0, 0, 0, 0, 2, 0, 0, 0, 2]);
+    expect(bins[3].meanConfidence).toBeCloseTo(0.34, 6);
+    expect(bins[5].meanConfidence).toBeCloseTo((0.5 + 0.55 + 0.58) / 3, 6);
+    expect(bins[9].meanConfidence).toBeCloseTo((0.95 + 0.92 + 1) / 3, 6);
+    expect(bins[0].meanConfidence).toBeNull();
+    expect([bins[5].lower, bins[5].upper]).toEqual([0.5, 0.6]);
+    // ECE = 1/7 |0 - 0.34| + 3/7 |2/3 - 0.543333| + 3/7 |2/3 - 0.956667| = (0.34 + 0.37 + 0.87) / 7 = 0.225714
+    const { ece, reliability } = calibration(probs, 3, labels);
+    expect(ece).toBeCloseTo(1.58 / 7, 6);
+    expect(reliability).toEqual(bins);
+    expect(expectedCalibrationError(probs, 3, labels)).toBe(ece);
+  });
+
+  it('confusion matrix by hand: rows are the truth, columns the prediction; foreign classes refused', () => {
+    const labels = [0, 0, 1, 1, 1, 2, 2];
+    const predicted = [0, 1, 1, 1, 2, 0, 2];
+    expect(confusionMatrix(labels, predicted, 3)).toEqual([
+      [1, 1, 0],
+      [0, 2, 1],
+      [1, 0, 1],
+    ]);
+    expect(() => confusionMatrix([0, 3], [0, 1], 3)).toThrow(/not one of the 3 classes/);
+    expect(() => confusionMatrix([0, 1], [0, -1], 3)).toThrow(/not one of the 3 classes/);
+    expect(() => confusionMatrix([0, 1], [0.5, 1], 3)).toThrow(/not one of the 3 classes/);
+    expect(() => confusionMatrix([0, 1], [0], 3)).toThrow(/differ in length/);
   });
 });

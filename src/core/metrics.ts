@@ -80,9 +80,25 @@ export function mistakeBreakdown(labels: ArrayLike<number>, supervisor: ArrayLik
   };
 }
 
-/** Expected calibration error with equal-width confidence bins: sum_b |B_b|/n * |acc(B_b) - conf(B_b)|. */
-export function expectedCalibrationError(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>, bins = 10): number {
+/** One bin of a reliability diagram: the test examples whose top-class probability falls in [lower, upper). */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  /** Examples in the bin. */
+  count: number;
+  /** Of them, how many the model classifies right. */
+  correct: number;
+  /** Their mean top-class probability (null for an empty bin). */
+  meanConfidence: number | null;
+}
+
+/**
+ * Equal-width bins over the top-class probability (METHODS.md section 5): per bin the count, the right answers and
+ * the mean confidence, from which the reliability diagram is drawn and the ECE computed. The last bin includes 1.
+ */
+export function reliabilityBins(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>, bins = 10): ReliabilityBin[] {
   const n = labels.length;
+  if (probabilities.length !== n * numClasses) throw new Error('probabilities and labels differ in length');
   const count = new Float64Array(bins);
   const correct = new Float64Array(bins);
   const confidence = new Float64Array(bins);
@@ -95,9 +111,50 @@ export function expectedCalibrationError(probabilities: Float32Array, numClasses
     confidence[bin] += p;
     if (best === labels[i]) correct[bin]++;
   }
+  return Array.from({ length: bins }, (_, b) => ({
+    lower: b / bins,
+    upper: (b + 1) / bins,
+    count: count[b],
+    correct: correct[b],
+    meanConfidence: count[b] > 0 ? confidence[b] / count[b] : null,
+  }));
+}
+
+/** Expected calibration error from reliability bins: sum_b |B_b|/n * |acc(B_b) - conf(B_b)|. */
+export function calibrationError(bins: ReliabilityBin[]): number {
+  const n = bins.reduce((sum, bin) => sum + bin.count, 0);
   let ece = 0;
-  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += (count[b] / n) * Math.abs(correct[b] / count[b] - confidence[b] / count[b]);
+  for (const bin of bins) if (bin.count > 0) ece += (bin.count / n) * Math.abs(bin.correct / bin.count - (bin.meanConfidence as number));
   return ece;
+}
+
+/** Expected calibration error with equal-width confidence bins (see reliabilityBins). */
+export function expectedCalibrationError(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>, bins = 10): number {
+  return calibrationError(reliabilityBins(probabilities, numClasses, labels, bins));
+}
+
+/** The ECE and the reliability bins it comes from, for a results file. */
+export function calibration(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>): { ece: number; reliability: ReliabilityBin[] } {
+  const reliability = reliabilityBins(probabilities, numClasses, labels);
+  return { ece: calibrationError(reliability), reliability };
+}
+
+/**
+ * Counts of (true class, predicted class) over a set: row = truth, column = prediction. Class indices outside
+ * [0, numClasses) are refused, not counted somewhere.
+ */
+export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): number[][] {
+  if (predictions.length !== labels.length) throw new Error('predictions and labels differ in length');
+  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < labels.length; i++) {
+    const truth = labels[i];
+    const predicted = predictions[i];
+    if (!(truth >= 0 && truth < numClasses && predicted >= 0 && predicted < numClasses) || !Number.isInteger(truth) || !Number.isInteger(predicted)) {
+      throw new Error(`example ${i}: class ${truth} or ${predicted} is not one of the ${numClasses} classes`);
+    }
+    matrix[truth][predicted]++;
+  }
+  return matrix;
 }
 
 /** Class index of the largest value in each row. */

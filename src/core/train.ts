@@ -11,7 +11,7 @@ import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, so
 import type { Model } from './models/model';
 import { createOptimizer } from './optimizer';
 import { permutation, type Rng } from './rng';
-import type { MetricPoint, StepEvent } from './experiments/contract';
+import type { MetricPoint, StepEvent } from './experiments/figures';
 import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf';
 
 export interface TrainingSet {

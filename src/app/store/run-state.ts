@@ -3,9 +3,11 @@
  * (unit-tested without a browser). The view of a finished run stays until the next run starts.
  */
 import type { ExperimentConfig } from '../../core/config/schema';
-import type { ExperimentResult, ExperimentStart, StageResult } from '../../core/experiments/contract';
+import type { ExperimentResult, ExperimentStart } from '../../core/experiments/contract';
+import type { StageResult } from '../../core/experiments/figures';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
-import type { MetricPoint } from '../../core/experiments/contract';
+import type { MetricPoint } from '../../core/experiments/figures';
+import type { LayersModelFiles } from '../../core/models/layers-format';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
@@ -27,6 +29,9 @@ export interface StageView {
   result: StageResult | null;
 }
 
+/** A stage's trained model as the worker exported it (layers format), or why it could not be. */
+export type ExportedModel = { files: LayersModelFiles; problem?: undefined } | { files: null; problem: string };
+
 export interface RunError {
   kind: ErrorKind | 'crash';
   message: string;
@@ -45,6 +50,8 @@ export interface RunState {
   /** The experiment's characteristic plots, as streamed (see core/experiments/charts.ts). */
   charts: ChartData[];
   result: ExperimentResult | null;
+  /** Trained models by stage name, for download (kept in memory for the run on screen only). */
+  models: Record<string, ExportedModel>;
   error: RunError | null;
   startedAt: number | null;
   finishedAt: number | null;
@@ -60,6 +67,7 @@ export const initialRunState: RunState = {
   stages: [],
   charts: [],
   result: null,
+  models: {},
   error: null,
   startedAt: null,
   finishedAt: null,
@@ -95,6 +103,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             status: next.status === 'paused' ? 'paused' : 'running',
             start: event,
             result: null,
+            models: {},
             charts: [],
             stages: event.stages.map((s) => ({
               ...s,
@@ -157,6 +166,15 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         }
         break;
       }
+      case 'model':
+        next = {
+          ...next,
+          models: {
+            ...next.models,
+            [message.stage]: message.files ? { files: message.files } : { files: null, problem: message.problem ?? 'it could not be exported' },
+          },
+        };
+        break;
       case 'done':
         next = { ...next, status: 'done', result: message.result, charts: message.result.charts, finishedAt: now };
         break;

@@ -17,7 +17,7 @@ import type { ChartRecorder } from './charts';
 import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from './open';
 import { runStage, type StageRun } from './stage';
 import type { RunContext } from './context';
-import type { StageInfo, StageResult } from './contract';
+import type { StageInfo, StageResult } from './figures';
 
 export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig | EnsembleConfig | DeceptionConfig;
 

@@ -7,6 +7,8 @@
  */
 import type { ModelSpec } from '../config/blocks';
 import type { Rng } from '../rng';
+import { denseKernelsReady } from '../kernels/dense/kernels';
+import { denseLayer } from '../kernels/dense/ops';
 import { tf, type Tensor2D, type Variable } from '../tf';
 import type { EncoderWeights } from './encoder-weights';
 import { initKernel } from './init';
@@ -33,8 +35,25 @@ export interface Model {
   parameterCount(): number;
   /** Multiply-adds per example of `encode` and of `forward`: how long a pass over a set takes, roughly. */
   readonly multiplyAdds: { encode: number; forward: number };
+  /**
+   * What the model computes at inference, from raw inputs (flat rows) to logits, as a stack of standard layers
+   * (a frozen encoder's layers included, dropout left out): how it is exported (models/export-layers.ts). The
+   * layers hold the model's own weights, so they describe the current ones.
+   */
+  readonly inference: readonly InferenceLayer[];
   dispose(): void;
 }
+
+/** One layer of a model at inference, as TensorFlow.js layers name them. */
+export type InferenceLayer =
+  | { type: 'dense'; kernel: tf.Tensor; bias: tf.Tensor; activation: Activation }
+  /** Flat rows to images [height, width, channels]. */
+  | { type: 'reshape'; targetShape: number[] }
+  /** 3x3, stride 1, 'same' padding, channels last, bias, ReLU. */
+  | { type: 'conv2d'; kernel: tf.Tensor; bias: tf.Tensor }
+  /** 2x2, stride 2, 'same' padding. */
+  | { type: 'maxPooling2d' }
+  | { type: 'flatten' };
 
 export interface ModelContext {
   featureShape: number[];
@@ -51,6 +70,8 @@ interface Dense {
   bias: Variable | tf.Tensor1D;
   activation: Activation;
 }
+
+const denseLayers = (layers: Dense[]): InferenceLayer[] => layers.map(({ kernel, bias, activation }) => ({ type: 'dense', kernel, bias, activation }));
 
 /** A variable initialised from `initial`, which is then released (tf.variable keeps its own reference). */
 function variableFrom(initial: tf.Tensor): Variable {
@@ -138,6 +159,8 @@ function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Te
  */
 function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   if (layer.activation === 'relu' || layer.activation === 'linear') {
+    // On wasm, one kernel forward and one backward (the same numbers as the tfjs kernels below).
+    if (denseKernelsReady()) return denseLayer(x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D, layer.activation, inputIsData);
     // A frozen layer (constant kernel and bias) needs no custom gradient.
     if (inputIsData && layer.kernel instanceof tf.Variable) return denseOnData(x, layer, layer.activation);
     if (tf.getBackend() === 'wasm') return hiddenDenseOnWasm[layer.activation](x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D);
@@ -191,6 +214,7 @@ function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activatio
     ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true) } : {}),
     parameterCount: () => countParameters(trainable),
     multiplyAdds: { encode: 0, forward: denseMultiplyAdds(sizes) },
+    inference: denseLayers(layers),
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -232,6 +256,15 @@ function cnnModel(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: ModelContext):
       encode: 0,
       forward: height * width * 9 * channels * f1 + Math.ceil(height / 2) * Math.ceil(width / 2) * 9 * f1 * f2 + denseMultiplyAdds(sizes),
     },
+    inference: [
+      { type: 'reshape', targetShape: [height, width, channels] },
+      { type: 'conv2d', ...conv1 },
+      { type: 'maxPooling2d' },
+      { type: 'conv2d', ...conv2 },
+      { type: 'maxPooling2d' },
+      { type: 'flatten' },
+      ...denseLayers(head),
+    ],
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -267,6 +300,8 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
     forward: (x) => stack(head, finetune ? runEncoder(x) : x, false, 0, undefined, !finetune),
     parameterCount: () => countParameters([...encoderTensors, ...headVars]),
     multiplyAdds: { encode: finetune ? 0 : encoderMultiplyAdds, forward: denseMultiplyAdds(headSizes) + (finetune ? encoderMultiplyAdds : 0) },
+    // Frozen or fine-tuned, the exported model starts from raw inputs: the encoder's layers come first.
+    inference: denseLayers([...encoderLayers, ...head]),
     dispose: () => {
       encoderTensors.forEach((t) => t.dispose());
       headVars.forEach((v) => v.dispose());

@@ -10,7 +10,8 @@
  */
 import { tf, type Tensor2D } from '../../tf';
 import { ChartRecorder } from '../charts';
-import type { ExperimentResult, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageResult } from '../figures';
 import type { RunContext } from '../context';
 import type { SplitTensors } from '../open';
 import { assembleResult } from '../result';

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { int, num, RoleSchema, seedField, transferData, versionField, weakLabelsField } from '../../config/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
 import { DECEPTION_CAPTIONS } from './captions';

@@ -15,7 +15,8 @@ import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { assembleResult } from '../result';
 import { createModel, oneHot, openExperiment, type OpenedExperiment } from '../open';
 import { runStage, type StageOptions, type StageRun } from '../stage';
-import type { ExperimentResult, StageInfo } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo } from '../figures';
 import type { RunContext } from '../context';
 
 export interface DistillationBench {

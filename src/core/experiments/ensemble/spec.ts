@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { int, num, RoleSchema, seedField, StudentRoleSchema, TRANSFER_DATA_FIELDS, versionField, weakLabelsField } from '../../config/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { checkTransferLoss, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
 import { ENSEMBLE_CAPTIONS } from './captions';

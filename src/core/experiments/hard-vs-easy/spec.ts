@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { DATA_FIELDS, int, num, RoleSchema, seedField, versionField } from '../../config/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { W2S_MNIST } from '../weak-to-strong/spec';
 import { HARD_VS_EASY_CAPTIONS } from './captions';

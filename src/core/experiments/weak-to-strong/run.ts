@@ -11,7 +11,8 @@ import { ChartRecorder, type ChartInfo } from '../charts';
 import { assembleResult } from '../result';
 import { oneHot } from '../open';
 import { measuredStage } from '../stage';
-import type { ExperimentResult, StageInfo, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo, StageResult } from '../figures';
 import type { RunContext } from '../context';
 import { syntheticSupervisor, type SyntheticSource } from './synthetic-supervisor';
 import {
