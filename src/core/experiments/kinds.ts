@@ -13,6 +13,7 @@ import { kdVariants } from './kd-variants/spec';
 import { lossStudy } from './loss-study/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
+import { weakLabelers } from './weak-labelers/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
@@ -27,6 +28,7 @@ export const KIND_SPECS = [
   ensemble,
   deception,
   hardVsEasy,
+  weakLabelers,
 ] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];

@@ -14,6 +14,7 @@ import { runEnsemble } from './ensemble/run';
 import { runHardVsEasy } from './hard-vs-easy/run';
 import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
+import { runWeakLabelers } from './weak-labelers/run';
 import { runLossStudy } from './loss-study/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
@@ -33,6 +34,7 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   ensemble: runEnsemble,
   deception: runDeception,
   'hard-vs-easy': runHardVsEasy,
+  'weak-labelers': runWeakLabelers,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

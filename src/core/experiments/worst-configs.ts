@@ -190,6 +190,29 @@ export const WORST_CONFIGS: WorstConfig[] = [
     },
     stop: { afterMs: 1500, stage: 'clean' },
   },
+  {
+    name: 'weak-labelers: 12 functions of the widest MLP on 2,000 images, every step, Dawid-Skene over 7,000 unlabelled examples',
+    config: {
+      kind: 'weak-labelers',
+      data: { ...MNIST, validationSize: 0, functionSize: 2000, unlabelledSize: 7000, labelledSize: 1000 },
+      functions: Array.from({ length: 12 }, () => 1),
+      iterations: 200,
+      labeller: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'lf-1' },
+  },
+  {
+    name: 'weak-labelers: Dawid-Skene, 200 EM iterations over the votes of 12 functions on 9,000 unlabelled images',
+    config: {
+      kind: 'weak-labelers',
+      data: { ...MNIST, validationSize: 0, functionSize: 100, unlabelledSize: 9000, labelledSize: 900 },
+      functions: Array.from({ length: 12 }, () => 0.5),
+      iterations: 200,
+      labeller: { model: { type: 'linear' }, train: { optimizer: 'adam', learningRate: 1e-3, batchSize: 100, epochs: 1, evalEvery: 1 } },
+    },
+    stop: { afterMs: 300, stage: 'dawid-skene' },
+  },
 ];
 
 /**

@@ -54,7 +54,7 @@ describe('combining labelling functions', () => {
     expect(p[0]).toBeCloseTo(Math.exp(1) / (Math.exp(1) + Math.exp(1.2)), 6);
   });
 
-  it("Dawid-Skene learns from unlabelled votes alone whom to trust and what a function's systematic vote means", () => {
+  it("Dawid-Skene learns from unlabelled votes alone whom to trust and what a function's systematic vote means", async () => {
     const n = 600;
     const truth = Array.from({ length: n }, (_, i) => i % 3);
     const [u1, u2, v1, v2] = [draws(n, 7), draws(n, 11), draws(n, 13), draws(n, 17)];
@@ -64,7 +64,7 @@ describe('combining labelling functions', () => {
     const fair = truth.map((y, i) => (v1[i] < 0.6 ? y : (y + 1 + Math.floor(2 * v2[i])) % 3));
     const shifted = truth.map((y) => (y + 1) % 3);
     const votes = [good, fair, shifted];
-    const model = fitDawidSkene(votes, 3, 30);
+    const model = await fitDawidSkene(votes, 3, 30);
     const ds = applyDawidSkene(model, votes, 3);
     const vote = majorityVote(votes, 3);
     expect(accuracy(ds.classes, truth)).toBeGreaterThan(0.97);
@@ -72,6 +72,12 @@ describe('combining labelling functions', () => {
     // The shifted function's confusion: class c votes c + 1.
     for (let c = 0; c < 3; c++) expect(model.confusion[2][c * 3 + ((c + 1) % 3)]).toBeGreaterThan(0.9);
     expect(Array.from(model.prior).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('stops between iterations once the run is stopped', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    await expect(fitDawidSkene([[0, 1]], 2, 10, stop.signal)).rejects.toThrow(/cancelled/);
   });
 
   it('refuses votes it cannot read', () => {

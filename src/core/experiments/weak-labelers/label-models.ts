@@ -5,6 +5,7 @@
  * measured on a few labels. Votes are K arrays (one per function) of class indices over the same n examples. Pure
  * functions: no tensors.
  */
+import { checkpoint } from '../../cancellation';
 
 export interface Combined {
   /** The chosen class per example. */
@@ -93,10 +94,12 @@ export interface DawidSkeneModel {
 /** Log P(class c | votes) up to a constant, row-major. */
 function logPosterior(model: DawidSkeneModel, votes: readonly ArrayLike<number>[], n: number, numClasses: number): Float64Array {
   const out = new Float64Array(n * numClasses);
+  const logPrior = model.prior.map(Math.log);
+  const logConfusion = model.confusion.map((m) => m.map(Math.log));
   for (let i = 0; i < n; i++)
     for (let c = 0; c < numClasses; c++) {
-      let s = Math.log(model.prior[c]);
-      votes.forEach((v, k) => (s += Math.log(model.confusion[k][c * numClasses + v[i]])));
+      let s = logPrior[c];
+      for (let k = 0; k < votes.length; k++) s += logConfusion[k][c * numClasses + votes[k][i]];
       out[i * numClasses + c] = s;
     }
   return out;
@@ -105,12 +108,20 @@ function logPosterior(model: DawidSkeneModel, votes: readonly ArrayLike<number>[
 /**
  * Fits Dawid-Skene by EM on unlabelled votes, starting from the vote shares. M-step (with `smoothing` added to each
  * count): prior_c ~ sum_i T_ic, confusion_k[c][l] ~ sum_i T_ic [v_ik = l]; E-step: T_ic ~ prior_c prod_k confusion_k[c][v_ik].
+ * Stops between iterations once `signal` aborts.
  */
-export function fitDawidSkene(votes: readonly ArrayLike<number>[], numClasses: number, iterations: number, smoothing = 1): DawidSkeneModel {
+export async function fitDawidSkene(
+  votes: readonly ArrayLike<number>[],
+  numClasses: number,
+  iterations: number,
+  signal?: AbortSignal,
+  smoothing = 1,
+): Promise<DawidSkeneModel> {
   const n = checkVotes(votes, numClasses);
   let posterior: Float32Array = majorityVote(votes, numClasses).probabilities;
   let model: DawidSkeneModel = { prior: new Float64Array(numClasses), confusion: [] };
   for (let it = 0; it < iterations; it++) {
+    await checkpoint(signal);
     const prior = new Float64Array(numClasses).fill(smoothing);
     for (let i = 0; i < n; i++) for (let c = 0; c < numClasses; c++) prior[c] += posterior[i * numClasses + c];
     const total = prior.reduce((a, b) => a + b, 0);
