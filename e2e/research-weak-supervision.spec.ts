@@ -1,5 +1,6 @@
 /**
- * Ensembles of weak supervisors, weak-to-strong deception and hard-versus-easy supervision in the page: each
+ * Ensembles of weak supervisors, weak-to-strong deception, hard-versus-easy supervision and weak labelling
+ * functions in the page: each
  * preset, reduced through a share link, runs to completion on wasm and draws its characteristic plots.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -38,6 +39,12 @@ const DECEPTION = reducedPreset('w2s-deception', {
   supervisorSizes: [25, 400],
   student: { train: { epochs: 6 } },
   intermediate: { train: { epochs: 6 } },
+});
+
+/** Eight functions, their label models and the probe on 1,000 unlabelled and 1,000 test digits. */
+const WEAK_LABELERS = reducedPreset('weak-labelers', {
+  data: { unlabelledSize: 1000, testSize: 1000 },
+  functions: [0.5, 0.2, 0.1, 0.03, 0.01, 0.005, 0.005, 0.005],
 });
 
 async function runLink(page: Page, config: ExperimentConfig): Promise<void> {
@@ -101,4 +108,18 @@ test('weak-to-strong deception runs from a link and draws where the violations f
   expect(run.charts.deception).toBeGreaterThanOrEqual(2);
   await expectChart(page, 'violations', run.charts.violations, 'it cannot tell');
   await expectChart(page, 'deception', run.charts.deception, 'capability gap');
+});
+
+test('weak labelling functions run from a link: both weightings beat the plain vote, drawn beside each function and the probe', async ({ page }) => {
+  test.setTimeout(240_000);
+  await runLink(page, WEAK_LABELERS);
+  const run = await finished(page);
+  expect(run.accuracy['dawid-skene']).toBeGreaterThan(run.accuracy.vote);
+  expect(run.accuracy.weighted).toBeGreaterThan(run.accuracy.vote);
+  // Each of 8 functions on test, as Dawid-Skene estimates it and as the labels measure it; the best function, the
+  // vote, the two label models and the probe.
+  expect(run.charts).toEqual({ functions: 24, methods: 5 });
+  await expectChart(page, 'functions', 24, 'Estimated by Dawid-Skene, without labels');
+  await expectChart(page, 'methods', 5, 'Test accuracy');
+  expect(await displayedAccuracy(page, 'probe')).toBeCloseTo(run.accuracy.probe, 3);
 });
