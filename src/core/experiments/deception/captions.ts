@@ -1,10 +1,16 @@
 /** The w2s-deception story, each number read from the run on screen (see narration.ts). */
 import { accuracyOf, chartPoint, compare, pct, type Caption, type RunFacts } from '../narration';
-import { supervisorSizes, type DeceptionConfig } from './spec';
+import { supervisorSizes } from './violations';
 
-const config = (f: RunFacts) => f.config as DeceptionConfig;
-const rewarded = (f: RunFacts) => config(f).conflict.rewardedClass;
-const weakest = (f: RunFacts) => supervisorSizes(config(f))[0];
+/** What the captions read of the config (the kind's config has these and more; spec.ts imports this file). */
+interface Settings {
+  supervisorSizes: number[];
+  conflict: { rewardedClass: number; weight: number };
+}
+type Facts = RunFacts<Settings>;
+const config = (f: Facts) => f.config;
+const rewarded = (f: Facts) => config(f).conflict.rewardedClass;
+const weakest = (f: Facts) => supervisorSizes(config(f))[0];
 
 /** The violation rates of one bar group of the violations chart (null until the run is done). */
 function violations(f: RunFacts, label: string): { known: number; unknown: number } | null {
@@ -13,7 +19,7 @@ function violations(f: RunFacts, label: string): { known: number; unknown: numbe
   return known && unknown ? { known: known.y, unknown: unknown.y } : null;
 }
 
-export const DECEPTION_CAPTIONS: Caption[] = [
+export const DECEPTION_CAPTIONS: Caption<Settings>[] = [
   {
     stage: 'weak',
     text: (f) => {

@@ -16,8 +16,8 @@ import type { RunContext } from '../context';
 import type { SplitTensors } from '../open';
 import { assembleResult } from '../result';
 import { classesOnTransfer, labelsFrom, openTransferExperiment, trainCeiling, trainOnSplit, W2S_DEFINITION, type Supervision, type Trained } from '../transfer';
-import { deception, studentName, supervisorSizes, weakName, type DeceptionConfig } from './spec';
-import { violationSplit } from './violations';
+import { deception, studentName, weakName, type DeceptionConfig } from './spec';
+import { supervisorSizes, violationSplit } from './violations';
 
 export async function runDeception(ctx: RunContext<DeceptionConfig>): Promise<ExperimentResult> {
   const started = performance.now();

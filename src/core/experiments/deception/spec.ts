@@ -12,6 +12,7 @@ import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
 import { DECEPTION_CAPTIONS } from './captions';
+import { supervisorSizes } from './violations';
 
 const schema = z.object({
   version: versionField(),
@@ -48,10 +49,6 @@ const schema = z.object({
 export type DeceptionConfig = z.output<typeof schema>;
 type Input = z.input<typeof schema>;
 
-/** The supervisors' sizes, ascending, each once: the first (weakest) is named `weak`, its student `student`. */
-export function supervisorSizes(config: DeceptionConfig): number[] {
-  return [...new Set(config.supervisorSizes)].sort((a, b) => a - b);
-}
 export const weakName = (i: number) => (i === 0 ? 'weak' : `weak-${i + 1}`);
 export const studentName = (i: number) => (i === 0 ? 'student' : `student-${i + 1}`);
 

@@ -54,3 +54,8 @@ export function violationSplit(
     baseline: count > 0 ? unknown.count / count : null,
   };
 }
+
+/** The supervisors' sizes, ascending, each once: the first (weakest) is named `weak`, its student `student`. */
+export function supervisorSizes(config: { supervisorSizes: readonly number[] }): number[] {
+  return [...new Set(config.supervisorSizes)].sort((a, b) => a - b);
+}

@@ -1,12 +1,17 @@
 /** The w2s-ensemble story, each number read from the run on screen (see narration.ts). */
 import { mistakeBreakdown } from '../../metrics';
 import { accuracyOf, chartPoint, compare, pct, points, type Caption, type RunFacts } from '../narration';
-import type { EnsembleConfig } from './spec';
 
-const config = (f: RunFacts) => f.config as EnsembleConfig;
+/** What the captions read of the config (the kind's config has these and more; spec.ts imports this file). */
+interface Settings {
+  data: { supervisorSize: number; controlSize: number };
+  members: { count: number; diversity: 'pixels' | 'bootstrap'; viewShare: number };
+}
+type Facts = RunFacts<Settings>;
+const config = (f: Facts) => f.config;
 
 /** The finished members' accuracies. */
-function members(f: RunFacts): number[] {
+function members(f: Facts): number[] {
   return Object.values(f.stages)
     .filter((s) => s.name.startsWith('member-'))
     .map((s) => s.accuracy);
@@ -18,7 +23,7 @@ function copyRate(f: RunFacts, supervisor: string, student: string): number | nu
   return sup && stu && labels ? mistakeBreakdown(labels, sup.testPredictions, stu.testPredictions).copyRate : null;
 }
 
-export const ENSEMBLE_CAPTIONS: Caption[] = [
+export const ENSEMBLE_CAPTIONS: Caption<Settings>[] = [
   {
     stage: 'member-1',
     text: (f) => {

@@ -1,15 +1,25 @@
 /** The hard-vs-easy story, each number read from the run on screen (see narration.ts). */
 import { accuracyOf, compare, pct, points, type Caption, type RunFacts } from '../narration';
-import { noisySettings, type HardVsEasyConfig } from './spec';
+import { noisySettings, type ErrorKind } from './labels';
 
-const config = (f: RunFacts) => f.config as HardVsEasyConfig;
+/** What the captions read of the config (the kind's config has these and more; spec.ts imports this file). */
+interface Settings {
+  data: { trainSize: number };
+  errorRates: number[];
+  errorKinds: ErrorKind[];
+  groups: number;
+  combine: boolean;
+  easyWeight: number;
+}
+type Facts = RunFacts<Settings>;
+const config = (f: Facts) => f.config;
 const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
-const rates = (f: RunFacts) => [...new Set(noisySettings(config(f)).map((s) => s.rate))];
+const rates = (f: Facts) => [...new Set(noisySettings(config(f)).map((s) => s.rate))];
 
 /** The noisy-label student of one kind at one rate (its stage's accuracy), or null when not trained (yet). */
 const noisy = (f: RunFacts, kind: string, rate: number, combined = false) => accuracyOf(f, `${kind}-${rate}${combined ? '+easy' : ''}`);
 
-export const HARD_VS_EASY_CAPTIONS: Caption[] = [
+export const HARD_VS_EASY_CAPTIONS: Caption<Settings>[] = [
   {
     stage: 'clean',
     text: (f) => {

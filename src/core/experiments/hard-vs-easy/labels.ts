@@ -8,6 +8,21 @@
 export const ERROR_KINDS = ['random', 'near-miss', 'systematic'] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
+export interface NoisySetting {
+  kind: ErrorKind;
+  rate: number;
+  /** Stage name of the student on these labels alone, and with the easy labels added. */
+  name: string;
+  combined: string;
+}
+
+/** The noisy-label settings in the order they train: by kind of error, then by rate (ascending, each once). */
+export function noisySettings(config: { errorRates: readonly number[]; errorKinds: readonly ErrorKind[] }): NoisySetting[] {
+  const rates = [...new Set(config.errorRates)].sort((a, b) => a - b);
+  const kinds = ERROR_KINDS.filter((k) => config.errorKinds.includes(k));
+  return kinds.flatMap((kind) => rates.map((rate) => ({ kind, rate, name: `${kind}-${rate}`, combined: `${kind}-${rate}+easy` })));
+}
+
 /** The coarse group of class c: classes split into `groups` runs of consecutive classes. */
 export function groupOf(c: number, groups: number, numClasses: number): number {
   return Math.floor((c * groups) / numClasses);

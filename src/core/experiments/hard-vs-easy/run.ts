@@ -18,8 +18,8 @@ import type { RunContext } from '../context';
 import { createModel, openExperiment, type SplitTensors } from '../open';
 import { assembleResult } from '../result';
 import { runStage } from '../stage';
-import { corruptLabels, ERROR_KINDS, mixedTargets, nearMisses, type Corruption } from './labels';
-import { hardVsEasy, noisySettings, type HardVsEasyConfig } from './spec';
+import { corruptLabels, ERROR_KINDS, mixedTargets, nearMisses, noisySettings, type Corruption } from './labels';
+import { hardVsEasy, type HardVsEasyConfig } from './spec';
 
 const KIND_COLORS: Record<string, string> = { random: '#2563eb', 'near-miss': '#d97706', systematic: '#dc2626' };
 

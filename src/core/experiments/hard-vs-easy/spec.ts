@@ -10,7 +10,7 @@ import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { W2S_MNIST } from '../weak-to-strong/spec';
 import { HARD_VS_EASY_CAPTIONS } from './captions';
-import { ERROR_KINDS, type ErrorKind } from './labels';
+import { ERROR_KINDS, noisySettings } from './labels';
 
 const schema = z.object({
   version: versionField(),
@@ -54,21 +54,6 @@ const schema = z.object({
 });
 export type HardVsEasyConfig = z.output<typeof schema>;
 type Input = z.input<typeof schema>;
-
-export interface NoisySetting {
-  kind: ErrorKind;
-  rate: number;
-  /** Stage name of the student on these labels alone, and with the easy labels added. */
-  name: string;
-  combined: string;
-}
-
-/** The noisy-label settings in the order they train: by kind of error, then by rate (ascending, each once). */
-export function noisySettings(config: HardVsEasyConfig): NoisySetting[] {
-  const rates = [...new Set(config.errorRates)].sort((a, b) => a - b);
-  const kinds = ERROR_KINDS.filter((k) => config.errorKinds.includes(k));
-  return kinds.flatMap((kind) => rates.map((rate) => ({ kind, rate, name: `${kind}-${rate}`, combined: `${kind}-${rate}+easy` })));
-}
 
 const percent = (rate: number) => `${Math.round(rate * 1000) / 10}%`;
 
