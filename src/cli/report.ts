@@ -70,7 +70,8 @@ export function formatResultTable(result: ExperimentResult): string {
 /** A chart as text: one row per x value (or bar group), one column per series. */
 export function formatChart(chart: ChartData): string {
   const { info, points } = chart;
-  const keyOf = (p: ChartPoint) => (info.kind === 'bar' ? (p.label ?? String(p.x)) : String(p.x));
+  // Fractional x (a reliability bin's mean confidence) to 4 significant digits; steps and temperatures as they are.
+  const keyOf = (p: ChartPoint) => (info.kind === 'bar' ? (p.label ?? String(p.x)) : Number.isInteger(p.x) ? String(p.x) : p.x.toPrecision(4));
   const xs: string[] = [];
   for (const series of info.series) for (const p of points[series.key] ?? []) if (!xs.includes(keyOf(p))) xs.push(keyOf(p));
   const value = (y: number) => (info.percent ? pct(y) : Number.isFinite(y) ? y.toPrecision(4) : 'n/a');

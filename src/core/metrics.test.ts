@@ -2,10 +2,14 @@ import { describe, expect, it } from 'vitest';
 import {
   accuracy,
   argmaxRows,
+  auroc,
   calibration,
+  calibrationError,
   categorise,
   confusionMatrix,
   expectedCalibrationError,
+  linearCka,
+  outcomeReliabilityBins,
   mistakeBreakdown,
   performanceGapRecovered,
   reliabilityBins,
@@ -118,5 +122,66 @@ describe('accuracy, argmax and calibration', () => {
     expect(() => confusionMatrix([0, 1], [0, -1], 3)).toThrow(/not one of the 3 classes/);
     expect(() => confusionMatrix([0, 1], [0.5, 1], 3)).toThrow(/not one of the 3 classes/);
     expect(() => confusionMatrix([0, 1], [0], 3)).toThrow(/differ in length/);
+  });
+});
+
+describe('representation similarity', () => {
+  /** Column-centred Gram products, by hand-written loops, for the CKA from Grams. */
+  const grams = (x: number[][], y: number[][]) => {
+    const centred = (m: number[][]) => m.map((row) => row.map((v, j) => v - m.reduce((s, r) => s + r[j], 0) / m.length));
+    const [cx, cy] = [centred(x), centred(y)];
+    const product = (a: number[][], b: number[][]) => a[0].flatMap((_, p) => b[0].map((_, q) => a.reduce((s, row, i) => s + row[p] * b[i][q], 0)));
+    return { xx: product(cx, cx), yy: product(cy, cy), yx: product(cy, cx) };
+  };
+  const x = [
+    [1, 0],
+    [0, 1],
+    [2, 1],
+    [3, 5],
+  ];
+
+  it('linear CKA is 1 for the same features rotated and scaled, and matches a hand computation', () => {
+    // A 90-degree rotation times 3 of x: (a, b) -> (-3b, 3a).
+    expect(
+      linearCka(
+        grams(
+          x,
+          x.map(([a, b]) => [-3 * b, 3 * a]),
+        ),
+      ),
+    ).toBeCloseTo(1, 10);
+    // y = x's first unit. Centred x: (-0.5, -1.75), (-1.5, -0.75), (0.5, -0.75), (1.5, 3.25); centred y: -0.5, -1.5, 0.5, 1.5.
+    // y^T x = (5, 6.5), squared norm 67.25; x^T x = [[5, 6.5], [6.5, 14.75]], Frobenius norm sqrt(25 + 2 x 42.25 + 217.5625);
+    // y^T y = 5. CKA = 67.25 / (18.0848694 x 5) = 0.7437156.
+    expect(linearCka(grams(x, [[1], [0], [2], [3]]))).toBeCloseTo(0.7437156, 6);
+    // Unrelated: y orthogonal to both centred columns of x gives 0.
+    expect(linearCka({ xx: [1, 0, 0, 1], yy: [4], yx: [0, 0] })).toBe(0);
+  });
+});
+
+describe('reliability and AUROC', () => {
+  it('bins confidences in ten equal-width bins with count, mean confidence and share right', () => {
+    // 0.05 and 0.15 (right, wrong) fall in bins 0 and 1; 0.72, 0.78, 0.75 in bin 7 (two right); 1 in bin 9.
+    const bins = outcomeReliabilityBins([0.05, 0.15, 0.72, 0.78, 0.75, 1], [1, 0, 1, 1, 0, 1]);
+    expect(bins).toHaveLength(10);
+    expect(bins.map((b) => b.count)).toEqual([1, 1, 0, 0, 0, 0, 0, 3, 0, 1]);
+    expect(bins[7].meanConfidence).toBeCloseTo(0.75, 10);
+    expect(bins[7].correct).toBe(2);
+    expect(bins[2].meanConfidence).toBeNull();
+    expect([bins[9].lower, bins[9].upper]).toEqual([0.9, 1]);
+    expect(() => outcomeReliabilityBins([0.5, 1.2], [1, 0])).toThrow(/1.2 of prediction 1 is not in \[0, 1\]/);
+    expect(() => outcomeReliabilityBins([NaN], [1])).toThrow(/not in \[0, 1\]/);
+    // ECE: (1/6)|1 - 0.05| + (1/6)|0 - 0.15| + (3/6)|2/3 - 0.75| + (1/6)|1 - 1| = 0.1583333 + 0.025 + 0.0416667 = 0.225.
+    expect(calibrationError(bins)).toBeCloseTo(0.225, 10);
+  });
+
+  it('AUROC is the chance a positive outscores a negative, ties counting one half', () => {
+    expect(auroc([0.9, 0.8, 0.3, 0.1], [1, 1, 0, 0])).toBe(1);
+    expect(auroc([0.9, 0.8, 0.3, 0.1], [0, 0, 1, 1])).toBe(0);
+    // Positives 0.8 and 0.4, negatives 0.6 and 0.4: pairs (0.8 > 0.6) 1, (0.8 > 0.4) 1, (0.4 < 0.6) 0, (0.4 = 0.4) 1/2 -> 2.5 / 4.
+    expect(auroc([0.8, 0.6, 0.4, 0.4], [1, 0, 1, 0])).toBe(0.625);
+    expect(auroc([0.5, 0.5, 0.5], [1, 0, 1])).toBe(0.5);
+    expect(auroc([0.2, 0.3], [1, 1])).toBeNaN();
+    expect(() => auroc([0.2, 0.3], [1])).toThrow(/length/);
   });
 });

@@ -35,9 +35,14 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher; the
     // student where labels come from no model (hard-vs-easy's label noise, weak-labelers' labelling functions).
     const role = 'supervisor' in base ? 'supervisor' : 'teacher' in base ? 'teacher' : 'student';
-    // A random teacher needs a hidden layer for its probe: it keeps an MLP.
-    const usable = base.kind === 'random-teacher' && model.type !== 'mlp' ? base.teacher.model : model;
-    return parseConfig({ ...base, seed, [role]: { ...base[role], model: usable, train: { ...base[role].train, ...train } } });
+    const withModel = (m: unknown) => ({ ...base, seed, [role]: { ...base[role], model: m, train: { ...base[role].train, ...train } } });
+    // Some kinds restrict the model (a random teacher's probe and feature distillation read a hidden layer, so they
+    // take only MLPs): where the generated model is not valid there, the preset's own model is kept.
+    try {
+      return parseConfig(withModel(model));
+    } catch {
+      return parseConfig(withModel(base[role].model));
+    }
   });
 
 describe('share links', () => {

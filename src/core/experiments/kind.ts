@@ -29,7 +29,7 @@ export interface StageRoles {
 }
 
 /** The gallery's sections, in the order the gallery shows them. */
-export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Weak supervision'] as const;
+export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Weak supervision', 'Safety'] as const;
 export type GallerySection = (typeof GALLERY_SECTIONS)[number];
 
 export interface Preset<Input = unknown, Config = unknown> {

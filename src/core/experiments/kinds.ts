@@ -9,8 +9,11 @@ import { deception } from './deception/spec';
 import { distillation } from './distillation/spec';
 import { ensemble } from './ensemble/spec';
 import { hardVsEasy } from './hard-vs-easy/spec';
+import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
+import { knowWhatTheyKnow } from './know-what-they-know/spec';
 import { lossStudy } from './loss-study/spec';
+import { poisonedTeacher } from './poisoned-teacher/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
 import { weakLabelers } from './weak-labelers/spec';
@@ -29,6 +32,9 @@ export const KIND_SPECS = [
   deception,
   hardVsEasy,
   weakLabelers,
+  featureKd,
+  poisonedTeacher,
+  knowWhatTheyKnow,
 ] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];

@@ -12,10 +12,13 @@ import { runDeception } from './deception/run';
 import { runDistillation } from './distillation/run';
 import { runEnsemble } from './ensemble/run';
 import { runHardVsEasy } from './hard-vs-easy/run';
+import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
+import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
 import { runWeakLabelers } from './weak-labelers/run';
 import { runLossStudy } from './loss-study/run';
+import { runPoisonedTeacher } from './poisoned-teacher/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
 import { runWeakToStrong } from './weak-to-strong/run';
@@ -35,6 +38,9 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   deception: runDeception,
   'hard-vs-easy': runHardVsEasy,
   'weak-labelers': runWeakLabelers,
+  'feature-kd': runFeatureKd,
+  'poisoned-teacher': runPoisonedTeacher,
+  'know-what-they-know': runKnowWhatTheyKnow,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

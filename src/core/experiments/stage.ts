@@ -4,7 +4,7 @@ import { accuracy, argmaxRows, calibration, expectedCalibrationError } from '../
 import type { Model } from '../models/model';
 import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
-import { assignWeights, DivergenceError, stepsPerEpoch, train, type TrainingSet } from '../train';
+import { assignWeights, DivergenceError, stepsPerEpoch, train, type FeatureTerm, type TrainingSet } from '../train';
 import type { RunContext } from './context';
 import type { MetricPoint, StageInfo, StageResult, StepEvent } from './figures';
 import { readCachedStage, stageKey, type CachedStage } from './stage-cache';
@@ -36,6 +36,8 @@ export interface StageOptions {
   grid?: Tensor2D;
   /** Called after each measurement (see TrainOptions.afterMeasure). */
   afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
+  /** A feature distillation term added to the loss (see FeatureTerm). */
+  featureTerm?: FeatureTerm;
 }
 
 /**
@@ -162,6 +164,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     beforeStep: ctx.beforeStep,
     probe: options.grid,
     afterMeasure: options.afterMeasure,
+    featureTerm: options.featureTerm,
     onStep: (event) => {
       if (event.probePredictions) lastGrid = event.probePredictions;
       if (key) steps.push(event);

@@ -32,6 +32,11 @@ export interface Model {
    * reads. Present on models with a hidden layer (MLP).
    */
   features?(x: Tensor2D): Tensor2D;
+  /**
+   * The logits and, from the same pass, the last hidden layer's activations (before dropout): what a feature
+   * distillation term reads while the model trains. The logits are forward's, op for op. Present where features is.
+   */
+  forwardWithHidden?(x: Tensor2D, training: boolean, dropoutSeed?: number): { logits: Tensor2D; hidden: Tensor2D };
   parameterCount(): number;
   /** Multiply-adds per example of `encode` and of `forward`: how long a pass over a set takes, roughly. */
   readonly multiplyAdds: { encode: number; forward: number };
@@ -177,6 +182,14 @@ function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   }
 }
 
+/**
+ * x W + b for a layer outside a model (a feature distillation term's learned projection), with the gradient of its
+ * input as well as of its weights, on wasm's fast path as a hidden layer's is.
+ */
+export function linearLayer(x: Tensor2D, kernel: Tensor2D, bias: tf.Tensor1D): Tensor2D {
+  return applyDense({ kernel, bias, activation: 'linear' }, x);
+}
+
 /** Multiply-adds of a stack of dense layers of these sizes, per example. */
 function denseMultiplyAdds(sizes: number[]): number {
   return sizes.slice(1).reduce((sum, size, i) => sum + sizes[i] * size, 0);
@@ -211,7 +224,22 @@ function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activatio
     encodingKey: 'raw',
     encode: (x) => x,
     forward: (x, training, seed) => stack(layers, x, training, dropout, seed, true),
-    ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true) } : {}),
+    ...(layers.length > 1
+      ? {
+          features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true),
+          forwardWithHidden: (x: Tensor2D, training: boolean, seed?: number) => {
+            // stack() over the hidden layers, then the last hidden layer's dropout and the output layer, as forward has them.
+            const last = layers.length - 1;
+            const hidden = stack(layers.slice(0, last), x, training, dropout, seed, true);
+            let h = hidden;
+            if (training && dropout > 0) {
+              if (seed === undefined) throw new Error('dropout needs a seed');
+              h = tf.dropout(h, dropout, undefined, seed + last - 1) as Tensor2D;
+            }
+            return { logits: applyDense(layers[last], h), hidden };
+          },
+        }
+      : {}),
     parameterCount: () => countParameters(trainable),
     multiplyAdds: { encode: 0, forward: denseMultiplyAdds(sizes) },
     inference: denseLayers(layers),

@@ -147,4 +147,39 @@ describe('models', () => {
       });
     }
   }
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`reads the hidden layer from the same pass as the logits, which are forward's bit for bit, dropout included (${backend})`, async () => {
+      await startNodeBackend(backend);
+      const model = buildModel({ type: 'mlp', width: 12, depth: 2, activation: 'relu', dropout: 0.3 }, { featureShape: [6], numClasses: 4, rng: createRng(3) });
+      const rng = createRng(5);
+      const x = tf.tensor2d(
+        Float32Array.from({ length: 60 }, () => rng.normal()),
+        [10, 6],
+      );
+      for (const [training, seed] of [
+        [true, 17],
+        [false, undefined],
+      ] as const) {
+        const { logits, hidden } = model.forwardWithHidden!(x, training, seed);
+        expect(Array.from(await logits.data())).toEqual(Array.from(await model.forward(x, training, seed).data()));
+        expect(hidden.shape).toEqual([10, 12]);
+        // Without dropout, the features a probe reads.
+        if (!training) expect(Array.from(await hidden.data())).toEqual(Array.from(await model.features!(x).data()));
+      }
+      // One hidden layer trained with dropout: its activations before the dropout (the dropout feeds only the output).
+      const shallow = buildModel(
+        { type: 'mlp', width: 12, depth: 1, activation: 'relu', dropout: 0.3 },
+        { featureShape: [6], numClasses: 4, rng: createRng(3) },
+      );
+      const { hidden, logits } = shallow.forwardWithHidden!(x, true, 17);
+      expect(Array.from(await hidden.data())).toEqual(Array.from(await shallow.features!(x).data()));
+      expect(Array.from(await logits.data())).toEqual(Array.from(await shallow.forward(x, true, 17).data()));
+      shallow.dispose();
+      // With dropout the logits differ from the pass without it: the dropout was applied, where forward applies it.
+      const dropped = await model.forwardWithHidden!(x, true, 17).logits.data();
+      expect(Array.from(dropped)).not.toEqual(Array.from(await model.forward(x, false).data()));
+      model.dispose();
+    });
+  }
 });
