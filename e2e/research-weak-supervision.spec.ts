@@ -8,7 +8,7 @@ import { encodeLink } from '../src/app/share/url-codec';
 import { parseConfig } from '../src/core/config/read';
 import type { ExperimentConfig } from '../src/core/config/schema';
 import { presetConfig } from '../src/core/presets';
-import { displayedAccuracy, waitForStatus, type DistilleryWindow } from './pages';
+import { collectErrors, displayedAccuracy, openPlayground, readState, waitForStatus, type DistilleryWindow } from './pages';
 
 type Settings = Record<string, unknown>;
 
@@ -122,4 +122,32 @@ test('weak labelling functions run from a link: both weightings beat the plain v
   await expectChart(page, 'functions', 24, 'Estimated by Dawid-Skene, without labels');
   await expectChart(page, 'methods', 5, 'Test accuracy');
   expect(await displayedAccuracy(page, 'probe')).toBeCloseTo(run.accuracy.probe, 3);
+});
+
+test('the gallery lists each in its section, and a card starts its preset with its plot declared', async ({ page }) => {
+  const errors = collectErrors(page);
+  await openPlayground(page, { backend: 'wasm' });
+  for (const [id, kind, section, chart] of [
+    ['w2s-ensemble', 'ensemble', 'Weak-to-strong generalization', 'supervisors'],
+    ['w2s-deception', 'deception', 'Weak-to-strong generalization', 'violations'],
+    ['hard-vs-easy', 'hard-vs-easy', 'Weak supervision', 'supervision'],
+    ['weak-labelers', 'weak-labelers', 'Weak supervision', 'functions'],
+  ] as const) {
+    await page.getByTestId('open-gallery').click();
+    const card = page.getByRole('region', { name: section }).getByTestId(`gallery-${id}`);
+    await expect(card).toBeVisible();
+    const before = (await readState(page)).runId;
+    await card.click();
+    await page.waitForFunction(
+      ({ kind, chart, before }) => {
+        const { run, draft } = (window as unknown as DistilleryWindow).distillery.getState();
+        return run.runId > before && run.status === 'running' && run.start?.kind === kind && draft.kind === kind && run.charts.some((c) => c.info.id === chart);
+      },
+      { kind, chart, before },
+      { timeout: 60_000 },
+    );
+    await page.getByTestId('stop-button').click();
+    await waitForStatus(page, 'cancelled', { timeout: 10_000 });
+  }
+  expect(errors).toEqual([]);
 });

@@ -2,8 +2,10 @@
  * Combining the votes of weak labelling functions (after AutoWS-Bench-101 and Weaver, "Shrinking the
  * Generation-Verification Gap with Weak Verifiers"): the plain majority vote; Dawid and Skene's estimate of each
  * function's confusion matrix from unlabelled votes alone (EM); and a vote weighted by each function's accuracy
- * measured on a few labels. Votes are K arrays (one per function) of class indices over the same n examples. Pure
- * functions: no tensors.
+ * measured on a few labels (shared/METHODS.md section 5). Dawid-Skene here is the original class-conditional model,
+ * a confusion matrix per function; the weighted vote is the one-coin model's posterior, with each function's
+ * accuracy measured on the labels instead of estimated. Votes are K arrays (one per function) of class indices over
+ * the same n examples. Pure functions: no tensors.
  */
 import { checkpoint } from '../../cancellation';
 
