@@ -66,8 +66,8 @@ window.addEventListener('pagehide', () => {
   store.getState().receive([{ type: 'cancelled', runId: store.getState().run.runId }]);
 });
 
-// For end-to-end tests and benchmarks: read-only access to the state.
-(window as unknown as { distillery: unknown }).distillery = { getState: store.getState };
+// For end-to-end tests and benchmarks: read-only access to the state (and to its changes, which polling could miss).
+(window as unknown as { distillery: unknown }).distillery = { getState: store.getState, subscribe: store.subscribe };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
