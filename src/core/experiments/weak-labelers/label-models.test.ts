@@ -25,6 +25,13 @@ describe('combining labelling functions', () => {
     expect(Array.from(classes)).toEqual([0, 1, 1]);
     expect(Array.from(probabilities.subarray(0, 3))).toEqual([2 / 3, 1 / 3, 0].map(Math.fround));
     expect(Array.from(majorityVote([[2], [1]], 3).classes)).toEqual([1]);
+    // Ten unanimous votes: a share of exactly 1, not ten float32 tenths summed (1.0000001).
+    expect(
+      majorityVote(
+        Array.from({ length: 10 }, () => [4]),
+        10,
+      ).probabilities[4],
+    ).toBe(1);
   });
 
   it('weights each function by the log odds of its accuracy on the labels, chance weighing nothing', () => {

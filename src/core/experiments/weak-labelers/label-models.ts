@@ -53,9 +53,11 @@ function softmaxRows(logScores: Float64Array, n: number, numClasses: number): Fl
 /** The plain vote: each function one vote, the most voted class wins (ties: the lowest class). */
 export function majorityVote(votes: readonly ArrayLike<number>[], numClasses: number): Combined {
   const n = checkVotes(votes, numClasses);
-  const probabilities = new Float32Array(n * numClasses);
-  for (const v of votes) for (let i = 0; i < n; i++) probabilities[i * numClasses + v[i]] += 1 / votes.length;
-  return { classes: argmax(probabilities, n, numClasses), probabilities };
+  const counts = new Float32Array(n * numClasses);
+  for (const v of votes) for (let i = 0; i < n; i++) counts[i * numClasses + v[i]] += 1;
+  // Shares from whole counts: ten votes of 0.1 summed in float32 would exceed 1.
+  const probabilities = counts.map((count) => count / votes.length);
+  return { classes: argmax(counts, n, numClasses), probabilities };
 }
 
 /**
