@@ -13,6 +13,9 @@ import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
+import './styles/figures.css';
+import './styles/lecture.css';
+import './styles/phone.css';
 import './instrument.css';
 
 // Worker messages are applied to the store at most five times a second, so charts never stall the page.
@@ -90,6 +93,7 @@ function applyLink(hash: string, firstLoad: boolean): boolean {
   const link = decodeLink(hash);
   store.getState().setLecture(link.lecture);
   store.getState().setHidden(link.hide);
+  if (link.speed !== null) store.getState().setSpeed(link.speed);
   if (link.config) {
     store.getState().loadConfig(link.config, link.notices);
     // A link to data this tab does not have waits for it (see CustomDataNotice) instead of failing.

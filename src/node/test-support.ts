@@ -4,7 +4,7 @@ import type { ExperimentConfigInput } from '../core/config/schema';
 import { findPreset } from '../core/presets';
 import { runExperiment } from '../core/experiments/registry';
 import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
-import { captionText } from '../core/experiments/narration';
+import { captionText, factsOfConfig } from '../core/experiments/narration';
 
 export type AnyConfig = Record<string, any>;
 
@@ -28,6 +28,8 @@ export const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent
  */
 export function finishedCaptions(id: string, result: ExperimentResult): string[] {
   const { narrative } = findPreset(id);
-  for (const caption of narrative) captionText(caption, { config: result.config, stages: {}, result: null });
-  return narrative.map((caption) => captionText(caption, { config: result.config, stages: result.stages, result }));
+  for (const caption of narrative) captionText(caption, factsOfConfig(result.config));
+  const models = Object.fromEntries(Object.entries(result.stages).map(([name, stage]) => [name, stage.model]));
+  const facts = { config: result.config, stages: result.stages, result, charts: result.charts, testLabels: result.predictions.test.label, models };
+  return narrative.map((caption) => captionText(caption, facts));
 }

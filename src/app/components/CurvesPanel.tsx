@@ -1,16 +1,19 @@
 import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { accuracyFigure, accuracyReferences, gapFigure, lossFigure, type CurveMetric } from '../charts/curves';
+import type { Figure } from '../charts/figure';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { thin } from '../charts/thin';
-import { gapSeries, rolesOf, STAGE_COLORS, stageColor } from '../derived';
-import type { StageView } from '../store/run-state';
+import { gapSeries, rolesOf } from '../derived';
+import type { RunState, StageView } from '../store/run-state';
 import { useApp } from '../store/context';
+import { ChartFigure } from './ChartFigure';
 import { Panel } from './Panel';
 
 type Row = Record<string, number | null>;
 
 /**
  * Recharts loads after the page has appeared (see StaticCharts.tsx), long before a run ends; once it is here the
- * charts render in the same pass as the state that asks for them (the PNG export finds them at once).
+ * charts render in the same pass as the state that asks for them.
  */
 const staticChartsModule = import('./StaticCharts');
 let staticCharts: typeof import('./StaticCharts') | null = null;
@@ -25,7 +28,7 @@ function useStaticCharts(): typeof import('./StaticCharts') | null {
 }
 
 /** Rows keyed by step with one column per stage: every model on one step axis. */
-function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[] {
+function mergeByStep(stages: StageView[], metric: CurveMetric): Row[] {
   const rows = new Map<number, Row>();
   for (const stage of stages) {
     for (const point of thin(stage.history)) {
@@ -41,114 +44,55 @@ function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
 const formatLoss = (v: number) => v.toFixed(2);
 const formatRatio = (v: number) => v.toFixed(1);
-const ACCURACY_DOMAIN: [number, number] = [0, 1];
-const GAP_DOMAIN: [number, number] = [-0.5, 1.25];
 
-function LiveLegend({ stages }: { stages: StageView[] }) {
-  return (
-    <div className="live-legend">
-      {stages.map((s) => (
-        <span key={s.name} style={{ color: stageColor(s.name) }}>
-          ● {s.label}
-        </span>
-      ))}
-    </div>
-  );
-}
+/** A figure's series for the canvas renderer. */
+const liveSeries = (figure: Figure): LiveSeries[] =>
+  figure.series.map((s) => ({ key: s.key, label: s.label, color: s.color, dashed: s.dashed, points: s.points }));
 
-const MetricChart = memo(function MetricChart({
-  stages,
-  metric,
-  label,
-  legend,
-  training,
-}: {
-  stages: StageView[];
-  metric: 'testAccuracy' | 'loss';
-  label: string;
-  legend: boolean;
-  training: boolean;
-}) {
+const MetricChart = memo(function MetricChart({ run, metric, training, large }: { run: RunState; metric: CurveMetric; training: boolean; large: boolean }) {
   const charts = useStaticCharts();
-  const data = useMemo(() => (training ? [] : mergeByStep(stages, metric)), [stages, metric, training]);
-  const live = useMemo<LiveSeries[]>(
-    () =>
-      training
-        ? stages.map((stage) => ({
-            key: stage.name,
-            label: stage.label,
-            color: stageColor(stage.name),
-            points: thin(stage.history)
-              .filter((p) => metric === 'testAccuracy' || p.step > 0)
-              .map((p) => ({ x: p.step, y: p[metric] })),
-          }))
-        : [],
-    [stages, metric, training],
-  );
-  if (training) {
-    return (
-      <div className="chart" data-testid={`chart-${metric}`}>
-        <div className="chart-title">{label}</div>
-        <LiveLineChart
-          series={live}
-          yDomain={metric === 'testAccuracy' ? ACCURACY_DOMAIN : undefined}
-          formatY={metric === 'testAccuracy' ? formatPercent : formatLoss}
-          testId={`live-${metric}`}
-        />
-        {legend && <LiveLegend stages={stages} />}
-      </div>
-    );
-  }
+  const figure = useMemo(() => (metric === 'testAccuracy' ? accuracyFigure(run) : lossFigure(run)), [run, metric]);
+  const data = useMemo(() => (training ? [] : mergeByStep(run.stages, metric)), [run.stages, metric, training]);
+  const live = useMemo(() => (training ? liveSeries(figure) : []), [figure, training]);
+  const references = useMemo(() => (metric === 'testAccuracy' ? accuracyReferences(run) : []), [run, metric]);
   return (
-    <div className="chart" data-testid={`chart-${metric}`}>
-      <div className="chart-title">{label}</div>
-      {charts && <charts.MetricLineChart data={data} stages={stages} metric={metric} legend={legend} />}
-    </div>
+    <ChartFigure figure={figure} testId={`chart-${metric}`} className="chart">
+      {training ? (
+        <LiveLineChart series={live} yDomain={figure.yDomain} formatY={metric === 'testAccuracy' ? formatPercent : formatLoss} testId={`live-${metric}`} />
+      ) : (
+        charts && <charts.MetricLineChart data={data} stages={run.stages} metric={metric} references={references} large={large} />
+      )}
+    </ChartFigure>
   );
 });
 
-function GapChart({ training }: { training: boolean }) {
+function GapChart({ run, training, large }: { run: RunState; training: boolean; large: boolean }) {
   const charts = useStaticCharts();
-  const run = useApp((s) => s.run);
   const roles = rolesOf(run);
+  const figure = useMemo(() => gapFigure(run), [run]);
   const full = useMemo(() => gapSeries(run), [run]);
-  const series = useMemo(() => thin(full), [full]);
-  const live = useMemo<LiveSeries[]>(
-    () => [
-      {
-        key: 'gap',
-        label: roles?.gapName ?? 'PGR',
-        color: STAGE_COLORS.student,
-        points: series.filter((p) => p.value !== null).map((p) => ({ x: p.step, y: p.value as number })),
-      },
-    ],
-    [series, roles],
-  );
-  if (training) {
-    return (
-      <div className="chart" data-testid="chart-gap">
-        <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
-        <LiveLineChart series={live} yDomain={GAP_DOMAIN} formatY={formatRatio} testId="live-gap" />
-      </div>
-    );
-  }
+  if (!figure) return null;
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const result = student?.result;
   const best = result ? full.find((p) => p.step === result.bestStep) : undefined;
   const final = result ? full.at(-1) : undefined;
   return (
-    <div className="chart" data-testid="chart-gap">
-      <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
-      {charts && <charts.GapLineChart series={series} name={roles?.gapName ?? 'PGR'} best={best} final={final} />}
-    </div>
+    <ChartFigure figure={figure} testId="chart-gap" className="chart">
+      {training ? (
+        <LiveLineChart series={liveSeries(figure)} yDomain={figure.yDomain} formatY={formatRatio} testId="live-gap" />
+      ) : (
+        charts && <charts.GapLineChart series={thin(full)} name={figure.series[0].label} best={best} final={final} large={large} />
+      )}
+    </ChartFigure>
   );
 }
 
 export function CurvesPanel() {
-  const stages = useApp((s) => s.run.stages);
-  const roles = useApp((s) => rolesOf(s.run));
-  // Canvas while training (cheap redraws), Recharts once the run stops (tooltips, legend, PNG export).
-  const live = useApp((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
+  const run = useApp((s) => s.run);
+  const large = useApp((s) => s.lecture);
+  const roles = rolesOf(run);
+  // Canvas while training (cheap redraws), Recharts once the run stops (tooltips).
+  const live = run.status === 'running' || run.status === 'paused' || run.status === 'starting';
   // Recharts' first render takes 100-200 ms on a small machine: deferred, React renders it in slices between
   // frames instead of in the task that ends the run.
   const training = useDeferredValue(live);
@@ -157,18 +101,28 @@ export function CurvesPanel() {
       title="Training curves"
       testId="curves-panel"
       help={
-        !roles?.gapName
-          ? 'Test accuracy and training loss of every model against its own training steps.'
-          : roles.gapName === 'gap closed'
-            ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
-            : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
+        <>
+          Test accuracy and training loss of every model against its own training steps; a dashed line is a model&apos;s final accuracy, drawn across for
+          comparison.{' '}
+          {roles?.gapName === 'gap closed' ? (
+            <>
+              <dfn title="(distilled − student alone) / (teacher − student alone)">Gap closed</dfn>: how much of the way from the student alone to the teacher
+              distillation takes it.
+            </>
+          ) : roles?.gapName ? (
+            <>
+              <dfn title="(student − weak) / (ceiling − weak)">PGR</dfn>, the performance gap recovered: how much of the gap between the weak supervisor and the
+              strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).
+            </>
+          ) : null}
+        </>
       }
       className="curves"
     >
       <div className={roles?.gapName ? 'charts-grid' : 'charts-grid no-gap'}>
-        <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
-        <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} training={training} />
-        {roles?.gapName && <GapChart training={training} />}
+        <MetricChart run={run} metric="testAccuracy" training={training} large={large} />
+        <MetricChart run={run} metric="loss" training={training} large={large} />
+        {roles?.gapName && <GapChart run={run} training={training} large={large} />}
       </div>
     </Panel>
   );

@@ -1,5 +1,6 @@
-import { gapAt, latestAccuracy, percent, ratio, rolesOf, stageColor } from '../derived';
+import { gapAt, latestAccuracy, percent, ratio, resultsAreCurrent, rolesOf, stageColor } from '../derived';
 import { useApp } from '../store/context';
+import { Term } from './Term';
 
 /** How long a stage took, or that it was reused (the same model, data and seed trained earlier) and how long that took. */
 function trainedText(result: { seconds: number; reused?: { seconds: number } }): string {
@@ -7,17 +8,19 @@ function trainedText(result: { seconds: number; reused?: { seconds: number } }):
   return `trained in ${result.seconds.toFixed(1)} s`;
 }
 
-/** One card per model: its accuracy as it trains, then final and best; and the headline gap ratio. */
+/** One card per model: its accuracy as it trains, then final and best; and the headline gap ratio, naming its student. */
 export function StageSummary() {
   const run = useApp((s) => s.run);
+  const current = useApp((s) => resultsAreCurrent(s.run, s.draft));
   const roles = rolesOf(run);
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const studentAccuracy = latestAccuracy(student);
   const gap = studentAccuracy !== null ? gapAt(run, studentAccuracy) : null;
   const result = run.result;
   const bestGap = result ? result.pgr.best : null;
+  const labelOf = (name: string) => run.stages.find((s) => s.name === name)?.label ?? name;
   return (
-    <section className={run.stages.length > 3 ? 'summary many' : 'summary'} aria-label="Models" data-testid="stage-summary">
+    <section className={`summary ${run.stages.length > 3 ? 'many' : ''} ${current ? '' : 'stale'}`} aria-label="Models" data-testid="stage-summary">
       {run.stages.length === 0 && <p className="muted">{run.status === 'starting' ? 'Loading data and starting the worker…' : 'Press Run to train.'}</p>}
       {run.stages.map((stage) => {
         const accuracy = latestAccuracy(stage);
@@ -33,7 +36,7 @@ export function StageSummary() {
             <div className="stage-label" style={{ color: stageColor(stage.name) }}>
               {stage.label}
             </div>
-            <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title="test accuracy (final checkpoint)">
+            <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title={`${stage.label}: test accuracy (final checkpoint)`}>
               {percent(accuracy)}
             </div>
             <div className="stage-detail">
@@ -68,8 +71,14 @@ export function StageSummary() {
       })}
       {roles?.gapName && (
         <div className="stage-card gap-card" data-testid="gap-card">
-          <div className="stage-label">{roles.gapName}</div>
-          <div className="stage-accuracy" data-testid="gap-value" title={gap?.reason ?? `(student - ${roles.lower}) / (${roles.upper} - ${roles.lower})`}>
+          <div className="stage-label">
+            <Term name={roles.gapName === 'PGR' ? 'PGR' : 'gap closed'}>{roles.gapName}</Term> <span className="gap-of">of {labelOf(roles.student)}</span>
+          </div>
+          <div
+            className="stage-accuracy"
+            data-testid="gap-value"
+            title={gap?.reason ?? `(${labelOf(roles.student)} − ${labelOf(roles.lower)}) / (${labelOf(roles.upper)} − ${labelOf(roles.lower)})`}
+          >
             {gap ? ratio(gap.value) : '–'}
           </div>
           <div className="stage-detail">

@@ -123,6 +123,22 @@ describe('share links', () => {
     expect(decoded.hide).toEqual(['student.loss', 'supervisor.train', 'data']);
   });
 
+  it('keeps the speed and starts the run only when asked', () => {
+    const config = presetConfig('w2s-copying');
+    const paced = decodeLink(encodeLink(config, { speed: 10, lecture: true }));
+    expect(paced).toMatchObject({ speed: 10, run: false, lecture: true, notices: [] });
+    expect(paced.config).toEqual(config);
+    expect(decodeLink(encodeLink(config, { run: true })).run).toBe(true);
+    expect(decodeLink(encodeLink(config, { speed: null })).speed).toBeNull();
+    expect(encodeLink(config, {})).not.toMatch(/run=|speed=/);
+    for (const bad of ['0', '-5', '2.5', '1e3', 'fast', '9999999', '']) {
+      const decoded = decodeLink(`${encodeLink(config)}&speed=${bad}`);
+      expect(decoded.speed, bad).toBeNull();
+      expect(decoded.config, bad).toEqual(config);
+      expect(decoded.notices.join(' '), bad).toMatch(/speed in this link .* full speed/);
+    }
+  });
+
   describe('links made by an older settings version', () => {
     afterEach(() => {
       delete MIGRATIONS[0];

@@ -4,7 +4,7 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import type { ChartEvent } from './charts';
-import type { DecisionGrid, ResultFigures, StageInfo, StageResult, StepEvent } from './figures';
+import type { DecisionGrid, FirstLayerWeights, ResultFigures, StageInfo, StageResult, StepEvent } from './figures';
 import type { ExperimentKind } from './kinds';
 
 export interface ExperimentStart {
@@ -24,6 +24,8 @@ export type ExperimentEvent =
   | { type: 'stage-start'; stage: string; label: string; model: string; parameters: number; totalSteps: number; trainingExamples: number }
   | ({ type: 'step'; stage: string } & StepEvent)
   | { type: 'stage-end'; stage: string; result: StageResult }
+  /** At each measurement of a model that reads an image's pixels: its first layer's weights (see FirstLayerWeights). */
+  | { type: 'first-layer'; stage: string; step: number; layer: FirstLayerWeights }
   | ChartEvent;
 
 export interface ExperimentResult extends ResultFigures {
