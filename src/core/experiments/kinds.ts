@@ -6,7 +6,10 @@
 import { activeDistillation } from './active-distillation/spec';
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
+import { deception } from './deception/spec';
 import { distillation } from './distillation/spec';
+import { ensemble } from './ensemble/spec';
+import { hardVsEasy } from './hard-vs-easy/spec';
 import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
 import { knowWhatTheyKnow } from './know-what-they-know/spec';
@@ -17,6 +20,7 @@ import { progressiveKd } from './progressive-kd/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
 import { teacherIntervention } from './teacher-intervention/spec';
+import { weakLabelers } from './weak-labelers/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
@@ -28,6 +32,10 @@ export const KIND_SPECS = [
   kdVariants,
   randomTeacher,
   teacherHacking,
+  ensemble,
+  deception,
+  hardVsEasy,
+  weakLabelers,
   featureKd,
   poisonedTeacher,
   knowWhatTheyKnow,

@@ -9,11 +9,15 @@ import { runActiveDistillation } from './active-distillation/run';
 import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
+import { runDeception } from './deception/run';
 import { runDistillation } from './distillation/run';
+import { runEnsemble } from './ensemble/run';
+import { runHardVsEasy } from './hard-vs-easy/run';
 import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
 import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
+import { runWeakLabelers } from './weak-labelers/run';
 import { runLossStudy } from './loss-study/run';
 import { runModelUpdate } from './model-update/run';
 import { runPoisonedTeacher } from './poisoned-teacher/run';
@@ -34,6 +38,10 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  ensemble: runEnsemble,
+  deception: runDeception,
+  'hard-vs-easy': runHardVsEasy,
+  'weak-labelers': runWeakLabelers,
   'feature-kd': runFeatureKd,
   'poisoned-teacher': runPoisonedTeacher,
   'know-what-they-know': runKnowWhatTheyKnow,
