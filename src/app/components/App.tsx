@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
+import { viewOf } from '../derived';
 import { useApp } from '../store/context';
 import { isHidden } from '../hidden';
 import { ConfigPanel } from './ConfigPanel';
@@ -12,6 +13,9 @@ import { NoticeBanner } from './NoticeBanner';
 import { ResearchPanel } from './ResearchPanel';
 import { StageSummary } from './StageSummary';
 
+// The language lab (prompt, writing side by side) loads only when a language experiment is on screen.
+const LanguageLab = lazy(() => import('../language/LanguageLab').then((m) => ({ default: m.LanguageLab })));
+
 export function App() {
   const togglePause = useApp((s) => s.togglePause);
   const lecture = useApp((s) => s.lecture);
@@ -19,6 +23,7 @@ export function App() {
   const show = (part: string) => !isHidden(hidden, part);
   const stepRun = useApp((s) => s.stepRun);
   const hasResearch = useApp((s) => s.run.charts.length > 0);
+  const detail = useApp((s) => viewOf(s.run, s.draft.kind).detail);
 
   // Keyboard: space runs or pauses, "s" steps to the next measurement (not while typing in a field).
   useEffect(() => {
@@ -55,8 +60,18 @@ export function App() {
           {show('research') && <ResearchPanel />}
         </div>
         <div className="column right-column">
-          {show('matrix') && <MatrixPanel />}
-          {show('examples') && <ExamplesPanel />}
+          {detail === 'language' ? (
+            show('language') && (
+              <Suspense fallback={<p className="muted">Loading the language lab…</p>}>
+                <LanguageLab />
+              </Suspense>
+            )
+          ) : (
+            <>
+              {show('matrix') && <MatrixPanel />}
+              {show('examples') && <ExamplesPanel />}
+            </>
+          )}
         </div>
       </main>
     </div>

@@ -1,7 +1,7 @@
 import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { thin } from '../charts/thin';
-import { gapSeries, rolesOf, STAGE_COLORS, stageColor } from '../derived';
+import { gapSeries, rolesOf, STAGE_COLORS, stageColor, viewOf } from '../derived';
 import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
 import { Panel } from './Panel';
@@ -24,15 +24,30 @@ function useStaticCharts(): typeof import('./StaticCharts') | null {
   return module;
 }
 
+type Metric = 'testAccuracy' | 'loss' | 'bitsPerCharacter';
+
+/** A model measured but never trained here (a shipped teacher): one point at step 0, drawn flat across the others' steps. */
+const measuredOnly = (stage: StageView) => stage.totalSteps === 0 && stage.history.length === 1;
+
+/** The points of one stage's curve (thinned); a measured-only model's bits per character reach to `lastStep`. */
+function curvePoints(stage: StageView, metric: Metric, lastStep: number): { x: number; y: number }[] {
+  const points = thin(stage.history)
+    .filter((p) => metric !== 'loss' || p.step > 0)
+    .map((p) => ({ x: p.step, y: p[metric] ?? NaN }));
+  return metric === 'bitsPerCharacter' && measuredOnly(stage) && lastStep > 0 ? [points[0], { x: lastStep, y: points[0].y }] : points;
+}
+
+const lastStepOf = (stages: StageView[]) => Math.max(0, ...stages.map((s) => s.history.at(-1)?.step ?? 0));
+
 /** Rows keyed by step with one column per stage: every model on one step axis. */
-function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[] {
+function mergeByStep(stages: StageView[], metric: Metric): Row[] {
   const rows = new Map<number, Row>();
+  const lastStep = lastStepOf(stages);
   for (const stage of stages) {
-    for (const point of thin(stage.history)) {
-      if (metric === 'loss' && point.step === 0) continue;
-      const row = rows.get(point.step) ?? { step: point.step };
-      row[stage.name] = point[metric];
-      rows.set(point.step, row);
+    for (const point of curvePoints(stage, metric, lastStep)) {
+      const row = rows.get(point.x) ?? { step: point.x };
+      row[stage.name] = point.y;
+      rows.set(point.x, row);
     }
   }
   return [...rows.values()].sort((a, b) => (a.step as number) - (b.step as number));
@@ -41,6 +56,7 @@ function mergeByStep(stages: StageView[], metric: 'testAccuracy' | 'loss'): Row[
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
 const formatLoss = (v: number) => v.toFixed(2);
 const formatRatio = (v: number) => v.toFixed(1);
+const formatBits = (v: number) => v.toFixed(2);
 const ACCURACY_DOMAIN: [number, number] = [0, 1];
 const GAP_DOMAIN: [number, number] = [-0.5, 1.25];
 
@@ -64,7 +80,7 @@ const MetricChart = memo(function MetricChart({
   training,
 }: {
   stages: StageView[];
-  metric: 'testAccuracy' | 'loss';
+  metric: Metric;
   label: string;
   legend: boolean;
   training: boolean;
@@ -78,9 +94,8 @@ const MetricChart = memo(function MetricChart({
             key: stage.name,
             label: stage.label,
             color: stageColor(stage.name),
-            points: thin(stage.history)
-              .filter((p) => metric === 'testAccuracy' || p.step > 0)
-              .map((p) => ({ x: p.step, y: p[metric] })),
+            dashed: metric === 'bitsPerCharacter' && measuredOnly(stage),
+            points: curvePoints(stage, metric, lastStepOf(stages)),
           }))
         : [],
     [stages, metric, training],
@@ -92,7 +107,7 @@ const MetricChart = memo(function MetricChart({
         <LiveLineChart
           series={live}
           yDomain={metric === 'testAccuracy' ? ACCURACY_DOMAIN : undefined}
-          formatY={metric === 'testAccuracy' ? formatPercent : formatLoss}
+          formatY={metric === 'testAccuracy' ? formatPercent : metric === 'bitsPerCharacter' ? formatBits : formatLoss}
           testId={`live-${metric}`}
         />
         {legend && <LiveLegend stages={stages} />}
@@ -147,6 +162,7 @@ function GapChart({ training }: { training: boolean }) {
 export function CurvesPanel() {
   const stages = useApp((s) => s.run.stages);
   const roles = useApp((s) => rolesOf(s.run));
+  const bits = useApp((s) => viewOf(s.run, s.draft.kind).metric === 'bitsPerCharacter');
   // Canvas while training (cheap redraws), Recharts once the run stops (tooltips, legend, PNG export).
   const live = useApp((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
   // Recharts' first render takes 100-200 ms on a small machine: deferred, React renders it in slices between
@@ -157,16 +173,22 @@ export function CurvesPanel() {
       title="Training curves"
       testId="curves-panel"
       help={
-        !roles?.gapName
-          ? 'Test accuracy and training loss of every model against its own training steps.'
-          : roles.gapName === 'gap closed'
-            ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
-            : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
+        bits
+          ? "Bits per character of every model on held-out text (a novel none of them read; lower is better) and training loss, against each model's own training steps. The teacher is measured, not trained: its line is flat."
+          : !roles?.gapName
+            ? 'Test accuracy and training loss of every model against its own training steps.'
+            : roles.gapName === 'gap closed'
+              ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
+              : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
       }
       className="curves"
     >
       <div className={roles?.gapName ? 'charts-grid' : 'charts-grid no-gap'}>
-        <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
+        {bits ? (
+          <MetricChart stages={stages} metric="bitsPerCharacter" label="Held-out bits per character" legend training={training} />
+        ) : (
+          <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
+        )}
         <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} training={training} />
         {roles?.gapName && <GapChart training={training} />}
       </div>

@@ -1,18 +1,20 @@
 import { useMemo } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
-import { percent, ratio } from '../derived';
-import { overlayCurves, type KeptRun } from '../runs/saved-run';
+import { bitsText, percent, ratio } from '../derived';
+import { overlayCurves, overlayMetric, type KeptRun } from '../runs/saved-run';
 import { useApp } from '../store/context';
 
 const OVERLAY_COLORS = ['#059669', '#2563eb', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
 const ACCURACY_DOMAIN: [number, number] = [0, 1];
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
+const formatBits = (v: number) => v.toFixed(2);
 
 /**
  * Test accuracy of each selected run's stages, smoothed, on one step axis: drawn on a canvas from thinned curves,
  * as the live curves are (a Recharts chart of two 40,000-point runs held the page for seconds).
  */
 function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
+  const bits = overlayMetric(runs) === 'bitsPerCharacter';
   const series = useMemo<LiveSeries[]>(
     () =>
       overlayCurves(runs, smoothing).map((c) => ({
@@ -27,7 +29,8 @@ function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
   return (
     <div className="overlay" data-testid="runs-overlay">
       <div className="overlay-chart">
-        <LiveLineChart series={series} yDomain={ACCURACY_DOMAIN} formatY={formatPercent} testId="runs-overlay-chart" />
+        <LiveLineChart series={series} yDomain={bits ? undefined : ACCURACY_DOMAIN} formatY={bits ? formatBits : formatPercent} testId="runs-overlay-chart" />
+        {bits && <p className="muted">Held-out bits per character (lower is better).</p>}
       </div>
       <ul className="live-legend overlay-legend">
         {series.map((s) => (
@@ -88,8 +91,8 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
         </header>
         <RunNotices />
         <p className="panel-help">
-          Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy: solid
-          lines are students, dashed lines the other models.
+          Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy (language
+          models: bits per character): solid lines are students, dashed lines the other models.
         </p>
         {runs.length === 0 ? (
           <p className="muted">No finished runs yet.</p>
@@ -113,7 +116,13 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                     <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.title}`} />
                   </td>
                   <td>{run.title}</td>
-                  <td>{run.stages.map((s) => `${s.name} ${percent(s.accuracy, 1)}`).join(' · ')}</td>
+                  <td>
+                    {run.stages
+                      .map((s) =>
+                        s.bitsPerCharacter !== null ? `${s.name} ${bitsText(s.bitsPerCharacter, 2)} bits/char` : `${s.name} ${percent(s.accuracy, 1)}`,
+                      )
+                      .join(' · ')}
+                  </td>
                   <td>{ratio(run.pgr)}</td>
                   <td>{run.backend}</td>
                   <td>{when(run.savedAt)}</td>

@@ -1,9 +1,28 @@
-import { gapAt, latestAccuracy, percent, ratio, rolesOf, stageColor } from '../derived';
+import { bitsText, gapAt, latestAccuracy, latestBits, percent, ratio, rolesOf, stageColor, viewOf } from '../derived';
+import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
 
-/** One card per model: its accuracy as it trains, then final and best; and the headline gap ratio. */
+/** A card's headline figure: test accuracy, or (language models) held-out bits per character, lower being better. */
+function Headline({ stage, bits }: { stage: StageView; bits: boolean }) {
+  if (bits) {
+    return (
+      <div className="stage-accuracy" data-testid={`bits-${stage.name}`} title="held-out bits per character (lower is better)">
+        {bitsText(latestBits(stage))}
+        <span className="stage-unit"> bits/char</span>
+      </div>
+    );
+  }
+  return (
+    <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title="test accuracy (final checkpoint)">
+      {percent(latestAccuracy(stage))}
+    </div>
+  );
+}
+
+/** One card per model: its accuracy (or bits per character) as it trains, then final and best; and the headline gap ratio. */
 export function StageSummary() {
   const run = useApp((s) => s.run);
+  const bits = useApp((s) => viewOf(s.run, s.draft.kind).metric === 'bitsPerCharacter');
   const roles = rolesOf(run);
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const studentAccuracy = latestAccuracy(student);
@@ -14,7 +33,6 @@ export function StageSummary() {
     <section className={run.stages.length > 3 ? 'summary many' : 'summary'} aria-label="Models" data-testid="stage-summary">
       {run.stages.length === 0 && <p className="muted">{run.status === 'starting' ? 'Loading data and starting the worker…' : 'Press Run to train.'}</p>}
       {run.stages.map((stage) => {
-        const accuracy = latestAccuracy(stage);
         const progress = stage.totalSteps ? (stage.history.at(-1)?.step ?? 0) / stage.totalSteps : 0;
         return (
           <div
@@ -27,11 +45,11 @@ export function StageSummary() {
             <div className="stage-label" style={{ color: stageColor(stage.name) }}>
               {stage.label}
             </div>
-            <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title="test accuracy (final checkpoint)">
-              {percent(accuracy)}
-            </div>
+            <Headline stage={stage} bits={bits} />
             <div className="stage-detail">
-              {stage.result ? (
+              {stage.result && bits ? (
+                <span title="share of held-out characters the model's most likely guess gets right">next char {percent(stage.result.accuracy, 1)}</span>
+              ) : stage.result ? (
                 <>
                   best <span data-testid={`best-${stage.name}`}>{percent(stage.result.bestAccuracy)}</span>
                 </>

@@ -8,14 +8,25 @@ import type { StageView } from '../store/run-state';
 
 type Row = Record<string, number | null>;
 
-export function MetricLineChart({ data, stages, metric, legend }: { data: Row[]; stages: StageView[]; metric: 'testAccuracy' | 'loss'; legend: boolean }) {
+export function MetricLineChart({
+  data,
+  stages,
+  metric,
+  legend,
+}: {
+  data: Row[];
+  stages: StageView[];
+  metric: 'testAccuracy' | 'loss' | 'bitsPerCharacter';
+  legend: boolean;
+}) {
+  const bits = metric === 'bitsPerCharacter';
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={data} margin={{ top: 4, right: 12, bottom: 2, left: 0 }}>
         <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
         <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={{ fontSize: 11 }} />
         <YAxis
-          domain={metric === 'testAccuracy' ? [0, 1] : [0, 'auto']}
+          domain={metric === 'testAccuracy' ? [0, 1] : bits ? ['auto', 'auto'] : [0, 'auto']}
           tick={{ fontSize: 11 }}
           width={40}
           tickFormatter={(v: number) => (metric === 'testAccuracy' ? `${Math.round(v * 100)}%` : v.toFixed(2))}
@@ -33,6 +44,7 @@ export function MetricLineChart({ data, stages, metric, legend }: { data: Row[];
             name={stage.label}
             stroke={stageColor(stage.name)}
             strokeWidth={2}
+            strokeDasharray={bits && stage.totalSteps === 0 ? '6 4' : undefined}
             dot={false}
             isAnimationActive={false}
             connectNulls

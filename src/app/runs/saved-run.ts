@@ -14,7 +14,7 @@ export interface SavedRun {
   title: string;
   config: ExperimentConfig;
   backend: string;
-  stages: { name: string; label: string; accuracy: number; bestAccuracy: number; history: MetricPoint[] }[];
+  stages: { name: string; label: string; accuracy: number; bestAccuracy: number; bitsPerCharacter?: number; history: MetricPoint[] }[];
   pgr: number | null;
   /** The full result, per-example predictions included. */
   result: ExperimentResult;
@@ -48,6 +48,9 @@ export interface KeptStage {
   /** The curve: step and test accuracy of each measurement. */
   steps: Float64Array;
   testAccuracy: Float64Array;
+  /** Language models: final held-out bits per character, and its curve (null when the stage has none). */
+  bitsPerCharacter: number | null;
+  bits: Float64Array | null;
 }
 
 export function toSavedRun(run: RunState, title: string, now: number): SavedRun | null {
@@ -63,6 +66,7 @@ export function toSavedRun(run: RunState, title: string, now: number): SavedRun 
       label: s.label,
       accuracy: s.accuracy,
       bestAccuracy: s.bestAccuracy,
+      ...(s.bitsPerCharacter !== undefined ? { bitsPerCharacter: s.bitsPerCharacter } : {}),
       history: s.history,
     })),
     pgr: run.result.pgr.final,
@@ -92,15 +96,23 @@ export interface OverlayCurve {
   points: { x: number; y: number }[];
 }
 
+/** What an overlay compares: held-out bits per character when every stage of every run has them, else test accuracy. */
+export function overlayMetric(runs: KeptRun[]): 'bitsPerCharacter' | 'testAccuracy' {
+  return runs.length > 0 && runs.every((run) => run.stages.every((stage) => stage.bits !== null)) ? 'bitsPerCharacter' : 'testAccuracy';
+}
+
 /**
- * Test accuracy of every stage of the chosen runs, smoothed over all its points, then thinned as the live curves
- * are (charts/thin.ts: every k-th point and the last, at most 120 a curve): two runs of 40,000 points a curve draw
- * as fast as two short ones. One pass per curve, with no array as long as the curve: this runs on a click.
+ * Test accuracy (or bits per character, see overlayMetric) of every stage of the chosen runs, smoothed over all its
+ * points, then thinned as the live curves are (charts/thin.ts: every k-th point and the last, at most 120 a curve):
+ * two runs of 40,000 points a curve draw as fast as two short ones. One pass per curve, with no array as long as the
+ * curve: this runs on a click.
  */
 export function overlayCurves(runs: KeptRun[], smoothing: number): OverlayCurve[] {
+  const bits = overlayMetric(runs) === 'bitsPerCharacter';
   return runs.flatMap((run, r) =>
     run.stages.map((stage) => {
-      const { steps, testAccuracy } = stage;
+      const { steps } = stage;
+      const testAccuracy = bits && stage.bits ? stage.bits : stage.testAccuracy;
       const n = steps.length;
       const stride = n <= MAX_POINTS_PER_CURVE ? 1 : Math.ceil(n / MAX_POINTS_PER_CURVE);
       const points: { x: number; y: number }[] = [];

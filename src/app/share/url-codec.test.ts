@@ -19,6 +19,8 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     batchSize: fc.integer({ min: 1, max: 1024 }),
     weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }),
     schedule: fc.constantFrom('constant', 'cosine'),
+    // A language model's prompt: any text, markup and lone surrogates included.
+    prompt: fc.string({ unit: 'binary', maxLength: 300 }),
     model: fc.oneof(
       fc.constant({ type: 'linear' }),
       fc.record({
@@ -30,13 +32,20 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
       }),
     ),
   })
-  .map(({ preset, seed, model, ...train }) => {
+  .map(({ preset, seed, model, prompt, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
-    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher.
-    const role = 'supervisor' in base ? 'supervisor' : 'teacher';
-    // A random teacher needs a hidden layer for its probe: it keeps an MLP.
-    const usable = base.kind === 'random-teacher' && model.type !== 'mlp' ? base.teacher.model : model;
-    return parseConfig({ ...base, seed, [role]: { ...base[role], model: usable, train: { ...base[role].train, ...train } } });
+    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher (a
+    // language experiment without a trained teacher varies its student).
+    const role = 'supervisor' in base ? 'supervisor' : 'teacher' in base ? 'teacher' : 'student';
+    // A random teacher needs a hidden layer for its probe: it keeps an MLP; a language model keeps its character model.
+    const keep = (base.kind === 'random-teacher' && model.type !== 'mlp') || 'embedding' in base[role].model;
+    const sampling = 'sampling' in base ? { sampling: { ...base.sampling, prompt } } : {};
+    return parseConfig({
+      ...base,
+      seed,
+      ...sampling,
+      [role]: { ...base[role], model: keep ? base[role].model : model, train: { ...base[role].train, ...train } },
+    });
   });
 
 describe('share links', () => {

@@ -3,7 +3,7 @@
  * (unit-tested without a browser). The view of a finished run stays until the next run starts.
  */
 import type { ExperimentConfig } from '../../core/config/schema';
-import type { ExperimentResult, ExperimentStart, StageResult } from '../../core/experiments/contract';
+import type { ExperimentResult, ExperimentStart, StageResult, TextSample } from '../../core/experiments/contract';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
 import type { MetricPoint } from '../../core/experiments/contract';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
@@ -44,6 +44,8 @@ export interface RunState {
   stages: StageView[];
   /** The experiment's characteristic plots, as streamed (see core/experiments/charts.ts). */
   charts: ChartData[];
+  /** Language models: what each model wrote from the prompt, at each measurement, as streamed. */
+  samples: TextSample[];
   result: ExperimentResult | null;
   error: RunError | null;
   startedAt: number | null;
@@ -59,6 +61,7 @@ export const initialRunState: RunState = {
   start: null,
   stages: [],
   charts: [],
+  samples: [],
   result: null,
   error: null,
   startedAt: null,
@@ -96,6 +99,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             start: event,
             result: null,
             charts: [],
+            samples: [],
             stages: event.stages.map((s) => ({
               ...s,
               model: null,
@@ -129,6 +133,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             validationAccuracy: point.validationAccuracy,
             learningRate: point.learningRate,
             ...(point.taidT !== undefined ? { taidT: point.taidT } : {}),
+            ...(point.bitsPerCharacter !== undefined ? { bitsPerCharacter: point.bitsPerCharacter } : {}),
           };
           next = {
             ...next,
@@ -140,6 +145,8 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
               latestGrid: probePredictions ?? s.latestGrid,
             })),
           };
+        } else if (event.type === 'text-sample') {
+          next = { ...next, samples: [...next.samples, event.sample] };
         } else if (event.type === 'chart' || event.type === 'chart-point') {
           next = { ...next, charts: applyChartEvent(next.charts, event) };
         } else if (event.type === 'stage-end') {
@@ -158,7 +165,14 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         break;
       }
       case 'done':
-        next = { ...next, status: 'done', result: message.result, charts: message.result.charts, finishedAt: now };
+        next = {
+          ...next,
+          status: 'done',
+          result: message.result,
+          charts: message.result.charts,
+          samples: message.result.language?.samples ?? next.samples,
+          finishedAt: now,
+        };
         break;
       case 'cancelled':
         next = { ...next, status: 'cancelled', stages: stopTraining(next.stages), finishedAt: now };

@@ -18,6 +18,8 @@ export interface MetricPoint {
   learningRate: number;
   /** TAID's interpolation parameter, when the loss is TAID. */
   taidT?: number;
+  /** Language models: mean cross-entropy of the held-out text's characters, in bits per character. */
+  bitsPerCharacter?: number;
 }
 
 export interface StepEvent extends MetricPoint {
@@ -61,6 +63,8 @@ export interface StageResult extends StageInfo {
   bestTestPredictions: Int32Array;
   /** Final predicted class at each decision-grid point (2-D data only). */
   gridPredictions?: Int32Array;
+  /** Language models: held-out bits per character of the final model (its history has one per measurement). */
+  bitsPerCharacter?: number;
 }
 
 /** A square grid over 2-D data on which models' decision regions are drawn. */
@@ -75,7 +79,7 @@ export interface ExperimentStart {
   type: 'experiment-start';
   kind: ExperimentKind;
   dataset: string;
-  datasetKind: 'image' | 'tabular' | 'toy';
+  datasetKind: 'image' | 'tabular' | 'toy' | 'text';
   classNames: string[];
   stages: StageInfo[];
   /** The test examples exactly as the models see them, for galleries and plots. */
@@ -83,11 +87,30 @@ export interface ExperimentStart {
   grid: DecisionGrid | null;
 }
 
+/** Language models: what a model wrote after the prompt at one measurement, and how surprising it found each character. */
+export interface TextSample {
+  stage: string;
+  step: number;
+  /** The prompt as the model read it. */
+  prompt: string;
+  /** What it wrote after the prompt. */
+  text: string;
+  /** Surprisal of each character of prompt + text under the model, in bits: -log2 p(character | the characters before it). */
+  bits: number[];
+}
+
+/** Language models: the prompt as asked and as read, and every sample, in the order they were written. */
+export interface LanguageReport {
+  prompt: { asked: string; used: string; notes: string[] };
+  samples: TextSample[];
+}
+
 export type ExperimentEvent =
   | ExperimentStart
   | { type: 'stage-start'; stage: string; label: string; model: string; parameters: number; totalSteps: number; trainingExamples: number }
   | ({ type: 'step'; stage: string } & StepEvent)
   | { type: 'stage-end'; stage: string; result: StageResult }
+  | { type: 'text-sample'; sample: TextSample }
   | ChartEvent;
 
 export interface ExperimentResult {
@@ -113,6 +136,8 @@ export interface ExperimentResult {
   charts: ChartData[];
   /** Every student compared side by side (kinds whose roles name `students`), against the same supervisor and gap. */
   students?: StudentSummary[];
+  /** Language models: the prompt and what each model wrote. */
+  language?: LanguageReport;
   predictions: {
     test: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
     transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };

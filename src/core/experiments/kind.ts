@@ -29,7 +29,7 @@ export interface StageRoles {
 }
 
 /** The gallery's sections, in the order the gallery shows them. */
-export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation'] as const;
+export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Language models'] as const;
 export type GallerySection = (typeof GALLERY_SECTIONS)[number];
 
 export interface Preset<Input = unknown> {
@@ -79,6 +79,19 @@ export interface FormLayout {
   cards: FormCard[];
 }
 
+/**
+ * How the page shows a kind's run. Language models are measured by held-out bits per character (lower is better),
+ * not accuracy, and what they write replaces the beat/copy matrix and the examples.
+ */
+export interface KindView {
+  /** What each model's card and the first training curve show. */
+  metric: 'accuracy' | 'bitsPerCharacter';
+  /** The per-example panels: the beat/copy matrix with its examples, or the language lab (prompt and writing side by side). */
+  detail: 'matrix' | 'language';
+}
+
+export const DEFAULT_VIEW: KindView = { metric: 'accuracy', detail: 'matrix' };
+
 export type IssueSink = (path: PropertyKey[], message: string) => void;
 
 export interface KindSpec<Kind extends string = string, Schema extends z.ZodType = z.ZodType> {
@@ -97,6 +110,8 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
   gallery: GallerySection;
+  /** How the page shows its runs (DEFAULT_VIEW when absent). */
+  view?: KindView;
   form: FormLayout;
   presets: readonly Preset<z.input<Schema>>[];
 }

@@ -7,13 +7,27 @@ import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
 import { distillation } from './distillation/spec';
 import { kdVariants } from './kd-variants/spec';
+import { lmDataSelection } from './lm-data-selection/spec';
+import { lmDistill } from './lm-distill/spec';
+import { lmTeacherHacking } from './lm-teacher-hacking/spec';
 import { lossStudy } from './loss-study/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
-export const KIND_SPECS = [weakToStrong, distillation, bootstrap, lossStudy, kdVariants, randomTeacher, teacherHacking] as const;
+export const KIND_SPECS = [
+  weakToStrong,
+  distillation,
+  bootstrap,
+  lossStudy,
+  kdVariants,
+  randomTeacher,
+  teacherHacking,
+  lmDistill,
+  lmTeacherHacking,
+  lmDataSelection,
+] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];
 type AnySpec = (typeof KIND_SPECS)[number];

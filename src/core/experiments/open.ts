@@ -9,6 +9,9 @@ import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import type { RunContext } from './context';
 import type { DecisionGrid, ExperimentStart, StageInfo } from './contract';
 
+/** A config whose data is a dataset of labelled examples (not a text corpus). */
+export type DatasetConfig = Extract<ExperimentConfig, { data: { noise: number } }>;
+
 /** Tensors of one labelled split. */
 export interface SplitTensors {
   x: Tensor2D;
@@ -103,7 +106,7 @@ export interface OpenedExperiment {
  * `scope`, which is released if it fails.
  */
 export async function openExperiment(
-  config: ExperimentConfig,
+  config: DatasetConfig,
   ctx: RunContext,
   parts: { name: string; size: number }[],
   stages: StageInfo[],

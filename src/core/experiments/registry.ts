@@ -11,6 +11,9 @@ import type { ExperimentResult } from './contract';
 import { runDistillation } from './distillation/run';
 import { runKdVariants } from './kd-variants/run';
 import type { ExperimentKind } from './kinds';
+import { runLmDataSelection } from './lm-data-selection/run';
+import { runLmDistill } from './lm-distill/run';
+import { runLmTeacherHacking } from './lm-teacher-hacking/run';
 import { runLossStudy } from './loss-study/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
@@ -27,6 +30,9 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  'lm-distill': runLmDistill,
+  'lm-teacher-hacking': runLmTeacherHacking,
+  'lm-data-selection': runLmDataSelection,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

@@ -35,6 +35,8 @@ export interface StageOptions {
   grid?: Tensor2D;
   /** Called after each measurement (see TrainOptions.afterMeasure). */
   afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
+  /** Measure held-out bits per character at every measurement (see TrainOptions.measureBits). */
+  measureBits?: boolean;
 }
 
 export async function runStage(options: StageOptions): Promise<StageRun> {
@@ -64,6 +66,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     beforeStep: ctx.beforeStep,
     probe: options.grid,
     afterMeasure: options.afterMeasure,
+    measureBits: options.measureBits,
     onStep: (event) => {
       if (event.probePredictions) lastGrid = event.probePredictions;
       ctx.onEvent?.({ type: 'step', stage: info.name, ...event });
@@ -105,7 +108,8 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
   }
   // Everything made here but the test logits, which the caller keeps.
   made.filter((t) => t !== testLogits).forEach((t) => t.dispose());
-  const accuracy = outcome.history[outcome.history.length - 1].testAccuracy;
+  const last = outcome.history[outcome.history.length - 1];
+  const accuracy = last.testAccuracy;
   const result: StageResult = {
     ...info,
     model: model.description,
@@ -128,6 +132,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     bestTestPredictions,
     // The last measurement is at the final step, so its grid is the final model's.
     ...(lastGrid ? { gridPredictions: lastGrid } : {}),
+    ...(last.bitsPerCharacter !== undefined ? { bitsPerCharacter: last.bitsPerCharacter } : {}),
   };
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };

@@ -46,7 +46,7 @@ export interface ModelContext {
 
 type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
 
-interface Dense {
+export interface Dense {
   kernel: Variable | Tensor2D;
   bias: Variable | tf.Tensor1D;
   activation: Activation;
@@ -59,7 +59,7 @@ function variableFrom(initial: tf.Tensor): Variable {
   return v;
 }
 
-function dense(inputSize: number, outputSize: number, activation: Activation, rng: Rng): Dense & { kernel: Variable; bias: Variable } {
+export function dense(inputSize: number, outputSize: number, activation: Activation, rng: Rng): Dense & { kernel: Variable; bias: Variable } {
   const values = initKernel(inputSize, outputSize, inputSize * outputSize, activation === 'relu' || activation === 'elu', rng);
   return {
     kernel: variableFrom(tf.tensor2d(values, [inputSize, outputSize])),
@@ -136,7 +136,7 @@ function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Te
  * One dense layer; fused (one kernel) for the activations tfjs can differentiate fused. `inputIsData`: the input is
  * data, not the output of a trained layer, so its gradient is not needed.
  */
-function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
+export function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   if (layer.activation === 'relu' || layer.activation === 'linear') {
     // A frozen layer (constant kernel and bias) needs no custom gradient.
     if (inputIsData && layer.kernel instanceof tf.Variable) return denseOnData(x, layer, layer.activation);
