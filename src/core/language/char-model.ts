@@ -8,7 +8,7 @@
  * runs off its fast path (see models/model.ts).
  */
 import { initKernel } from '../models/init';
-import { applyDense, dense, type Dense, type Model } from '../models/model';
+import { applyDense, dense, variableFrom, type Dense, type Model } from '../models/model';
 import type { Rng } from '../rng';
 import { tf, type Tensor2D, type Variable } from '../tf';
 import type { CharModelSpec } from './blocks';
@@ -53,7 +53,7 @@ export function buildCharModel(spec: CharModelSpec, shape: CharModelShape, rng: 
     });
   } else {
     const values = initKernel(vocab, spec.embedding, vocab * spec.embedding, false, rng.fork('embedding'));
-    embedding = tf.variable(tf.tensor2d(values, [vocab, spec.embedding]));
+    embedding = variableFrom(tf.tensor2d(values, [vocab, spec.embedding]));
     layers = sizes.slice(1).map((size, i) => dense(sizes[i], size, i === sizes.length - 2 ? 'linear' : 'relu', rng.fork(`layer${i}`)));
   }
   const tensors = [embedding, ...layers.flatMap((l) => [l.kernel, l.bias])];

@@ -53,7 +53,7 @@ export interface Dense {
 }
 
 /** A variable initialised from `initial`, which is then released (tf.variable keeps its own reference). */
-function variableFrom(initial: tf.Tensor): Variable {
+export function variableFrom(initial: tf.Tensor): Variable {
   const v = tf.variable(initial);
   initial.dispose();
   return v;
