@@ -4,7 +4,8 @@
  * either on one FIXED set of contexts for many epochs or on FRESH contexts, a new set every epoch (the same number
  * of steps; the fixed set is the fresh run's first epoch). Contexts come from the students' novel, disjoint from the
  * proxy's text. At every measurement, on the held-out characters: the proxy distance mean KL(proxy || student) and
- * the golden distance mean KL(oracle || student), in bits per character.
+ * the golden distance mean KL(oracle || student), in bits per character; and for the fixed-set student the proxy
+ * distance on its own contexts, the figure its training lowers.
  */
 import { predict } from '../../evaluate';
 import { openLanguageLab } from '../../language/lab';
@@ -33,14 +34,16 @@ export async function runLmTeacherHacking(ctx: RunContext<LmTeacherHackingConfig
     xLabel: 'student step',
     yLabel: 'mean KL divergence (bits per character)',
     series: [
+      { key: 'fixed-proxy-own', label: 'fixed set: to the proxy teacher, on its own contexts', color: '#f59e0b', dashed: true },
       { key: 'fixed-proxy', label: 'fixed set: to the proxy teacher', color: '#d62728', dashed: true },
       { key: 'fixed-golden', label: 'fixed set: to the oracle (golden)', color: '#d62728' },
       { key: 'fresh-proxy', label: 'fresh contexts: to the proxy teacher', color: '#1f77b4', dashed: true },
       { key: 'fresh-golden', label: 'fresh contexts: to the oracle (golden)', color: '#1f77b4' },
     ],
-    note: 'Mean KL(proxy || student) and KL(oracle || student) over the held-out characters. On the fixed set the proxy distance keeps falling while the golden one stalls or climbs.',
+    note: 'Mean KL(proxy || student) and KL(oracle || student) over the held-out characters (orange: the proxy distance on the fixed set itself). On its own contexts the fixed-set student keeps nearing the proxy while on new text it drifts from the oracle; fresh contexts keep both falling.',
   });
-  const logProbabilities = async (model: Model) => scope.own(await predict(model, lab.test.x, signal, (logits) => tf.logSoftmax(logits) as Tensor2D));
+  const logProbabilities = async (model: Model, inputs: Tensor2D = lab.test.x) =>
+    scope.own(await predict(model, inputs, signal, (logits) => tf.logSoftmax(logits) as Tensor2D));
   try {
     const { teacherText, transferSize } = config.data;
     const epochs = config.student.train.epochs;
@@ -65,6 +68,17 @@ export async function runLmTeacherHacking(ctx: RunContext<LmTeacherHackingConfig
     const proxyOnTest = await logProbabilities(proxyModel);
     const proxyTargets = await softTargets(proxyModel, contexts.x);
 
+    // The fixed set's own contexts, with the proxy's log-probabilities on them.
+    const fixedInputs = scope.own(tf.slice(contexts.x, [0, 0], [transferSize, -1]) as Tensor2D);
+    const proxyOnFixed = await logProbabilities(proxyModel, fixedInputs);
+    /** Mean KL(p || student) in bits per character over `inputs`, for each reference's log-probabilities. */
+    const distances = async (model: Model, inputs: Tensor2D, references: Tensor2D[]): Promise<number[]> => {
+      const student = await predict(model, inputs, signal, (logits) => tf.logSoftmax(logits) as Tensor2D);
+      const values = tf.tidy(() => tf.div(tf.stack(references.map((reference) => tf.mean(klPerExample(reference, student)))), Math.LN2));
+      student.dispose();
+      return Array.from(await values.data().finally(() => values.dispose()));
+    };
+
     const distil = async (regime: 'fixed' | 'fresh') => {
       const model = lab.model(config.student.model, 'init:student');
       const rows = regime === 'fixed' ? transferSize : contexts.count;
@@ -77,14 +91,13 @@ export async function runLmTeacherHacking(ctx: RunContext<LmTeacherHackingConfig
         data: { inputs: take(contexts.x), targets: take(proxyTargets) },
         shuffleKey: regime,
         afterMeasure: async (step) => {
-          const student = await predict(model, lab.test.x, signal, (logits) => tf.logSoftmax(logits) as Tensor2D);
-          const distances = tf.tidy(() =>
-            tf.div(tf.stack([tf.mean(klPerExample(proxyOnTest, student)), tf.mean(klPerExample(oracleOnTest, student))]), Math.LN2),
-          );
-          student.dispose();
-          const [toProxy, toOracle] = await distances.data().finally(() => distances.dispose());
+          const [toProxy, toOracle] = await distances(model, lab.test.x, [proxyOnTest, oracleOnTest]);
           charts.add('distances', `${regime}-proxy`, { x: step, y: toProxy });
           charts.add('distances', `${regime}-golden`, { x: step, y: toOracle });
+          if (regime === 'fixed') {
+            const [toProxyOwn] = await distances(model, fixedInputs, [proxyOnFixed]);
+            charts.add('distances', 'fixed-proxy-own', { x: step, y: toProxyOwn });
+          }
         },
       });
     };
