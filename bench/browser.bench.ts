@@ -3,6 +3,8 @@
  *
  *   npm run bench:browser [-- --no-build] [--backends wasm,webgl,cpu,webgpu] [--isolation off,on,threads] [--rounds 1]
  *                         [--before <commit>] [--port 4173]
+ *   npm run bench:browser -- --presets all [--preset-backend auto] [--rounds 1] [--before <commit>]
+ *                         every preset instead, cold and rerun with the student changed (browser-presets.ts)
  *
  * The production build is served by a plain static server (e2e/static-server.ts), as a static host serves it;
  * "isolated" runs add the COOP/COEP headers that make the page cross-origin isolated, where the wasm backend
@@ -24,6 +26,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { LONG_TASK_MS, measure, type Measurement } from './browser-measure';
+import { presetsTable } from './browser-presets';
 import { launchOptions } from '../e2e/browser';
 import { serveStatic, type StaticSite } from '../e2e/static-server';
 import { build, checkoutRevision, describeRevision, kB, machineLines, median, ROOT, rotate } from './support';
@@ -35,7 +39,7 @@ type Backend = (typeof ALL_BACKENDS)[number];
 const TIMEOUT_S: Record<Backend, number> = { wasm: 300, webgl: 300, cpu: 300, webgpu: 600 };
 
 /** Issue 6's targets. Headless Chromium draws at most 60 frames a second: 58 or more counts as 60. */
-const TARGETS = { longTaskMs: 50, fps: 58, wallS: 10 };
+const TARGETS = { longTaskMs: LONG_TASK_MS, fps: 58, wallS: 10 };
 
 type Isolation = 'off' | 'on' | 'threads';
 
@@ -46,10 +50,22 @@ interface Options {
   rounds: number;
   before: string | null;
   port: number;
+  /** Preset ids (or 'all'): measure every preset instead of the default one on each backend (browser-presets.ts). */
+  presets: string[] | null;
+  presetBackend: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { build: true, backends: [...ALL_BACKENDS], isolation: ['off', 'on', 'threads'], rounds: 1, before: null, port: 4173 };
+  const options: Options = {
+    build: true,
+    backends: [...ALL_BACKENDS],
+    isolation: ['off', 'on', 'threads'],
+    rounds: 1,
+    before: null,
+    port: 4173,
+    presets: null,
+    presetBackend: 'auto',
+  };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
     const value = () => inline ?? argv[++i];
@@ -71,167 +87,14 @@ function parseArgs(argv: string[]): Options {
     } else if (flag === '--rounds') options.rounds = Number(value());
     else if (flag === '--before') options.before = value();
     else if (flag === '--port') options.port = Number(value());
-    else throw new Error(`unknown option ${argv[i]}; options: --no-build, --backends a,b, --isolation off,on, --rounds N, --before REV, --port N`);
+    else if (flag === '--presets') options.presets = value().split(',');
+    else if (flag === '--preset-backend') options.presetBackend = value();
+    else
+      throw new Error(
+        `unknown option ${argv[i]}; options: --no-build, --backends a,b, --isolation off,on, --rounds N, --before REV, --port N, --presets all|id,id, --preset-backend auto|wasm|...`,
+      );
   }
   return options;
-}
-
-/** Runs in the page before its own scripts: frame timestamps, long tasks and the two marks. */
-function instrument(): void {
-  interface Bench {
-    frames: number[];
-    longTasks: { start: number; duration: number }[];
-  }
-  const bench: Bench = { frames: [], longTasks: [] };
-  (window as unknown as { __bench: Bench }).__bench = bench;
-  const frame = (time: number) => {
-    bench.frames.push(time);
-    requestAnimationFrame(frame);
-  };
-  requestAnimationFrame(frame);
-  try {
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  } catch {
-    // No Long Tasks API in this browser: the table says "n/a".
-    (bench as { longTasks: unknown }).longTasks = null;
-  }
-}
-
-interface Measurement {
-  finished: boolean;
-  note?: string;
-  ranOn?: string;
-  /** wasm threads. */
-  threads?: number;
-  wallMs?: number;
-  firstPointMs?: number;
-  fps?: number;
-  worstFrameMs?: number;
-  longestTaskMs?: number | null;
-  longTasks?: number | null;
-  pgr?: number | null;
-  student?: number | null;
-  crossOriginIsolated?: boolean;
-  /** Bytes fetched, by kind (script, wasm, data, other). */
-  fetched?: Record<string, number>;
-}
-
-function kindOf(url: string): string {
-  const pathname = new URL(url).pathname;
-  if (pathname.endsWith('.js')) return 'script';
-  if (pathname.endsWith('.wasm')) return 'wasm';
-  if (/\/(datasets|models)\//.test(pathname)) return 'data';
-  return 'other';
-}
-
-async function measure(browser: Browser, baseUrl: string, backend: Backend, query: string): Promise<Measurement> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
-  const page = await context.newPage();
-  const pageErrors: string[] = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  const fetched: Record<string, number> = {};
-  const sizes: Promise<void>[] = [];
-  context.on('requestfinished', (request) => {
-    sizes.push(
-      request.sizes().then(
-        (s) => {
-          const kind = kindOf(request.url());
-          fetched[kind] = (fetched[kind] ?? 0) + s.responseBodySize;
-        },
-        () => undefined,
-      ),
-    );
-  });
-  // tsx (esbuild, keepNames) wraps named inner functions in __name(...): give the page a no-op one, since
-  // functions sent to the page lose the helper that lives in this module.
-  await page.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((fn) => fn);' });
-  await page.addInitScript(instrument);
-  const timeoutS = TIMEOUT_S[backend];
-  try {
-    await page.goto(`${baseUrl}?backend=${backend}${query}`);
-    try {
-      await page.waitForFunction(
-        () => {
-          const state = (window as unknown as { distillery?: { getState(): { run: { status: string } } } }).distillery?.getState();
-          return performance.getEntriesByName('distillery:run-done').length > 0 || state?.run.status === 'error';
-        },
-        null,
-        { timeout: timeoutS * 1000, polling: 250 },
-      );
-    } catch {
-      const progress = await page.evaluate(() => {
-        const { run } = (
-          window as unknown as { distillery: { getState(): { run: { stages: { name: string; history: unknown[]; totalSteps: number }[] } } } }
-        ).distillery.getState();
-        return run.stages.map((s) => `${s.name} ${s.history.length} points`).join(', ');
-      });
-      return { finished: false, note: `did not finish in ${timeoutS} s (${progress || 'no stage started'})` };
-    }
-    const data = await page.evaluate(() => {
-      const bench = (window as unknown as { __bench: { frames: number[]; longTasks: { start: number; duration: number }[] | null } }).__bench;
-      const mark = (name: string) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? null;
-      const state = (
-        window as unknown as {
-          distillery: {
-            getState(): {
-              run: {
-                status: string;
-                error: { message: string } | null;
-                backend: { name: string; reason: string; threads?: number } | null;
-                result: { pgr: { final: number | null }; stages: Record<string, { accuracy: number }> } | null;
-              };
-            };
-          };
-        }
-      ).distillery.getState();
-      return {
-        firstPoint: mark('distillery:first-point'),
-        runDone: mark('distillery:run-done'),
-        frames: bench.frames,
-        longTasks: bench.longTasks,
-        status: state.run.status,
-        error: state.run.error?.message ?? null,
-        backend: state.run.backend?.name ?? null,
-        threads: state.run.backend?.threads ?? null,
-        pgr: state.run.result?.pgr.final ?? null,
-        student: state.run.result?.stages.student?.accuracy ?? null,
-        crossOriginIsolated: window.crossOriginIsolated,
-      };
-    });
-    await Promise.all(sizes);
-    if (data.status === 'error' || data.runDone === null || data.firstPoint === null) {
-      return {
-        finished: false,
-        ranOn: data.backend ?? undefined,
-        note: `the run ended in ${data.status}: ${data.error ?? (pageErrors.join('; ') || 'no message')}`,
-      };
-    }
-    const { firstPoint, runDone } = data;
-    // Frames and long tasks inside the training window (first curve point to the end of the run).
-    const frames = data.frames.filter((t) => t >= firstPoint && t <= runDone);
-    let worstFrameMs = 0;
-    for (let i = 1; i < frames.length; i++) worstFrameMs = Math.max(worstFrameMs, frames[i] - frames[i - 1]);
-    const tasks = data.longTasks?.filter((t) => t.start + t.duration >= firstPoint && t.start <= runDone) ?? null;
-    return {
-      finished: true,
-      ranOn: data.backend ?? '?',
-      threads: data.threads ?? undefined,
-      wallMs: runDone,
-      firstPointMs: firstPoint,
-      fps: frames.length / ((runDone - firstPoint) / 1000),
-      worstFrameMs,
-      longestTaskMs: tasks === null ? null : tasks.reduce((max, t) => Math.max(max, t.duration), 0),
-      longTasks: tasks === null ? null : tasks.filter((t) => t.duration > TARGETS.longTaskMs).length,
-      pgr: data.pgr,
-      student: data.student,
-      crossOriginIsolated: data.crossOriginIsolated,
-      fetched,
-    };
-  } finally {
-    await context.close();
-  }
 }
 
 const mark = (ok: boolean) => (ok ? '✓' : '✗');
@@ -320,11 +183,22 @@ async function main(): Promise<void> {
       }
     }
     browser = await chromium.launch(launchOptions);
+    if (options.presets) {
+      const sitesOf = versions.map((v, i) => ({ label: v.label, url: sites[2 * i].url }));
+      console.log(`Command: \`npm run bench:browser -- ${process.argv.slice(2).join(' ')}\``);
+      console.log(`\nBuilt from ${versions.map((v) => `${v.label}: ${describeRevision(v.root)}`).join('; ')}.\n`);
+      (await presetsTable(browser, sitesOf, options.presets, options.rounds, options.presetBackend)).forEach((line) => console.log(line));
+      console.log('');
+      machineLines().forEach((line) => console.log(line));
+      console.log(`- Browser: Chromium ${browser.version()} (headless); flags: ${launchOptions.args.join(' ')}`);
+      return;
+    }
     const runs = new Map<Combo, Measurement[]>(combos.map((c) => [c, []]));
     for (let round = 0; round < options.rounds; round++) {
       for (const combo of rotate(combos, round)) {
         process.stderr.write(`round ${round + 1}/${options.rounds}: ${combo.version} ${combo.backend}${ISOLATION_LABEL[combo.isolation]}…\n`);
-        const result = await measure(browser, combo.site.url, combo.backend, combo.isolation === 'threads' ? '&wasm-threads=on' : '');
+        const query = combo.isolation === 'threads' ? '&wasm-threads=on' : '';
+        const result = await measure(browser, `${combo.site.url}?backend=${combo.backend}${query}`, TIMEOUT_S[combo.backend]);
         process.stderr.write(`  ${result.finished ? `done in ${(result.wallMs! / 1000).toFixed(1)} s` : result.note}\n`);
         runs.get(combo)!.push(result);
       }

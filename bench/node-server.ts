@@ -4,7 +4,7 @@
  * before/after comparison), starts the backend, then answers requests read as JSON lines on stdin with lines
  * "@@bench <json>" on stdout. Anything else on stdout (tfjs notices) is not part of the protocol.
  *
- * Requests: {op:'loop'|'fit', case, steps}, {op:'preset', config, maxSeconds}, {op:'memory', case, steps, every},
+ * Requests: {op:'loop'|'fit', case, steps}, {op:'preset', config, maxSeconds, keep?}, {op:'memory', case, steps, every},
  * {op:'assets', config}.
  */
 import { createHash } from 'node:crypto';
@@ -37,11 +37,23 @@ const { runExperiment } = await loadMoved<typeof import('../src/core/experiments
 );
 const { nodeAssetSource } = await loadMoved<typeof import('../src/node/node-assets')>('src/node/node-assets.ts', 'src/cli/node-assets.ts');
 const { encoderId, loadEncoderWeights } = await load<typeof import('../src/core/models/encoder-weights')>('src/core/models/encoder-weights.ts');
+/** Trained stages kept across this process's preset runs when a request asks (code before the stage cache has none). */
+const stageCache = existsSync(path.join(root, 'src/core/experiments/stage-cache.ts'))
+  ? new (await load<typeof import('../src/core/experiments/stage-cache')>('src/core/experiments/stage-cache.ts')).MemoryStageStore()
+  : undefined;
 
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-await startNodeBackend(values.backend as 'cpu' | 'wasm');
+if (values.backend === 'webgpu') {
+  // WebGPU in Node: Dawn's bindings (bench/dawn.ts), then the core's own backend start.
+  const { installDawn } = await import('./dawn');
+  process.stderr.write(`[webgpu] ${await installDawn()}\n`);
+  const { useBackend } = await load<typeof import('../src/core/backend')>('src/core/backend.ts');
+  await useBackend('webgpu');
+} else {
+  await startNodeBackend(values.backend as 'cpu' | 'wasm');
+}
 
 const reply = (value: unknown) => process.stdout.write(`@@bench ${JSON.stringify(value)}\n`);
 
@@ -159,7 +171,7 @@ function fingerprint(result: import('../src/core/experiments/contract').Experime
   return hash.digest('hex').slice(0, 12);
 }
 
-async function preset(config: unknown, maxSeconds: number) {
+async function preset(config: unknown, maxSeconds: number, keep: boolean) {
   const controller = new AbortController();
   const started = performance.now();
   // Checked before every step: on cpu and wasm a run never yields to timers, so a setTimeout would fire only
@@ -168,9 +180,17 @@ async function preset(config: unknown, maxSeconds: number) {
     if (performance.now() - started > maxSeconds * 1000) controller.abort();
   };
   try {
-    const result = await runExperiment(config, { ...withAssets(nodeAssetSource(path.join(root, 'public'))), signal: controller.signal, beforeStep });
+    const result = await runExperiment(config, {
+      ...withAssets(nodeAssetSource(path.join(root, 'public'))),
+      signal: controller.signal,
+      beforeStep,
+      ...(keep ? { stageCache } : {}),
+    });
     const stages = Object.fromEntries(Object.entries(result.stages).map(([name, s]) => [name, s.accuracy]));
-    return { ms: performance.now() - started, finished: true, pgr: result.pgr.final, stages, fingerprint: fingerprint(result) };
+    const reused = Object.entries(result.stages)
+      .filter(([, s]) => (s as { reused?: unknown }).reused)
+      .map(([name]) => name);
+    return { ms: performance.now() - started, finished: true, pgr: result.pgr.final, stages, reused, fingerprint: fingerprint(result) };
   } catch (error) {
     if (controller.signal.aborted) return { ms: performance.now() - started, finished: false, note: `stopped after ${maxSeconds} s` };
     return { ms: performance.now() - started, finished: false, note: (error as Error).message.split('\n')[0] };
@@ -229,7 +249,7 @@ async function assets(config: unknown) {
 reply({ ready: true, tfjs: tf.version.tfjs, backend: tf.getBackend() });
 for await (const line of createInterface({ input: process.stdin })) {
   if (!line.trim()) continue;
-  const request = JSON.parse(line) as { op: string; case: StepCase; steps: number; every: number; config: unknown; maxSeconds: number };
+  const request = JSON.parse(line) as { op: string; case: StepCase; steps: number; every: number; config: unknown; maxSeconds: number; keep?: boolean };
   try {
     switch (request.op) {
       case 'loop':
@@ -239,7 +259,7 @@ for await (const line of createInterface({ input: process.stdin })) {
         reply(await fit(request.case, request.steps));
         break;
       case 'preset':
-        reply(await preset(request.config, request.maxSeconds));
+        reply(await preset(request.config, request.maxSeconds, request.keep ?? false));
         break;
       case 'memory':
         reply(await memory(request.case, request.steps, request.every));

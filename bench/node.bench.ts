@@ -17,7 +17,7 @@
  *   npm run bench:node -- --before <commit> [--sections step,presets,memory,bundle] [--backends cpu,wasm]
  *       [--rounds 5] [--steps 200] [--presets id,id] [--max-seconds 180] [--preset-rounds 3]
  *       [--memory-steps 20000] [--memory-backends wasm] [--python /usr/bin/python3] [--torch-lib-path DIR]
- *       [--no-torch] [--write-cases FILE]
+ *       [--no-torch] [--no-reuse] [--write-cases FILE]
  *
  * --torch-lib-path puts DIR first on the PyTorch process's LD_LIBRARY_PATH: a folder holding OpenBLAS's
  * libblas.so.3, when the system's libblas.so.3 is the unoptimised reference BLAS (see bench/torch_reference.py).
@@ -29,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { parseConfig } from '../src/core/config/read';
 import { DEFAULT_PRESET_ID, PRESETS } from '../src/core/presets';
 import { REFERENCE_CASE, stepCases, type StepCase } from './cases';
+import { withStudentChanged } from './reuse';
 import {
   build,
   buildSizes,
@@ -62,6 +63,7 @@ const { values } = parseArgs({
     python: { type: 'string' },
     'torch-lib-path': { type: 'string' },
     'no-torch': { type: 'boolean', default: false },
+    'no-reuse': { type: 'boolean', default: false },
     'write-cases': { type: 'string' },
   },
 });
@@ -199,6 +201,7 @@ async function stepSection(): Promise<void> {
 interface PresetRun {
   ms: number;
   finished: boolean;
+  reused?: string[];
   note?: string;
   pgr?: number | null;
   fingerprint?: string;
@@ -212,9 +215,17 @@ async function presetsSection(): Promise<void> {
   print(
     `Wall time of each preset run in Node through \`runExperiment\`, what \`npm run experiment -- --preset ID --backend B\` runs (without the process start), median of ${rounds} interleaved rounds; runs longer than ${maxSeconds} s are stopped. ` +
       (beforeRoot ? '"Same numbers" compares a fingerprint of every stage\'s curves, predictions and accuracies before and now. ' : '') +
-      'Data, encoder weights and tfjs are loaded before the clock starts only for the first run of each process: the first round includes them.\n',
+      'Data, encoder weights and tfjs are loaded before the clock starts only for the first run of each process: the first round includes them. ' +
+      '"Student changed": after the timed rounds, the preset runs once more keeping its stages in memory, then again with only the student\'s learning rate times 0.9 (timed): the stages that do not depend on the student are reused (`--no-reuse` leaves this out).\n',
   );
-  const heads = ['preset', 'backend', ...(beforeRoot ? ['before, s', 'now, s', 'speed-up', 'same numbers'] : ['wall time, s']), 'final PGR'];
+  const heads = [
+    'preset',
+    'backend',
+    ...(beforeRoot ? ['before, s', 'now, s', 'speed-up', 'same numbers'] : ['wall time, s']),
+    'student changed, s',
+    'stages reused',
+    'final PGR',
+  ];
   print(`| ${heads.join(' | ')} |`);
   print(`|${heads.map(() => '---').join('|')}|`);
   for (const backend of backends) {
@@ -233,6 +244,16 @@ async function presetsSection(): Promise<void> {
         // A run that hit the time limit is not repeated.
         if ([...runs.values()].some((r) => !r[r.length - 1].finished)) break;
       }
+      // The rerun the stage cache is for: the preset once more with its stages kept, then with only the student changed.
+      let changed: PresetRun | null = null;
+      if (values['no-reuse'] !== true && runs.get('now')!.every((r) => r.finished)) {
+        log(`preset ${preset.id} on ${backend} (now): kept, then the student changed`);
+        await after.request<PresetRun>({ op: 'preset', config, maxSeconds, keep: true });
+        changed = await after.request<PresetRun>({ op: 'preset', config: withStudentChanged(config), maxSeconds, keep: true });
+      }
+      const changedCells = changed
+        ? [changed.finished ? (changed.ms / 1000).toFixed(1) : (changed.note ?? 'failed'), changed.reused?.join(', ') || 'none']
+        : ['n/a', 'n/a'];
       const summary = (label: string) => {
         const r = runs.get(label)!;
         const finished = r.filter((x) => x.finished);
@@ -251,9 +272,9 @@ async function presetsSection(): Promise<void> {
               : `**no** (PGR before ${was.run.pgr?.toFixed(3) ?? 'n/a'})`
             : 'n/a';
         const speedUp = Number.isFinite(was.s) && Number.isFinite(now.s) ? `${(was.s / now.s).toFixed(2)}x` : 'n/a';
-        print(`| ${preset.id} | ${backend} | ${was.text} | ${now.text} | ${speedUp} | ${same} | ${pgr} |`);
+        print(`| ${preset.id} | ${backend} | ${was.text} | ${now.text} | ${speedUp} | ${same} | ${changedCells.join(' | ')} | ${pgr} |`);
       } else {
-        print(`| ${preset.id} | ${backend} | ${now.text} | ${pgr} |`);
+        print(`| ${preset.id} | ${backend} | ${now.text} | ${changedCells.join(' | ')} | ${pgr} |`);
       }
     }
     after.close();

@@ -227,7 +227,9 @@ test('ten clicks on a preset within a second leave exactly one run training, and
     }
     return performance.now() - started;
   });
-  expect(elapsed).toBeLessThan(1_000);
+  // About 0.6 s on a quiet machine; the bound only says the clicks came faster than a run finishes (a loaded
+  // machine stretches each click's handling, not the behaviour under test).
+  expect(elapsed).toBeLessThan(5_000);
   const last = await waitForStatus(page, 'done', { afterRunId: first.runId + 9, timeout: 90_000 });
   expect(last.runId).toBe(first.runId + 10);
   expect(workers.all).toHaveLength(1);

@@ -113,8 +113,8 @@ test('damaged runs in IndexedDB are skipped with a notice naming each; the other
   await page.getByTestId('open-runs').click();
   const panel = page.getByTestId('runs-panel');
   await expect(panel.getByTestId('saved-run')).toHaveCount(6);
-  for (const title of ['older shape', 'out of range', 'from the future', 'plain arrays', 'refers to itself'])
-    await expect(panel.getByTestId('runs-table')).toContainText(title);
+  for (const id of ['d-older-shape', 'e-out-of-range', 'f-from-the-future', 'g-plain-arrays', 'h-cycle'])
+    await expect(panel.locator(`[data-run-id="${id}"]`)).toHaveCount(1);
   const notices = panel.getByTestId('runs-notices');
   await expect(notices).toContainText('Saved run "a-null" could not be read and was skipped: it is empty (null).');
   await expect(notices).toContainText('Saved run "no stages" ("b-no-stages") could not be read and was skipped: stages is missing.');
@@ -131,7 +131,7 @@ test('damaged runs in IndexedDB are skipped with a notice naming each; the other
   await expect(panel.getByTestId('overlay-curve')).toHaveCount(18);
 
   // A saved run with out-of-range values loads repaired, says what was replaced, and runs.
-  await panel.getByTestId('saved-run').filter({ hasText: 'out of range' }).getByRole('button', { name: 'Load' }).click();
+  await panel.locator('[data-run-id="e-out-of-range"]').getByRole('button', { name: 'Load' }).click();
   const linkNotice = page.getByTestId('link-notice');
   await expect(linkNotice).toContainText('Replaced by its default: student.train.learningRate: must be at most 1');
   await expect(linkNotice).toContainText('Replaced by its default: seed: must be at least 0');
@@ -142,7 +142,10 @@ test('damaged runs in IndexedDB are skipped with a notice naming each; the other
   // The run that just finished comes first, above the one dated ten years ahead; the unreadable entries can go.
   await page.getByTestId('open-runs').click();
   await expect(panel.getByTestId('saved-run')).toHaveCount(7);
-  await expect(panel.getByTestId('saved-run').first()).toContainText('Custom weak-to-strong');
+  // Named by what differs from its preset (the repaired config: defaults in place of the values out of range).
+  await expect(panel.getByTestId('saved-run').first().getByTestId('run-name')).toHaveText(
+    'w2s-copying, data.testSize 1000 -> 2000, supervisor.train.epochs 20 -> 3, student.train.learningRate 0.01 -> 0.001, + 1 more, seed 1',
+  );
   await panel.getByTestId('remove-unreadable-runs').click();
   await expect(panel.getByTestId('runs-notices')).not.toContainText('could not be read and was skipped');
   await expect(panel.getByTestId('saved-run')).toHaveCount(7);
@@ -165,7 +168,7 @@ test('fifty runs dated in the future do not push out the run that just finished'
   await waitForStatus(page, 'done');
   await expect
     .poll(() => page.evaluate(() => (window as unknown as DistilleryWindow).distillery.getState().savedRuns.map((r) => r.title)[0]))
-    .toBe('Custom weak-to-strong, seed 7');
+    .toBe('w2s-copying, supervisor.train.epochs 20 -> 3, student.train.epochs 20 -> 2, seed 7');
   expect(await savedRunCount(page)).toBe(50);
 });
 

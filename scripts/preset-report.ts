@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { nodeAssetSource } from '../src/node/node-assets';
 import { startNodeBackend, type NodeBackend } from '../src/node/node-backend';
 import { runExperiment } from '../src/core/experiments/registry';
+import { MemoryStageStore } from '../src/core/experiments/stage-cache';
 import type { ExperimentResult } from '../src/core/experiments/contract';
 import { PRESETS } from '../src/core/presets';
 
@@ -15,6 +16,8 @@ const { values } = parseArgs({
 const seeds = values.seeds.split(',').map(Number);
 await startNodeBackend(values.backend as NodeBackend);
 
+// Presets that share a stage (kd-variants' teacher is kd-mnist's) train it once per seed.
+const stageCache = new MemoryStageStore();
 const pct = (x: number) => (x * 100).toFixed(1);
 const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(2));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -24,7 +27,7 @@ console.log('|---|---|---|---|---|---|---|');
 for (const preset of PRESETS.filter((p) => !values.preset || p.id === values.preset)) {
   const results: ExperimentResult[] = [];
   for (const seed of seeds) {
-    const result = await runExperiment({ ...preset.config, seed }, { assets: nodeAssetSource() });
+    const result = await runExperiment({ ...preset.config, seed }, { assets: nodeAssetSource(), stageCache });
     results.push(result);
     const stages = Object.values(result.stages)
       .map((s) => `${s.name} ${pct(s.accuracy)}`)

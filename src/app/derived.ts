@@ -1,5 +1,5 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
-import type { StageResult } from '../core/experiments/contract';
+import type { StageResult } from '../core/experiments/figures';
 import { DEFAULT_VIEW, type KindView, type StageRoles } from '../core/experiments/kind';
 import type { RunFacts } from '../core/experiments/narration';
 import { kindSpec, type ExperimentKind } from '../core/experiments/kinds';

@@ -13,6 +13,7 @@ import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
+import './instrument.css';
 
 // Worker messages are applied to the store at most five times a second, so charts never stall the page.
 const FLUSH_MS = 200;

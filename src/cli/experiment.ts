@@ -2,6 +2,7 @@
  * Headless runner: the same core as the browser worker, in Node.
  *
  *   npm run experiment -- --preset w2s-mnist [--seed N] [--backend cpu|wasm] [--out results.json]
+ *   npm run experiment -- --preset w2s-mnist --seeds 1-3 --out seeds.json    (every seed's results and their summary)
  *   npm run experiment -- --config my-config.json
  *   npm run experiment -- --list
  *   npm run experiment -- --preset w2s-copying --data my.csv --label species   (a preset on your own CSV)
@@ -11,23 +12,27 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, parseConfig } from '../core/config/read';
+import { parseConfig } from '../core/config/read';
 import { CUSTOM_DATASET, type CustomData } from '../core/config/datasets';
-import type { ExperimentConfigInput } from '../core/config/schema';
+import type { ExperimentConfig, ExperimentConfigInput } from '../core/config/schema';
 import { readCsvRows, type CustomRows } from '../core/data/csv';
 import { describeCustomRows, fitConfigToCustomData, sha256Hex } from '../core/data/custom';
 import { chartsCsv, curvesCsv, examplesCsv } from '../core/csv-export';
-import { readConfig } from '../core/config/read';
 import { runExperiment } from '../core/experiments/registry';
 import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
-import { findPreset, PRESETS, DEFAULT_PRESET_ID } from '../core/presets';
+import { PRESETS } from '../core/presets';
+import { parseSeeds } from '../core/sweep/seeds';
+import { summariseSeeds } from '../core/sweep/summary';
+import { seedSummaryCsv } from '../core/sweep/csv';
 import { nodeAssetSource } from '../node/node-assets';
 import { startNodeBackend, type NodeBackend } from '../node/node-backend';
 import { resultToJson } from '../core/experiments/serialize';
-import { formatResultTable } from './report';
+import { readBaseConfig, runProgram, UsageError } from './args';
+import { formatResultTable, formatSeedSummary } from './report';
 
-const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--data FILE.csv [--label COLUMN]] [--seed N] [--backend cpu|wasm] [--out FILE] [--csv PREFIX] [--quiet]
-       npm run experiment -- --list`;
+const USAGE = `usage: npm run experiment -- [--preset ID | --config FILE] [--data FILE.csv [--label COLUMN]] [--seed N | --seeds LIST] [--backend cpu|wasm] [--out FILE] [--csv PREFIX] [--quiet]
+       npm run experiment -- --list
+LIST: seeds as 1-5 or 1,3,7; with --seeds, --out writes every seed's results and their summary`;
 
 function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
   let lastPercent = -1;
@@ -76,6 +81,7 @@ async function main(): Promise<number> {
       preset: { type: 'string' },
       config: { type: 'string' },
       seed: { type: 'string' },
+      seeds: { type: 'string' },
       data: { type: 'string' },
       label: { type: 'string' },
       backend: { type: 'string', default: 'wasm' },
@@ -94,24 +100,9 @@ async function main(): Promise<number> {
     for (const preset of PRESETS) console.log(`${preset.id.padEnd(14)} ${preset.title}\n${' '.repeat(15)}${preset.lesson}`);
     return 0;
   }
-  if (values.preset && values.config) throw new UsageError('give --preset or --config, not both');
-
-  let config: ExperimentConfigInput;
-  if (values.config) {
-    let text: string;
-    try {
-      text = await readFile(values.config, 'utf8');
-    } catch {
-      throw new UsageError(`cannot read config file ${values.config}`);
-    }
-    // Read as a link or an imported file is (migrated from older settings versions), but strictly: a headless
-    // run never swaps a value for its default behind the user's back.
-    const read = readConfig(text, { mode: 'strict' });
-    for (const notice of read.notices) console.error(`${values.config}: ${notice}`);
-    config = read.config;
-  } else {
-    config = structuredClone(findPreset(values.preset ?? DEFAULT_PRESET_ID).config);
-  }
+  let config: ExperimentConfigInput = await readBaseConfig(values);
+  if (values.seed !== undefined && values.seeds !== undefined) throw new UsageError('give --seed or --seeds, not both');
+  const seeds = values.seeds === undefined ? null : parseSeeds(values.seeds);
   if (values.seed !== undefined) {
     const seed = Number(values.seed);
     if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer, got "${values.seed}"`);
@@ -123,24 +114,59 @@ async function main(): Promise<number> {
   else if (values.label) throw new UsageError('--label goes with --data');
 
   await startNodeBackend(values.backend as NodeBackend);
+  if (seeds) return runSeeds(parseConfig(config), seeds, { ...values, customRows });
   const result: ExperimentResult = await runExperiment(config, { assets: nodeAssetSource(), onEvent: progressPrinter(values.quiet), customRows });
   console.log(`\n${formatResultTable(result)}`);
   if (values.out) {
     await writeFile(values.out, resultToJson(result));
     console.log(`\nwrote ${values.out}`);
   }
-  if (values.csv) {
-    // The page's CSV exports, from the same writer.
-    const test = result.predictions.test;
-    const files: [string, string][] = [
-      [`${values.csv}-curves.csv`, curvesCsv(Object.values(result.stages))],
-      [`${values.csv}-examples.csv`, examplesCsv(result.dataset.classNames, test.label, test.supervisor, test.student)],
-      ...(result.charts.length ? [[`${values.csv}-research-plots.csv`, chartsCsv(result.charts)] as [string, string]] : []),
-    ];
-    for (const [file, text] of files) {
-      await writeFile(file, text);
-      console.log(`wrote ${file}`);
-    }
+  if (values.csv) await writeFiles(resultCsvFiles(result, values.csv));
+  return 0;
+}
+
+/** The page's CSV exports of one result, from the same writer. */
+function resultCsvFiles(result: ExperimentResult, prefix: string): [string, string][] {
+  const test = result.predictions.test;
+  return [
+    [`${prefix}-curves.csv`, curvesCsv(Object.values(result.stages))],
+    [`${prefix}-examples.csv`, examplesCsv(result.dataset.classNames, test.label, test.supervisor, test.student)],
+    ...(result.charts.length ? [[`${prefix}-research-plots.csv`, chartsCsv(result.charts)] as [string, string]] : []),
+  ];
+}
+
+async function writeFiles(files: [string, string][]): Promise<void> {
+  for (const [file, text] of files) {
+    await writeFile(file, text);
+    console.log(`wrote ${file}`);
+  }
+}
+
+/** One experiment over several seeds, one after another: each seed's results, then their mean and spread. */
+async function runSeeds(
+  config: ExperimentConfig,
+  seeds: number[],
+  options: { quiet: boolean; out?: string; csv?: string; customRows?: CustomRows },
+): Promise<number> {
+  const results: ExperimentResult[] = [];
+  for (const seed of seeds) {
+    console.log(`\n=== seed ${seed} (${results.length + 1} of ${seeds.length})`);
+    const result = await runExperiment(
+      { ...config, seed },
+      { assets: nodeAssetSource(), onEvent: progressPrinter(options.quiet), customRows: options.customRows },
+    );
+    console.log(`\n${formatResultTable(result)}`);
+    results.push(result);
+  }
+  const summary = summariseSeeds(results);
+  console.log(`\n${formatSeedSummary(summary)}`);
+  if (options.out) {
+    await writeFile(options.out, resultToJson({ format: 'distillery-seeds', formatVersion: 1, seeds, results, summary }));
+    console.log(`\nwrote ${options.out}`);
+  }
+  if (options.csv) {
+    const prefix = options.csv;
+    await writeFiles([...results.flatMap((r) => resultCsvFiles(r, `${prefix}-seed${r.config.seed}`)), [`${prefix}-summary.csv`, seedSummaryCsv(summary)]]);
   }
   return 0;
 }
@@ -172,17 +198,4 @@ async function withCustomData(
   return { config: fitted.config, customRows: rows.value };
 }
 
-class UsageError extends Error {}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof UsageError) {
-      console.error(error.message);
-      if (error instanceof UsageError) console.error(USAGE);
-      process.exit(2);
-    }
-    console.error(error instanceof Error ? `error: ${error.message}` : error);
-    process.exit(1);
-  },
-);
+runProgram(main, USAGE);

@@ -28,4 +28,14 @@ describe('the command line report', () => {
     expect(text[2]).toMatch(/^1\s+90\.0%\s+95\.0%$/);
     expect(text[3]).toMatch(/^4\s+92\.5%\s*$/);
   });
+
+  it('prints a fractional x (a reliability bin at its mean confidence) to four significant digits', () => {
+    const recorder = new ChartRecorder();
+    recorder.declare({ ...sweep, id: 'reliability', xLabel: 'confidence' });
+    recorder.add('reliability', 'kd', { x: 0.75194675418, y: 0.82 });
+    recorder.add('reliability', 'kd', { x: 2, y: 0.5 });
+    const text = formatChart(recorder.charts[0]).split('\n');
+    expect(text[2]).toMatch(/^0\.7519\s+82\.0%\s*$/);
+    expect(text[3]).toMatch(/^2\s+50\.0%\s*$/);
+  });
 });

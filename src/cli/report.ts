@@ -2,6 +2,9 @@
 import type { ExperimentResult } from '../core/experiments/contract';
 import type { ChartData, ChartPoint } from '../core/experiments/charts';
 import { kindSpec } from '../core/experiments/kinds';
+import type { SweepFile } from '../core/sweep/file';
+import type { Spread } from '../core/sweep/stats';
+import type { GapSpread, SeedSummary } from '../core/sweep/summary';
 
 const pct = (x: number | null) => (x === null || Number.isNaN(x) ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const ratio = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -76,7 +79,8 @@ export function formatResultTable(result: ExperimentResult): string {
 /** A chart as text: one row per x value (or bar group), one column per series. */
 export function formatChart(chart: ChartData): string {
   const { info, points } = chart;
-  const keyOf = (p: ChartPoint) => (info.kind === 'bar' ? (p.label ?? String(p.x)) : String(p.x));
+  // Fractional x (a reliability bin's mean confidence) to 4 significant digits; steps and temperatures as they are.
+  const keyOf = (p: ChartPoint) => (info.kind === 'bar' ? (p.label ?? String(p.x)) : Number.isInteger(p.x) ? String(p.x) : p.x.toPrecision(4));
   const xs: string[] = [];
   for (const series of info.series) for (const p of points[series.key] ?? []) if (!xs.includes(keyOf(p))) xs.push(keyOf(p));
   const value = (y: number) => (info.percent ? pct(y) : Number.isFinite(y) ? y.toPrecision(4) : 'n/a');
@@ -90,4 +94,67 @@ export function formatChart(chart: ChartData): string {
       }),
     ]);
   return `${info.title} (${info.yLabel})\n${table(rows)}`;
+}
+
+/** "78.3% ± 2.1" for accuracies and rates, "0.443 ± 0.071" for ratios; "n/a" without a value. */
+function meanSd(spread: Spread, percent: boolean): string {
+  if (spread.mean === null) return 'n/a';
+  const show = (x: number) => (percent ? (x * 100).toFixed(1) : x.toFixed(3));
+  return `${show(spread.mean)}${percent ? '%' : ''}${spread.sd === null ? '' : ` ± ${show(spread.sd)}`}`;
+}
+
+const perSeed = (spread: Spread, percent: boolean) => spread.values.map((v) => (v === null ? 'n/a' : percent ? pct(v) : ratio(v)));
+
+function undefinedNote(name: string, gap: GapSpread): string[] {
+  return gap.undefinedSeeds.length
+    ? [
+        `  ${name} undefined for ${gap.undefinedSeeds.length} of ${gap.values.length} seeds, not counted in the mean: ${gap.undefinedSeeds.map((u) => `seed ${u.seed} (${u.reason})`).join('; ')}`,
+      ]
+    : [];
+}
+
+/** Mean ± sample standard deviation over seeds, with every seed's value. */
+export function formatSeedSummary(summary: SeedSummary): string {
+  const gap = summary.pgr.name ?? 'gap ratio';
+  const rows = [['', 'mean ± sd', 'n', ...summary.seeds.map((seed) => `seed ${seed}`)]];
+  const add = (label: string, spread: Spread, percent: boolean) => rows.push([label, meanSd(spread, percent), String(spread.n), ...perSeed(spread, percent)]);
+  for (const stage of Object.values(summary.stages)) {
+    add(`${stage.label}: final`, stage.accuracy, true);
+    add(`${stage.label}: best`, stage.bestAccuracy, true);
+  }
+  add(`${gap}: final`, summary.pgr.final, false);
+  add(`${gap}: best`, summary.pgr.best, false);
+  add('beat rate', summary.mistakes.beatRate, true);
+  add('copy rate', summary.mistakes.copyRate, true);
+  for (const student of summary.students) {
+    add(`${student.label}: ${gap} final`, student.gap.final, false);
+    add(`${student.label}: copy rate`, student.copyRate, true);
+  }
+  return [
+    `Over ${summary.seeds.length} seeds (mean ± sample standard deviation):`,
+    table(rows),
+    ...undefinedNote(`${gap} final`, summary.pgr.final),
+    ...undefinedNote(`${gap} best`, summary.pgr.best),
+  ].join('\n');
+}
+
+/** The sweep table: per point, each stage's final test accuracy and the gap ratio, mean ± sd over its seeds. */
+export function formatSweepSummary(file: SweepFile): string {
+  const points = file.summary ?? [];
+  const stages = [...new Set(points.flatMap((p) => Object.keys(p.summary?.stages ?? {})))];
+  const gap = points.find((p) => p.summary)?.summary?.pgr.name ?? 'PGR';
+  const rows = [[...file.axes.map((a) => a.path), 'seeds', ...stages, `${gap} final`, `${gap} best`, 'copy rate']];
+  for (const point of points) {
+    const s = point.summary;
+    const status = `${point.done}${point.refused ? `, ${point.refused} refused` : ''}${point.failed ? `, ${point.failed} failed` : ''}`;
+    rows.push([
+      ...point.values,
+      status,
+      ...stages.map((name) => (s?.stages[name] ? meanSd(s.stages[name].accuracy, true) : '')),
+      s ? meanSd(s.pgr.final, false) + (s.pgr.final.undefinedSeeds.length ? ` (${s.pgr.final.undefinedSeeds.length} n/a)` : '') : '',
+      s ? meanSd(s.pgr.best, false) : '',
+      s ? meanSd(s.mistakes.copyRate, true) : '',
+    ]);
+  }
+  return `Final test accuracy per point (mean ± sd over seeds):\n${table(rows)}`;
 }

@@ -5,11 +5,15 @@ import { promisify } from 'node:util';
 
 const execute = promisify(execFile);
 const TSX = path.resolve('node_modules/.bin/tsx');
-const CLI = path.resolve('src/cli/experiment.ts');
 
-export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs `npm run experiment` (or another program of src/cli) with the given arguments. */
+export async function cli(
+  args: string[],
+  program: 'experiment' | 'sweep' = 'experiment',
+  timeout = 120_000,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await execute(TSX, [CLI, ...args], { timeout: 120_000 });
+    const { stdout, stderr } = await execute(TSX, [path.resolve(`src/cli/${program}.ts`), ...args], { timeout });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };

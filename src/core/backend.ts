@@ -2,6 +2,7 @@
  * Backend registration and selection. Each backend's package is imported only when asked for, so Node
  * (cpu, wasm) never loads the browser-only ones and the browser bundle splits them into their own chunks.
  */
+import { registerDenseKernels } from './kernels/dense/kernels';
 import { registerWasmGradientKernels } from './kernels/wasm-conv2d-backprop-filter';
 import { tf } from './tf';
 
@@ -26,6 +27,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
       registerWasmGradientKernels();
+      registerDenseKernels();
       return;
     }
     case 'webgl':

@@ -9,7 +9,7 @@
  */
 import type { ChartData } from './experiments/charts';
 import { categorise } from './metrics';
-import type { MetricPoint } from './experiments/contract';
+import type { MetricPoint } from './experiments/figures';
 
 /** A plain decimal number, as the CSV reader accepts one: no formula can hide in it. */
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

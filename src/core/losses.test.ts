@@ -8,10 +8,12 @@ import type { LossSpec } from './config/blocks';
 import {
   hardCrossEntropy,
   hardenPredictions,
+  hintLoss,
   kdLoss,
   logconfCoefficient,
   logconfLoss,
   productLoss,
+  relationalDistanceLoss,
   reverseKlLoss,
   softCrossEntropy,
   taidLoss,
@@ -190,5 +192,82 @@ describe('distillation losses', () => {
     loss.dispose();
     schedule.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('feature distillation losses', () => {
+  it('the FitNets hint is the mean over rows and units of (h_s W + b - h_t)^2', async () => {
+    // Row 1: projected [1, 2, 2] against [1, 1, 1] -> squares 0, 1, 1; row 2: [0, 0, -1] against [0, 0, 0] -> 0, 0, 1.
+    // Mean over 6 entries: 3 / 6 = 0.5.
+    const projected = m2([
+      [1, 2, 2],
+      [0, 0, -1],
+    ]);
+    const teacher = m2([
+      [1, 1, 1],
+      [0, 0, 0],
+    ]);
+    expect(await value(hintLoss(projected, teacher))).toBeCloseTo(0.5, 6);
+  });
+
+  it('relational KD compares pairwise distances, each divided by its batch mean, with a Huber loss over all n^2 pairs', async () => {
+    // Student points (0,0), (3,0), (0,4): distances 3, 4, 5, mean 4 -> 0.75, 1, 1.25.
+    // Teacher points 0, 1, 3 (one unit): distances 1, 3, 2, mean 2 -> 0.5, 1.5, 1.
+    // Differences 0.25, -0.5, 0.25: Huber 0.03125, 0.125, 0.03125, each pair twice, diagonal 0: 0.375 / 9 = 0.0416667.
+    const student = m2([
+      [0, 0],
+      [3, 0],
+      [0, 4],
+    ]);
+    const teacher = m2([[0], [1], [3]]);
+    expect(await value(relationalDistanceLoss(student, teacher))).toBeCloseTo(0.375 / 9, 5);
+  });
+
+  it("relational KD's Huber loss turns linear beyond a normalised difference of 1", async () => {
+    // Student 0, 0.1, 10: distances 0.1, 10, 9.9, mean 20/3 -> 0.015, 1.5, 1.485.
+    // Teacher 0, 10, 10.1: distances 10, 10.1, 0.1, mean 20.2/3 -> 1.4851485, 1.5, 0.0148515.
+    // Differences -1.4701485, 0, 1.4701485: Huber |x| - 0.5 = 0.9701485, 0, 0.9701485; twice each over 9 entries:
+    // 3.880594 / 9 = 0.4311771 (the quadratic branch would give 1.0806683 each, 0.4802970 in all).
+    const loss = relationalDistanceLoss(m2([[0], [0.1], [10]]), m2([[0], [10], [10.1]]));
+    expect(await value(loss)).toBeCloseTo(3.880594 / 9, 4);
+  });
+
+  it("relational KD's gradient is finite (the diagonal's zero distances give no NaN), reaches the student and not the teacher, and equals autodiff's", async () => {
+    const student = m2([
+      [0.5, -1, 2],
+      [1, 0, 0.5],
+      [-0.5, 1, 1],
+      [0.5, -1, 2.1],
+    ]);
+    const teacher = m2([
+      [1, 0],
+      [0, 1],
+      [2, 2],
+      [1, 0.2],
+    ]);
+    const [toStudent, toTeacher] = tf.grads((s: tf.Tensor, t: tf.Tensor) => relationalDistanceLoss(s as Tensor2D, t as Tensor2D))([student, teacher]);
+    const studentGrad = await toStudent.data();
+    expect(Array.from(studentGrad).every(Number.isFinite)).toBe(true);
+    expect(Math.max(...Array.from(studentGrad).map(Math.abs))).toBeGreaterThan(1e-3);
+    expect(Array.from(await toTeacher.data()).every((g) => g === 0)).toBe(true);
+    // The written-out gradient of the squared distances against tfjs's autodiff of the same formula.
+    const plain = (s: tf.Tensor) => {
+      const x = s as Tensor2D;
+      const n = x.shape[0];
+      const norms = tf.sum(tf.square(x), 1);
+      const squared = tf.sub(tf.add(tf.reshape(norms, [n, 1]), tf.reshape(norms, [1, n])), tf.mul(tf.matMul(x, x, false, true), 2));
+      const d = tf.mul(tf.sqrt(tf.maximum(squared, 1e-12)), tf.sub(1, tf.eye(n)));
+      const normalised = tf.div(d, tf.div(tf.sum(d), n * (n - 1)));
+      const t = tf.tidy(() => {
+        const dt = tf.sqrt(tf.maximum(tf.sum(tf.square(tf.sub(tf.expandDims(teacher, 1), tf.expandDims(teacher, 0))), 2), 1e-12));
+        const masked = tf.mul(dt, tf.sub(1, tf.eye(n)));
+        return tf.div(masked, tf.div(tf.sum(masked), n * (n - 1)));
+      });
+      const diff = tf.abs(tf.sub(normalised, t));
+      const inner = tf.minimum(diff, 1);
+      return tf.mean(tf.add(tf.mul(tf.square(inner), 0.5), tf.sub(diff, inner))) as tf.Scalar;
+    };
+    const reference = await tf.grad(plain)(student).data();
+    Array.from(studentGrad).forEach((g, i) => expect(g).toBeCloseTo(reference[i], 4));
   });
 });

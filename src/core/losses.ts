@@ -121,6 +121,65 @@ export function taidLoss(student: Tensor2D, teacher: Tensor2D, trueTarget: Tenso
 }
 
 /**
+ * FitNets hint (Romero et al. 2015): the student's hidden layer, through a learned projection (`projected` =
+ * h_s W + b), regresses the teacher's: the mean over the batch and the teacher's d units of (h_s W + b - h_t)^2,
+ * i.e. ||W h_s + b - h_t||^2 / d per example (the MSE of torchdistill and RepDistiller; METHODS' factor 1/2
+ * folds into the term's weight).
+ */
+export function hintLoss(projected: Tensor2D, teacherHidden: Tensor2D): Scalar {
+  return tf.mean(tf.square(tf.sub(projected, teacherHidden)));
+}
+
+/**
+ * Squared Euclidean distances between the rows of x (n x d): |x_i|^2 + |x_j|^2 - 2 x_i . x_j, with its gradient
+ * written out, dX = 2 (rowsum(S) * X - S X) for S = dD + dD^T: tfjs's own matMul gradient takes wasm's slow
+ * transposed path, which made this term cost more than the rest of a student's step.
+ */
+const pairwiseSquaredDistances = tf.customGrad(((x: Tensor2D, save: tf.GradSaveFunc) => {
+  const n = x.shape[0];
+  const norms = tf.sum(tf.square(x), 1);
+  const value = tf.sub(tf.add(tf.reshape(norms, [n, 1]), tf.reshape(norms, [1, n])), tf.mul(tf.matMul(x, tf.transpose(x)), 2));
+  save([x]);
+  return {
+    value,
+    gradFunc: (dy: Tensor2D, saved: Tensor[]) => {
+      const [input] = saved as Tensor2D[];
+      const symmetric = tf.add(dy, tf.transpose(dy));
+      return [tf.mul(tf.sub(tf.mul(tf.reshape(tf.sum(symmetric, 1), [n, 1]), input), tf.matMul(symmetric, input)), 2)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: Tensor2D) => Tensor2D;
+
+/** Euclidean distances between the rows of x, zero on the diagonal (its gradient there is zero, not NaN). */
+function pairwiseDistances(x: Tensor2D): Tensor2D {
+  const offDiagonal = tf.sub(1, tf.eye(x.shape[0]));
+  return tf.mul(tf.sqrt(tf.maximum(pairwiseSquaredDistances(x), 1e-12)), offDiagonal) as Tensor2D;
+}
+
+/** Huber loss (smooth L1, delta 1), element by element: x^2 / 2 where |x| < 1, else |x| - 1/2 (written with min, which has a gradient). */
+function huber(difference: Tensor): Tensor {
+  const size = tf.abs(difference);
+  const inner = tf.minimum(size, 1);
+  return tf.add(tf.mul(tf.square(inner), 0.5), tf.sub(size, inner));
+}
+
+/**
+ * Relational KD, distance-wise (Park et al. 2019): the student's pairwise distances within a batch, each divided by
+ * its batch's mean distance mu, match the teacher's: mean over all n^2 pairs of Huber(d_s(i,j) / mu_s, d_t(i,j) / mu_t)
+ * (the diagonal is 0 for both). Widths may differ: only distances are compared.
+ */
+export function relationalDistanceLoss(studentHidden: Tensor2D, teacherHidden: Tensor2D): Scalar {
+  const n = studentHidden.shape[0];
+  const pairs = Math.max(1, n * (n - 1));
+  const normalised = (h: Tensor2D) => {
+    const d = pairwiseDistances(h);
+    return tf.div(d, tf.maximum(tf.div(tf.sum(d), pairs), 1e-12));
+  };
+  const teacher = stopGradient(normalised(teacherHidden));
+  return tf.mean(huber(tf.sub(normalised(studentHidden), teacher)));
+}
+
+/**
  * TAID's adaptive interpolation parameter t, kept on the device so updating it needs no read-back:
  *   m <- beta m + (1 - beta) (J_prev - J) / (J_prev + eps);  dt = alpha_t sigmoid(m) (1 - t);
  *   t <- min(t_end, max(t_start + (t_end - t_start) s, t + dt)).

@@ -80,24 +80,124 @@ export function mistakeBreakdown(labels: ArrayLike<number>, supervisor: ArrayLik
   };
 }
 
-/** Expected calibration error with equal-width confidence bins: sum_b |B_b|/n * |acc(B_b) - conf(B_b)|. */
-export function expectedCalibrationError(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>, bins = 10): number {
-  const n = labels.length;
+/** One bin of a reliability diagram: the predictions whose confidence falls in [lower, upper). */
+export interface ReliabilityBin {
+  lower: number;
+  upper: number;
+  /** Predictions in the bin. */
+  count: number;
+  /** Of them, how many were right. */
+  correct: number;
+  /** Their mean confidence (null for an empty bin). */
+  meanConfidence: number | null;
+}
+
+/**
+ * A reliability diagram's bins (METHODS.md section 5) for any confidence score and its outcome: `bins` equal-width
+ * bins over [0, 1] (1 goes in the last), each with its count, right answers and mean confidence.
+ */
+export function outcomeReliabilityBins(confidences: ArrayLike<number>, right: ArrayLike<boolean | number>, bins = 10): ReliabilityBin[] {
+  const n = confidences.length;
+  if (right.length !== n) throw new Error('confidences and outcomes differ in length');
   const count = new Float64Array(bins);
   const correct = new Float64Array(bins);
   const confidence = new Float64Array(bins);
   for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
-    const p = probabilities[i * numClasses + best];
+    const p = confidences[i];
+    if (!(p >= 0 && p <= 1)) throw new Error(`confidence ${p} of prediction ${i} is not in [0, 1]`);
     const bin = Math.min(bins - 1, Math.floor(p * bins));
     count[bin]++;
     confidence[bin] += p;
-    if (best === labels[i]) correct[bin]++;
+    if (right[i]) correct[bin]++;
   }
+  return Array.from({ length: bins }, (_, b) => ({
+    lower: b / bins,
+    upper: (b + 1) / bins,
+    count: count[b],
+    correct: correct[b],
+    meanConfidence: count[b] > 0 ? confidence[b] / count[b] : null,
+  }));
+}
+
+/** The reliability bins of a classifier's top-class probability against the labels. */
+export function reliabilityBins(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>, bins = 10): ReliabilityBin[] {
+  const n = labels.length;
+  if (probabilities.length !== n * numClasses) throw new Error('probabilities and labels differ in length');
+  const confidences = new Float64Array(n);
+  const right = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (probabilities[i * numClasses + c] > probabilities[i * numClasses + best]) best = c;
+    confidences[i] = probabilities[i * numClasses + best];
+    right[i] = best === labels[i] ? 1 : 0;
+  }
+  return outcomeReliabilityBins(confidences, right, bins);
+}
+
+/** Expected calibration error from reliability bins: sum_b |B_b|/n * |acc(B_b) - conf(B_b)|. */
+export function calibrationError(bins: ReliabilityBin[]): number {
+  const n = bins.reduce((sum, bin) => sum + bin.count, 0);
   let ece = 0;
-  for (let b = 0; b < bins; b++) if (count[b] > 0) ece += (count[b] / n) * Math.abs(correct[b] / count[b] - confidence[b] / count[b]);
+  for (const bin of bins) if (bin.count > 0) ece += (bin.count / n) * Math.abs(bin.correct / bin.count - (bin.meanConfidence as number));
   return ece;
+}
+
+/** Expected calibration error with equal-width confidence bins (see reliabilityBins). */
+export function expectedCalibrationError(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>, bins = 10): number {
+  return calibrationError(reliabilityBins(probabilities, numClasses, labels, bins));
+}
+
+/** The ECE and the reliability bins it comes from, for a results file. */
+export function calibration(probabilities: Float32Array, numClasses: number, labels: ArrayLike<number>): { ece: number; reliability: ReliabilityBin[] } {
+  const reliability = reliabilityBins(probabilities, numClasses, labels);
+  return { ece: calibrationError(reliability), reliability };
+}
+
+/**
+ * Counts of (true class, predicted class) over a set: row = truth, column = prediction. Class indices outside
+ * [0, numClasses) are refused, not counted somewhere.
+ */
+export function confusionMatrix(labels: ArrayLike<number>, predictions: ArrayLike<number>, numClasses: number): number[][] {
+  if (predictions.length !== labels.length) throw new Error('predictions and labels differ in length');
+  const matrix = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  for (let i = 0; i < labels.length; i++) {
+    const truth = labels[i];
+    const predicted = predictions[i];
+    if (!(truth >= 0 && truth < numClasses && predicted >= 0 && predicted < numClasses) || !Number.isInteger(truth) || !Number.isInteger(predicted)) {
+      throw new Error(`example ${i}: class ${truth} or ${predicted} is not one of the ${numClasses} classes`);
+    }
+    matrix[truth][predicted]++;
+  }
+  return matrix;
+}
+
+/**
+ * Area under the ROC curve of `scores` for telling positives from negatives: the probability that a random positive
+ * scores above a random negative, ties counting one half (the Mann-Whitney U statistic over both counts). NaN
+ * without a positive or without a negative.
+ */
+export function auroc(scores: ArrayLike<number>, positive: ArrayLike<boolean | number>): number {
+  const n = scores.length;
+  if (positive.length !== n) throw new Error('scores and outcomes differ in length');
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
+  let positives = 0;
+  let rankSum = 0;
+  for (let start = 0; start < n;) {
+    let end = start;
+    while (end + 1 < n && scores[order[end + 1]] === scores[order[start]]) end++;
+    // Tied scores share the mean of their ranks (1-based).
+    const rank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) {
+      if (positive[order[k]]) {
+        positives++;
+        rankSum += rank;
+      }
+    }
+    start = end + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
 }
 
 /** Class index of the largest value in each row. */
@@ -110,4 +210,19 @@ export function argmaxRows(values: Float32Array, numClasses: number): Int32Array
     out[i] = best;
   }
   return out;
+}
+
+/**
+ * Linear CKA (Kornblith et al. 2019) between two representations X (n x a) and Y (n x b) of the same examples, from
+ * their Gram matrices after centring each column: ||Y^T X||_F^2 / (||X^T X||_F ||Y^T Y||_F). 1 for the same
+ * representation up to rotation and scale, 0 for unrelated ones. The products are the caller's (on the device for
+ * large sets); any layout will do, only the sums of squares count.
+ */
+export function linearCka(grams: { xx: ArrayLike<number>; yy: ArrayLike<number>; yx: ArrayLike<number> }): number {
+  const squares = (values: ArrayLike<number>) => {
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) sum += values[i] * values[i];
+    return sum;
+  };
+  return squares(grams.yx) / Math.sqrt(squares(grams.xx) * squares(grams.yy));
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../node/node-backend';
-import { FlatAdam } from './optimizer';
+import { FlatAdam, KernelAdam } from './optimizer';
 import { createRng } from './rng';
 import { tf, type Variable } from './tf';
 
@@ -60,6 +60,34 @@ describe('FlatAdam', () => {
           // Training moved the weights: the comparison is not between two untouched copies.
           expect(await valuesOf(ours)).not.toEqual(await valuesOf(variables(shapes, 1)));
           flat.dispose();
+          adam.dispose();
+          [...ours, ...theirs].forEach((v) => v.dispose());
+        });
+      }
+
+      if (backend === 'wasm') {
+        it('the one-kernel Adam of the wasm backend updates exactly as tf.train.adam, also after learning-rate changes', async () => {
+          const shapes = [[40, 30], [30], [30, 3], [3], [1]];
+          const ours = variables(shapes, 3);
+          const theirs = variables(shapes, 3);
+          const fused = new KernelAdam(ours, 0.01);
+          const adam = tf.train.adam(0.01);
+          for (let step = 0; step < 25; step++) {
+            if (step === 10) {
+              fused.setLearningRate(0.003);
+              (adam as unknown as { learningRate: number }).learningRate = 0.003;
+            }
+            const a = fused.minimize(lossOf(ours));
+            const b = adam.minimize(lossOf(theirs), true, theirs) as tf.Scalar;
+            expect(await a.data()).toEqual(await b.data());
+            tf.dispose([a, b]);
+          }
+          expect(await valuesOf(ours)).toEqual(await valuesOf(theirs));
+          expect(await valuesOf(ours)).not.toEqual(await valuesOf(variables(shapes, 3)));
+          const before = tf.memory().numTensors;
+          tf.dispose(fused.minimize(lossOf(ours)));
+          expect(tf.memory().numTensors).toBe(before);
+          fused.dispose();
           adam.dispose();
           [...ours, ...theirs].forEach((v) => v.dispose());
         });

@@ -7,6 +7,7 @@ import { generateToy } from './data/toy';
 import { buildModel } from './models/model';
 import { createRng } from './rng';
 import { tf, type Tensor1D, type Tensor2D } from './tf';
+import { hintLoss } from './losses';
 import { CancelledError, DivergenceError, learningRateAt, stepsPerEpoch, train, type TrainOptions } from './train';
 
 const baseSpec: TrainSpec = (parseConfig({ kind: 'weak-to-strong' }) as WeakToStrongConfig).student.train;
@@ -71,6 +72,56 @@ describe('training loop', () => {
       opts.model.dispose();
       expect(tf.memory().numTensors).toBe(before);
     }
+    data.dispose();
+  });
+
+  it('adds a feature term read from the hidden layer of the same pass, training its own variables with the model', async () => {
+    const data = moons(128, 3);
+    const before = tf.memory().numTensors;
+    // Target features: a fixed function of the inputs (8 units); a learned 16 -> 8 projection maps the hidden layer onto them.
+    const target = tf.tidy(
+      () =>
+        tf.relu(
+          tf.matMul(
+            data.x,
+            tf.tensor2d(
+              Float32Array.from({ length: 16 }, (_, i) => Math.sin(i + 1)),
+              [2, 8],
+            ),
+          ),
+        ) as Tensor2D,
+    );
+    const [kernel, bias] = tf.tidy(() => [tf.variable(tf.zeros([16, 8])), tf.variable(tf.zeros([8]))]);
+    const hint = (hidden: Tensor2D, features: Tensor2D) => hintLoss(tf.add(tf.matMul(hidden, kernel), bias) as Tensor2D, features);
+    const measured = async (model: TrainOptions['model']) => {
+      const value = tf.tidy(() => hint(model.features!(data.x as Tensor2D), target));
+      const result = (await value.data())[0];
+      value.dispose();
+      return result;
+    };
+    const opts = options(
+      data,
+      { learningRate: 0.01, epochs: 20, batchSize: 32, evalEvery: 40 },
+      { featureTerm: { variables: [kernel, bias], loss: (hidden, batch) => tf.mul(hint(hidden, batch.teacherFeatures!), 10) } },
+    );
+    opts.data = { ...opts.data, teacherFeatures: target };
+    const start = await measured(opts.model);
+    const result = await train(opts);
+    // The projection trained (it started at zero), and the hidden layer with it: the hint fell far below its start.
+    expect(Math.max(...Array.from(await kernel.data()).map(Math.abs))).toBeGreaterThan(0.01);
+    expect(await measured(opts.model)).toBeLessThan(0.2 * start);
+    // The classification loss still trained the logits.
+    expect(result.history.at(-1)!.testAccuracy).toBeGreaterThan(0.8);
+    result.bestWeights?.forEach((w) => w.dispose());
+    opts.model.dispose();
+    [kernel, bias, target].forEach((t) => t.dispose());
+    expect(tf.memory().numTensors).toBe(before);
+
+    // A model without a hidden layer cannot take one.
+    const linear = buildModel({ type: 'linear' }, { featureShape: [2], numClasses: 2, rng: createRng(1) });
+    const refused = options(data, { epochs: 1 }, { model: linear, featureTerm: { variables: [], loss: () => tf.scalar(0) } });
+    await expect(train(refused)).rejects.toThrow(/linear 2-2 has no hidden layer for a feature distillation term to read/);
+    linear.dispose();
     data.dispose();
   });
 

@@ -11,8 +11,8 @@ import { kdLoss, logconfCoefficient, logconfLoss, productLoss, reverseKlLoss, so
 import type { Model } from './models/model';
 import { createOptimizer } from './optimizer';
 import { permutation, type Rng } from './rng';
-import type { MetricPoint, StepEvent } from './experiments/contract';
-import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf';
+import type { MetricPoint, StepEvent } from './experiments/figures';
+import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D, type Variable } from './tf';
 
 export interface TrainingSet {
   /** Encoded inputs (see Model.encode). */
@@ -23,6 +23,18 @@ export interface TrainingSet {
   teacherLogits?: Tensor2D;
   /** Distillation: 1 where the student has ground truth (one-hot in `targets`), else 0. */
   labelled?: Tensor1D;
+  /** Feature distillation: the teacher's last hidden layer on the same rows. */
+  teacherFeatures?: Tensor2D;
+}
+
+/**
+ * A term on the model's last hidden layer added to the loss (feature distillation: a FitNets hint, relational KD),
+ * read from the same forward pass as the logits, with variables of its own (a learned projection) that train with
+ * the model. Without one, a step is exactly what it always was.
+ */
+export interface FeatureTerm {
+  variables: Variable[];
+  loss(hidden: Tensor2D, batch: TrainingSet): Scalar;
 }
 
 export interface EvaluationSet {
@@ -62,6 +74,8 @@ export interface TrainOptions {
    * bits per character for a language model).
    */
   measureBits?: boolean;
+  /** Added to the loss at every step (see FeatureTerm); the model needs forwardWithHidden. */
+  featureTerm?: FeatureTerm;
 }
 
 export interface TrainResult {
@@ -199,11 +213,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const totalSteps = perEpoch * spec.epochs;
   const shuffleRng = rng.fork(`${options.stage}:shuffle`);
   const dropoutRng = rng.fork(`${options.stage}:dropout`);
+  const { featureTerm } = options;
+  const forwardWithHidden = model.forwardWithHidden?.bind(model);
+  if (featureTerm && !forwardWithHidden) throw new Error(`${model.description} has no hidden layer for a feature distillation term to read`);
   // Before anything that allocates tensors: the finally below releases them.
   const batches = await batchSource(data);
-  const optimizer = createOptimizer(spec, model.trainable);
+  const optimizer = createOptimizer(spec, featureTerm ? [...model.trainable, ...featureTerm.variables] : model.trainable);
   const taid = options.loss.type === 'taid' ? new TaidSchedule(options.loss) : null;
   const lossOf = makeLoss(options.loss, taid);
+  /** The step's loss: the kind's loss on the logits, plus the feature term when there is one. */
+  const stepLoss = (batch: TrainingSet, dropoutSeed: number, progress: number): Scalar => {
+    if (!featureTerm || !forwardWithHidden) return lossOf(model.forward(batch.inputs, true, dropoutSeed), batch, progress);
+    const { logits, hidden } = forwardWithHidden(batch.inputs, true, dropoutSeed);
+    return tf.add(lossOf(logits, batch, progress), featureTerm.loss(hidden, batch));
+  };
   const testCount = test.inputs.shape[0];
 
   const history: MetricPoint[] = [];
@@ -313,7 +336,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         const dropoutSeed = dropoutRng.uint32();
         const cost = tf.tidy(() => {
           const batch = batches.batch(indices);
-          const loss = optimizer.minimize(() => lossOf(model.forward(batch.inputs, true, dropoutSeed), batch, progress));
+          const loss = optimizer.minimize(() => stepLoss(batch, dropoutSeed, progress));
           if (spec.weightDecay > 0) {
             const keep = 1 - learningRate * spec.weightDecay;
             for (const v of model.decayed) v.assign(tf.mul(v, keep));

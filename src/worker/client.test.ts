@@ -4,7 +4,7 @@
  * worker is ended and replaced, and the next run (or the one waiting behind the stop) starts on a new worker.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StageResult } from '../core/experiments/contract';
+import type { StageResult } from '../core/experiments/figures';
 import { presetConfig } from '../core/presets';
 import { applyMessages, initialRunState, runRequested, type RunState } from '../app/store/run-state';
 import { STOP_SHOWN_MS, STOP_WATCHDOG_MS, TrainingClient } from './client';

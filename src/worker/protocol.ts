@@ -7,6 +7,7 @@ import type { BackendName } from '../core/backend';
 import type { ExperimentConfigInput } from '../core/config/schema';
 import type { CustomRows } from '../core/data/custom';
 import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
+import type { LayersModelFiles } from '../core/models/layers-format';
 
 export type BackendChoice = 'auto' | BackendName;
 
@@ -46,5 +47,7 @@ export type FromWorker =
   | { type: 'progress'; runId: number; event: ExperimentEvent }
   | { type: 'paused'; runId: number; paused: boolean }
   | { type: 'done'; runId: number; result: ExperimentResult }
+  /** A stage's trained model in TensorFlow.js layers format (final weights), or why it could not be exported. */
+  | { type: 'model'; runId: number; stage: string; files: LayersModelFiles | null; problem?: string }
   | { type: 'cancelled'; runId: number }
   | { type: 'error'; runId: number; kind: ErrorKind; message: string; problems?: string[] };

@@ -8,15 +8,20 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { replaceWebgpuBackend, tensorMemory, webgpuDeviceLost } from '../core/backend';
-import { ConfigError } from '../core/config/read';
+import { ConfigError, parseConfig } from '../core/config/read';
 import { CustomDataError } from '../core/data/custom';
+import type { ExperimentStart } from '../core/experiments/contract';
 import { runExperiment } from '../core/experiments/registry';
+import { exportLayersModel } from '../core/models/export-layers';
+import { stageMetadata } from '../core/models/layers-format';
+import { denseKernelsReady } from '../core/kernels/dense/kernels';
 import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
 import { fetchAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
 import type { ErrorKind, FromWorker, ToWorker } from './protocol';
+import { BrowserStageStore } from './stage-store';
 import { prepareWasmThreads } from './wasm-threads';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -37,6 +42,8 @@ interface ActiveRun {
 }
 
 let active: ActiveRun | null = null;
+/** Trained stages, reused by later runs in this worker and (through IndexedDB) after a reload. */
+const stageCache = new BrowserStageStore();
 /** Ticket of the newest start message: a start that waited for an earlier run begins only if still newest. */
 let newestStart = 0;
 let pendingStart: { runId: number; ticket: number } | null = null;
@@ -48,11 +55,11 @@ let webgpuLost = false;
  * links cannot reach the worker's globals): runs training right now, the most ever at once, live tensors.
  */
 const stats = { training: 0, peakTraining: 0, started: 0, deviceLosses: 0 };
-(self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory };
+(self as unknown as { distilleryWorker: unknown }).distilleryWorker = { stats, memory: tensorMemory, denseKernels: denseKernelsReady };
 /** Once per worker, before the wasm backend first starts (tfjs starts it once). */
 let wasmThreadsReady: Promise<void> | null = null;
 
-const post = (message: FromWorker) => self.postMessage(message);
+const post = (message: FromWorker, transfer: Transferable[] = []) => self.postMessage(message, transfer);
 
 class DeviceLostError extends Error {
   constructor(public readonly reason: string) {
@@ -95,15 +102,33 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
       controller.signal.addEventListener('abort', abortAttempt, { once: true });
       const lost = webgpuDeviceLost();
       void lost?.then(() => (webgpuLost = true));
+      let announced: ExperimentStart | null = null;
+      const backendName = backend.name;
       const experiment = runExperiment(message.config, {
         assets: fetchAssetSource(message.baseUrl),
         signal,
         beforeStep: pacer.beforeStep,
         customRows: message.customRows,
+        // A speed cap asks to watch the models train: then every stage trains, as before.
+        stageCache: message.stepsPerSecond ? undefined : stageCache,
         onEvent: (event) => {
           if (signal.aborted) return;
+          if (event.type === 'experiment-start') announced = event;
           post({ type: 'progress', runId, event });
           if (event.type === 'step') pacer.measured();
+        },
+        // Each trained model goes to the page in layers format, for the visitor to take away.
+        onTrainedModel: async (stage, model) => {
+          if (signal.aborted || !announced) return;
+          const { classNames, datasetKind: kind, dataset: name, test } = announced as ExperimentStart;
+          const config = parseConfig(message.config);
+          try {
+            const context = { config, backend: backendName, dataset: { id: config.data.dataset, name, kind, classNames, featureShape: test.featureShape } };
+            const files = await exportLayersModel(model, stageMetadata({ ...stage }, context));
+            post({ type: 'model', runId, stage: stage.name, files }, [files.weightData]);
+          } catch (error) {
+            post({ type: 'model', runId, stage: stage.name, files: null, problem: error instanceof Error ? error.message : String(error) });
+          }
         },
       });
       try {

@@ -8,6 +8,10 @@ export interface LiveSeries {
   points: { x: number; y: number }[];
   /** A reference line, drawn dashed. */
   dashed?: boolean;
+  /** A dash pattern of its own (overrides `dashed`). */
+  dash?: number[];
+  /** A shaded band around the line (mean ± sd over seeds). */
+  band?: { x: number; lower: number; upper: number }[];
   /** Dots on each point (sparse series: a sweep, a few probe measurements). */
   markers?: boolean;
 }
@@ -121,6 +125,19 @@ export function LiveLineChart({
         context.fillText(t.label, toX(t.x), MARGIN.top + plotH + 4);
       });
       context.setLineDash([]);
+      // Bands first, under every line.
+      context.globalAlpha = 0.16;
+      for (const s of series) {
+        const band = s.band?.filter((p) => Number.isFinite(p.lower) && Number.isFinite(p.upper));
+        if (!band?.length) continue;
+        context.fillStyle = s.color;
+        context.beginPath();
+        band.forEach((p, i) => (i === 0 ? context.moveTo(toX(p.x), toY(p.upper)) : context.lineTo(toX(p.x), toY(p.upper))));
+        for (let i = band.length - 1; i >= 0; i--) context.lineTo(toX(band[i].x), toY(band[i].lower));
+        context.closePath();
+        context.fill();
+      }
+      context.globalAlpha = 1;
       context.lineWidth = 2;
       context.lineJoin = 'round';
       for (const s of series) {
@@ -128,7 +145,7 @@ export function LiveLineChart({
         if (points.length === 0) continue;
         context.strokeStyle = s.color;
         context.fillStyle = s.color;
-        context.setLineDash(s.dashed ? [6, 4] : []);
+        context.setLineDash(s.dash ?? (s.dashed ? [6, 4] : []));
         context.beginPath();
         points.forEach((p, i) => (i === 0 ? context.moveTo(toX(p.x), toY(p.y)) : context.lineTo(toX(p.x), toY(p.y))));
         context.stroke();

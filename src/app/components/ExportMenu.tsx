@@ -2,13 +2,49 @@ import { useRef, useState } from 'react';
 import { resultToJson } from '../../core/experiments/serialize';
 import { download } from '../download';
 import { chartsCsv, configJson, curvesCsv, examplesCsv, importConfig, svgToPng } from '../share/exports';
+import { modelFiles } from '../share/model-files';
 import { useApp } from '../store/context';
+import type { RunState } from '../store/run-state';
 
 const CHARTS = [
   ['chart-testAccuracy', 'accuracy'],
   ['chart-loss', 'loss'],
   ['chart-gap', 'pgr'],
 ] as const;
+
+/** Each trained model of the run on screen, as TensorFlow.js layers files (model.json + weights). */
+function ModelDownloads({ run, name }: { run: RunState; name: string }) {
+  const trained = run.stages.filter((s) => run.models[s.name]);
+  if (trained.length === 0) return null;
+  return (
+    <div className="menu-group" data-testid="model-downloads">
+      <span
+        className="menu-group-title"
+        title="model.json and its weights file: tf.loadLayersModel loads them; model.json also holds the config and the model's results"
+      >
+        Trained models: TensorFlow.js model.json + weights
+      </span>
+      {trained.map((stage) => {
+        const exported = run.models[stage.name];
+        return exported.files ? (
+          <button
+            key={stage.name}
+            type="button"
+            data-testid={`export-model-${stage.name}`}
+            title={`${stage.model ?? stage.label}: final weights, as model.json + weights.bin`}
+            onClick={() => modelFiles(`${name}-${stage.name}`, exported.files).forEach((file) => download(file.name, file.content, file.type))}
+          >
+            {stage.label}
+          </button>
+        ) : (
+          <p key={stage.name} className="menu-problem" data-testid={`export-model-problem-${stage.name}`}>
+            {stage.label}: {exported.problem}
+          </p>
+        );
+      })}
+    </div>
+  );
+}
 
 /** Downloads of the run on screen, and a config import validated like a link. */
 export function ExportMenu() {
@@ -62,6 +98,7 @@ export function ExportMenu() {
         <button type="button" onClick={() => download(`${name}-config.json`, configJson(draft), 'application/json')} data-testid="export-config-json">
           Config (JSON)
         </button>
+        <ModelDownloads run={run} name={name} />
         {CHARTS.map(([testId, label]) => (
           <button
             key={testId}

@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { mistakeBreakdown, type MistakeCategory } from '../../core/metrics';
 import { CATEGORY_COLORS, CATEGORY_LABELS, matrixStudentOf, percent, rolesOf, stageByName, studentsOf } from '../derived';
 import { useApp } from '../store/context';
+import { ClassesPanel } from './ClassesPanel';
 import { Panel } from './Panel';
 
 function Cell({ category, count, total, note }: { category: MistakeCategory; count: number; total: number; note: string }) {
@@ -46,6 +47,8 @@ export function MatrixPanel() {
   const studentStage = studentName ? stageByName(run, studentName) : undefined;
   const live = studentStage && studentStage.status === 'training';
   const students = studentsOf(run);
+  const [classesOpen, setClassesOpen] = useState(false);
+  const anyTrained = run.stages.some((s) => s.result);
   return (
     <Panel
       title="Beat or copy"
@@ -67,6 +70,16 @@ export function MatrixPanel() {
             </label>
           )}
           {live ? <span className="live-dot">live</span> : null}
+          <button
+            type="button"
+            onClick={() => setClassesOpen(true)}
+            disabled={!anyTrained}
+            data-testid="open-classes"
+            title="Confusion matrix and reliability diagram of any trained model"
+          >
+            Per class…
+          </button>
+          {classesOpen && <ClassesPanel onClose={() => setClassesOpen(false)} />}
         </>
       }
     >

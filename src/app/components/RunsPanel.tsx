@@ -1,47 +1,7 @@
-import { useMemo } from 'react';
-import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { bitsText, percent, ratio } from '../derived';
-import { overlayCurves, overlayMetric, type KeptRun } from '../runs/saved-run';
 import { useApp } from '../store/context';
-
-const OVERLAY_COLORS = ['#059669', '#2563eb', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
-const ACCURACY_DOMAIN: [number, number] = [0, 1];
-const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
-const formatBits = (v: number) => v.toFixed(2);
-
-/**
- * Test accuracy of each selected run's stages, smoothed, on one step axis: drawn on a canvas from thinned curves,
- * as the live curves are (a Recharts chart of two 40,000-point runs held the page for seconds).
- */
-function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
-  const bits = overlayMetric(runs) === 'bitsPerCharacter';
-  const series = useMemo<LiveSeries[]>(
-    () =>
-      overlayCurves(runs, smoothing).map((c) => ({
-        key: c.key,
-        label: c.label,
-        color: OVERLAY_COLORS[c.run % OVERLAY_COLORS.length],
-        dashed: c.dashed,
-        points: c.points,
-      })),
-    [runs, smoothing],
-  );
-  return (
-    <div className="overlay" data-testid="runs-overlay">
-      <div className="overlay-chart">
-        <LiveLineChart series={series} yDomain={bits ? undefined : ACCURACY_DOMAIN} formatY={bits ? formatBits : formatPercent} testId="runs-overlay-chart" />
-        {bits && <p className="muted">Held-out bits per character (lower is better).</p>}
-      </div>
-      <ul className="live-legend overlay-legend">
-        {series.map((s) => (
-          <li key={s.key} style={{ color: s.color }} data-testid="overlay-curve">
-            {s.dashed ? '╌' : '━'} {s.label}
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
-}
+import { curveStyle } from '../runs/compare';
+import { ConfigDiff, Overlay } from './RunsCompare';
 
 function when(savedAt: number): string {
   const date = new Date(savedAt);
@@ -81,7 +41,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
   const loadConfig = useApp((s) => s.loadConfig);
   const chosen = runs.filter((r) => selected.includes(r.id));
   return (
-    <div className="gallery-overlay" role="dialog" aria-label="Runs" data-testid="runs-panel" onClick={onClose}>
+    <div className="gallery-overlay tall-overlay" role="dialog" aria-label="Runs" data-testid="runs-panel" onClick={onClose}>
       <div className="gallery-sheet runs-sheet" onClick={(e) => e.stopPropagation()}>
         <header className="panel-head">
           <h2>Runs kept in this browser</h2>
@@ -91,8 +51,9 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
         </header>
         <RunNotices />
         <p className="panel-help">
-          Every finished run is kept here (up to 50), with its config, curves and per-example results. Tick two or more to overlay their test accuracy (language
-          models: bits per character): solid lines are students, dashed lines the other models.
+          Every finished run is kept here (up to 50), with its config, curves and per-example results, named by what differs from its preset. Tick runs to
+          overlay their test accuracy (language models: held-out bits per character; a colour per run, a line style per model) and, for two or more, to see what
+          differs between their configs.
         </p>
         {runs.length === 0 ? (
           <p className="muted">No finished runs yet.</p>
@@ -111,9 +72,17 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
             </thead>
             <tbody>
               {runs.map((run) => (
-                <tr key={run.id} data-testid="saved-run">
+                <tr key={run.id} data-testid="saved-run" data-run-id={run.id}>
                   <td>
-                    <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.title}`} />
+                    <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.name}`} />
+                  </td>
+                  <td
+                    data-testid="run-name"
+                    title={run.name}
+                    className={selected.includes(run.id) ? 'run-chosen' : undefined}
+                    style={selected.includes(run.id) ? { borderLeftColor: curveStyle(chosen.indexOf(run), 0).color } : undefined}
+                  >
+                    {run.name}
                   </td>
                   <td>{run.title}</td>
                   <td>
@@ -130,7 +99,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                     <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices), onClose())}>
                       Load
                     </button>
-                    <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.title}`}>
+                    <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.name}`}>
                       Delete
                     </button>
                   </td>
@@ -155,6 +124,7 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
               <span>{smoothing.toFixed(2)}</span>
             </label>
             <Overlay runs={chosen} smoothing={smoothing} />
+            {chosen.length >= 2 && <ConfigDiff runs={chosen} />}
           </>
         )}
       </div>

@@ -2,6 +2,12 @@ import { bitsText, gapAt, latestAccuracy, latestBits, percent, ratio, rolesOf, s
 import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
 
+/** How long a stage took, or that it was reused (the same model, data and seed trained earlier) and how long that took. */
+function trainedText(result: { seconds: number; reused?: { seconds: number } }): string {
+  if (result.reused) return `reused: the same model, data and seed were trained earlier (in ${result.reused.seconds.toFixed(1)} s); not trained again`;
+  return `trained in ${result.seconds.toFixed(1)} s`;
+}
+
 /** A card's headline figure: test accuracy, or (language models) held-out bits per character, lower being better. */
 function Headline({ stage, bits }: { stage: StageView; bits: boolean }) {
   if (bits) {
@@ -40,7 +46,7 @@ export function StageSummary() {
             className={`stage-card ${stage.status}`}
             data-testid={`stage-${stage.name}`}
             style={{ borderTopColor: stageColor(stage.name) }}
-            title={`${stage.label}: ${stage.role}${stage.model ? `\n${stage.model}` : ''}${stage.result ? `\ntrained in ${stage.result.seconds.toFixed(1)} s` : ''}`}
+            title={`${stage.label}: ${stage.role}${stage.model ? `\n${stage.model}` : ''}${stage.result ? `\n${trainedText(stage.result)}` : ''}`}
           >
             <div className="stage-label" style={{ color: stageColor(stage.name) }}>
               {stage.label}
@@ -52,6 +58,14 @@ export function StageSummary() {
               ) : stage.result ? (
                 <>
                   best <span data-testid={`best-${stage.name}`}>{percent(stage.result.bestAccuracy)}</span>
+                  {stage.result.reused && (
+                    <>
+                      {' · '}
+                      <span className="reused" data-testid={`reused-${stage.name}`} title={trainedText(stage.result)}>
+                        reused
+                      </span>
+                    </>
+                  )}
                 </>
               ) : stage.status === 'training' ? (
                 `training · step ${stage.history.at(-1)?.step ?? 0}/${stage.totalSteps}`

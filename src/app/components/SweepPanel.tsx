@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
-import { planSweep, STUDENT_SIZES, SUPERVISOR_SIZES, sizeLabel } from '../../core/sweep';
+import { planSizeSweep, STUDENT_SIZES, SUPERVISOR_SIZES, sizeLabel } from '../sweep-sizes';
 import { percent, ratio } from '../derived';
 import { useApp } from '../store/context';
 
@@ -45,7 +45,7 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
   const cells = sweep?.cells ?? [];
   // Each cell is checked as the sizes are ticked: the visitor sees which would be refused, and why, before starting.
   const plan = useMemo(
-    () => (draft.kind === 'weak-to-strong' && !invalid ? planSweep(draft, supervisors, students) : []),
+    () => (draft.kind === 'weak-to-strong' && !invalid ? planSizeSweep(draft, supervisors, students) : []),
     [draft, invalid, supervisors, students],
   );
   const runnable = plan.filter((c) => c.refused === null).length;

@@ -5,7 +5,7 @@
  */
 import { useMemo, useState } from 'react';
 import type { CorpusId } from '../../core/config/datasets';
-import type { TextSample } from '../../core/experiments/contract';
+import type { TextSample } from '../../core/experiments/figures';
 import { CORPUS_ALPHABETS } from '../../core/language/alphabet';
 import { LANGUAGE_CONTEXT, MAX_PROMPT_LENGTH } from '../../core/language/blocks';
 import { preparePrompt } from '../../core/language/prompt';

@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import type { TextSample } from '../../core/experiments/contract';
+import type { TextSample } from '../../core/experiments/figures';
 import { shadedCharacters } from './samples';
 
 /** Over this many bits (a probability under 1/64) a character is marked surprising. */

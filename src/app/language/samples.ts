@@ -1,5 +1,5 @@
 /** Choosing which writing to show: pure functions over the samples a run has streamed (tested without a browser). */
-import type { TextSample } from '../../core/experiments/contract';
+import type { TextSample } from '../../core/experiments/figures';
 
 /** The steps at which some model wrote, ascending, each once. */
 export function sampleSteps(samples: readonly TextSample[]): number[] {

@@ -126,7 +126,8 @@ describe('a run that finishes while the list is being read', () => {
     await listing;
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(store.getState().savedRuns.map((r) => r.title)).toEqual([
-      'Custom weak-to-strong, seed 1',
+      // The run just finished, named by what differs from its nearest preset.
+      'w2s-copying, data.validationSize 200 -> 20, data.testSize 1000 -> 50, data.supervisorSize 200 -> 60, + 5 more, seed 1',
       'earlier 4',
       'earlier 3',
       'earlier 2',

@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { safeParseConfig } from '../../core/config/read';
 import { MIGRATIONS } from '../../core/config/migrations';
 import type { ExperimentResult } from '../../core/experiments/contract';
+import { runName } from './compare';
 import { readSavedRun } from './read-saved-run';
 import { overlayCurves, type KeptRun, type SavedRun } from './saved-run';
 import { savedFrom, tinyResults } from './test-support';
@@ -60,6 +61,7 @@ describe('reading a saved run', () => {
         id: 'r00000001-x',
         hasResults: true,
         loadNotices: [],
+        name: runName(run.config),
         stages: stages.map(({ history, ...stage }) => ({
           ...stage,
           bitsPerCharacter: stage.bitsPerCharacter ?? null,
@@ -132,6 +134,9 @@ describe('reading a saved run', () => {
       [(r) => (r.result.pgr = null), /result\.pgr is not an object/],
       [(r) => (r.result.charts = [{ info: r.result, points: {} }]), /result\.charts\[0\]\.info\.id is missing/],
       [(r) => (r.result.stages.weak.history = [{ step: -1, testAccuracy: 0.5 }]), /result\.stages\.weak\.history\[0\]\.step is not a step number/],
+      [(r) => (r.result.stages.student.reliability[3].correct = 1e6), /result\.stages\.student\.reliability\[3\]\.correct is more than its count/],
+      [(r) => (r.result.stages.student.reliability[9].meanConfidence = 'high'), /result\.stages\.student\.reliability\[9\]\.meanConfidence is not a number/],
+      [(r) => (r.result.stages.weak.reliability = { bins: 10 }), /result\.stages\.weak\.reliability is not a list/],
     ];
     for (const [change, notice] of cases) {
       const read = readSavedRun('run', damaged(change));
@@ -142,6 +147,47 @@ describe('reading a saved run', () => {
       expect(read.notices).toHaveLength(1);
       expect(read.notices[0]).toMatch(/^Saved run "weak-to-strong, seed 1" \("run"\): its per-example results could not be read \(/);
       expect(read.notices[0]).toMatch(notice);
+    }
+  });
+
+  it('reads a run kept with several seeds: its seeds, its name, and a band per stage (mean ± sd); damaged seed curves are left out with a notice', () => {
+    const withSeeds = (change?: (seedRuns: Any[]) => void) =>
+      damaged((r) => {
+        r.seedRuns = [1, 2, 3].map((seed) => ({
+          seed,
+          stages: r.stages.map((s: Any) => ({ name: s.name, history: s.history.map((p: Any) => ({ ...p, testAccuracy: p.testAccuracy * (1 - 0.1 * seed) })) })),
+        }));
+        change?.(r.seedRuns);
+      });
+    const read = readSavedRun('m', withSeeds());
+    expect(read.ok && read.notices).toEqual([]);
+    if (!read.ok) return;
+    expect(read.run.seeds).toEqual([1, 2, 3]);
+    expect(read.run.name).toMatch(/, seeds 1-3$/);
+    for (const stage of read.run.stages) {
+      const band = stage.band!;
+      expect(band.seeds).toBe(3);
+      expect(Array.from(band.steps)).toEqual(Array.from(stage.steps));
+      // Seeds at 0.9, 0.8, 0.7 of the curve: mean 0.8 of it, sd 0.1 of it.
+      band.mean.forEach((m, i) => expect(m).toBeCloseTo(0.8 * stage.testAccuracy[i], 6));
+      band.sd.forEach((sd, i) => expect(sd).toBeCloseTo(0.1 * stage.testAccuracy[i], 6));
+    }
+    const cases: [(seedRuns: Any[]) => void, RegExp][] = [
+      [(s) => (s[1].seed = 1), /seedRuns\[1\]\.seed repeats seed 1/],
+      [(s) => (s[2].stages[0].name = 'oracle'), /seedRuns\[2\]\.stages\[0\]\.name names no stage of the run \("oracle"\)/],
+      [(s) => (s[0].stages[1].history[0].testAccuracy = 'high'), /seedRuns\[0\]\.stages\[1\]\.history\[0\]\.testAccuracy is not a number/],
+      [(s) => s.splice(1), /seedRuns has 1 entries, not 2 to 100/],
+      [(s) => (s[0].seed = -1), /seedRuns\[0\]\.seed is not a count/],
+    ];
+    for (const [change, notice] of cases) {
+      const partial = readSavedRun('m', withSeeds(change));
+      expect(partial.ok, String(notice)).toBe(true);
+      if (!partial.ok) continue;
+      expect(partial.notices).toEqual([expect.stringMatching(/^Saved run "weak-to-strong, seed 1" \("m"\): its curves per seed could not be read \(/)]);
+      expect(partial.notices[0]).toMatch(notice);
+      expect(partial.run.seeds).toBeUndefined();
+      expect(partial.run.stages.every((stage) => stage.band === undefined)).toBe(true);
+      expect(partial.run.hasResults).toBe(true);
     }
   });
 

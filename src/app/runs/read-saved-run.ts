@@ -13,7 +13,8 @@ import { ConfigError } from '../../core/config/read';
 import { KIND_SPECS } from '../../core/experiments/kinds';
 import { readConfig } from '../../core/config/read';
 import { MAX_PROMPT_LENGTH } from '../../core/language/blocks';
-import type { KeptRun, KeptStage } from './saved-run';
+import { runName } from './compare';
+import { seedBand, type KeptRun, type KeptStage } from './saved-run';
 
 export type ReadOutcome = { ok: true; run: KeptRun; notices: string[] } | { ok: false; notice: string };
 
@@ -137,6 +138,55 @@ function stages(value: unknown): { stages: KeptStage[]; histories: Set<unknown> 
   return { stages: kept, histories };
 }
 
+const MAX_SEEDS = 100;
+
+/**
+ * A multi-seed run's curves (SavedRun.seedRuns): each seed once, each of its stages one of the summary's, each curve
+ * checked like the summary's. Sets each stage's band over the seeds; returns the seeds.
+ */
+function seedRuns(value: unknown, stages: KeptStage[]): number[] {
+  const list = array(value, 'seedRuns');
+  if (list.length < 2 || list.length > MAX_SEEDS) fail('seedRuns', `has ${list.length} entries, not 2 to ${MAX_SEEDS}`);
+  const seeds: number[] = [];
+  const curves = new Map<string, { steps: Float64Array; testAccuracy: Float64Array }[]>();
+  list.forEach((entry, i) => {
+    const run = object(entry, `seedRuns[${i}]`);
+    const seed = count(run.seed, `seedRuns[${i}].seed`);
+    if (seeds.includes(seed)) fail(`seedRuns[${i}].seed`, `repeats seed ${seed}`);
+    seeds.push(seed);
+    const seen = new Set<string>();
+    array(run.stages, `seedRuns[${i}].stages`).forEach((s, k) => {
+      const path = `seedRuns[${i}].stages[${k}]`;
+      const stage = object(s, path);
+      const name = text(stage.name, `${path}.name`);
+      if (!stages.some((kept) => kept.name === name)) fail(`${path}.name`, `names no stage of the run ("${name}")`);
+      if (seen.has(name)) fail(`${path}.name`, `repeats "${name}"`);
+      seen.add(name);
+      curves.set(name, [...(curves.get(name) ?? []), history(stage.history, `${path}.history`)]);
+    });
+  });
+  // A band only where every seed has the stage's curve.
+  for (const stage of stages) {
+    const perSeed = curves.get(stage.name);
+    if (perSeed?.length === seeds.length) stage.band = seedBand(perSeed);
+  }
+  return seeds;
+}
+
+/** A stage's reliability bins (optional: results from before them have none). */
+function reliability(value: unknown, path: string): void {
+  const bins = array(value, path);
+  if (bins.length > 100) fail(path, 'has more than 100 bins');
+  bins.forEach((entry, i) => {
+    const bin = object(entry, `${path}[${i}]`);
+    measured(bin.lower, `${path}[${i}].lower`, [0, 1]);
+    measured(bin.upper, `${path}[${i}].upper`, [0, 1]);
+    const n = count(bin.count, `${path}[${i}].count`);
+    if (count(bin.correct, `${path}[${i}].correct`) > n) fail(`${path}[${i}].correct`, 'is more than its count');
+    if (bin.meanConfidence !== null || n > 0) measured(bin.meanConfidence, `${path}[${i}].meanConfidence`, [0, 1]);
+  });
+}
+
 function breakdown(value: unknown, path: string): void {
   const m = object(value, path);
   for (const key of ['total', 'bothRight', 'beats', 'copies', 'otherWrong', 'regresses', 'supervisorWrong']) count(m[key], `${path}.${key}`);
@@ -200,12 +250,14 @@ function result(value: unknown, checkedHistories: Set<unknown>): void {
     for (const key of ['accuracy', 'bestAccuracy', 'oracleBestAccuracy']) measured(stage[key], `${path}.${key}`, [0, 1]);
     for (const key of ['ece', 'seconds']) measured(stage[key], `${path}.${key}`);
     if (typeof stage.stoppedEarly !== 'boolean') fail(`${path}.stoppedEarly`, 'is not true or false');
+    if (stage.reused !== undefined) measured(object(stage.reused, `${path}.reused`).seconds, `${path}.reused.seconds`);
     // The summary's curves are usually these very arrays (IndexedDB keeps shared references): checked once.
     if (!checkedHistories.has(stage.history)) history(stage.history, `${path}.history`);
     const predictions = classIndices(stage.testPredictions, `${path}.testPredictions`, classes);
     classIndices(stage.bestTestPredictions, `${path}.bestTestPredictions`, classes, predictions.length);
     if (stage.gridPredictions !== undefined) classIndices(stage.gridPredictions, `${path}.gridPredictions`, classes);
     if (stage.bitsPerCharacter !== undefined) measured(stage.bitsPerCharacter, `${path}.bitsPerCharacter`, [0, 1000]);
+    if (stage.reliability !== undefined) reliability(stage.reliability, `${path}.reliability`);
   }
   const roles = object(r.roles, 'result.roles');
   for (const key of ['supervisor', 'reference', 'student']) {
@@ -297,6 +349,16 @@ export function readSavedRun(id: string, value: unknown): ReadOutcome {
         notices.push(`${named}: its per-example results could not be read (${error.message}) and are left out; its curves and config are shown.`);
       }
     }
+    let seeds: number[] | undefined;
+    if (entry.seedRuns !== undefined) {
+      try {
+        seeds = seedRuns(entry.seedRuns, summary.stages);
+      } catch (error) {
+        if (!(error instanceof Damage)) throw error;
+        summary.stages.forEach((stage) => delete stage.band);
+        notices.push(`${named}: its curves per seed could not be read (${error.message}) and are left out; the run is shown as one seed.`);
+      }
+    }
     const savedAt = typeof entry.savedAt === 'number' && Number.isFinite(entry.savedAt) ? entry.savedAt : NaN;
     const pgr = typeof entry.pgr === 'number' && Number.isFinite(entry.pgr) ? entry.pgr : null;
     const run: KeptRun = {
@@ -309,6 +371,8 @@ export function readSavedRun(id: string, value: unknown): ReadOutcome {
       pgr,
       hasResults,
       loadNotices: config.notices,
+      name: runName(config.config, seeds),
+      ...(seeds ? { seeds } : {}),
     };
     return { ok: true, run, notices };
   } catch (error) {

@@ -1,7 +1,7 @@
 /** A finished run as kept in the browser: config, curves, headline numbers and per-example results. */
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { ExperimentResult } from '../../core/experiments/contract';
-import type { MetricPoint } from '../../core/experiments/contract';
+import type { MetricPoint } from '../../core/experiments/figures';
 import { MAX_POINTS_PER_CURVE } from '../charts/thin';
 import type { RunState } from '../store/run-state';
 
@@ -18,6 +18,19 @@ export interface SavedRun {
   pgr: number | null;
   /** The full result, per-example predictions included. */
   result: ExperimentResult;
+  /** A run over several seeds (its config otherwise the same): see SeedCurves. */
+  seedRuns?: SeedCurves[];
+}
+
+/**
+ * One seed's curves of a run over several seeds. A multi-seed run is kept as one entry: the summary fields above
+ * describe it as a whole (its config with the first seed), `result` is one seed's, and `seedRuns` holds every
+ * seed's curves, from which the Runs panel draws mean ± sd at each step all seeds measured (METHODS.md section 5)
+ * and names the run by its seeds.
+ */
+export interface SeedCurves {
+  seed: number;
+  stages: { name: string; history: MetricPoint[] }[];
 }
 
 /**
@@ -38,6 +51,10 @@ export interface KeptRun {
   hasResults: boolean;
   /** What readConfig replaced in its config, shown when the config is loaded into the form. */
   loadNotices: string[];
+  /** What the page calls it: its nearest preset, what differs from it, its seed(s) (runs/compare.ts). */
+  name: string;
+  /** The seeds of a multi-seed run (two or more), in the order kept. */
+  seeds?: number[];
 }
 
 export interface KeptStage {
@@ -51,6 +68,40 @@ export interface KeptStage {
   /** Language models: final held-out bits per character, and its curve (null when the stage has none). */
   bitsPerCharacter: number | null;
   bits: Float64Array | null;
+  /** For a multi-seed run: test accuracy over its seeds at each step they all measured. */
+  band?: SeedBand;
+}
+
+export interface SeedBand {
+  seeds: number;
+  steps: Float64Array;
+  mean: Float64Array;
+  /** Sample standard deviation (n - 1); 0 for one seed. */
+  sd: Float64Array;
+}
+
+/** Mean and sample sd of test accuracy over several curves, at each step every curve measured (in the first curve's order). */
+export function seedBand(curves: { steps: ArrayLike<number>; testAccuracy: ArrayLike<number> }[]): SeedBand {
+  const lookups = curves.map((c) => {
+    const at = new Map<number, number>();
+    for (let i = 0; i < c.steps.length; i++) at.set(c.steps[i], c.testAccuracy[i]);
+    return at;
+  });
+  const steps: number[] = [];
+  const mean: number[] = [];
+  const sd: number[] = [];
+  const first = curves[0];
+  for (let i = 0; first && i < first.steps.length; i++) {
+    const step = first.steps[i];
+    if (!lookups.every((at) => at.has(step))) continue;
+    const values = lookups.map((at) => at.get(step) as number);
+    const m = values.reduce((a, b) => a + b, 0) / values.length;
+    const variance = values.length > 1 ? values.reduce((sum, v) => sum + (v - m) ** 2, 0) / (values.length - 1) : 0;
+    steps.push(step);
+    mean.push(m);
+    sd.push(Math.sqrt(variance));
+  }
+  return { seeds: curves.length, steps: Float64Array.from(steps), mean: Float64Array.from(mean), sd: Float64Array.from(sd) };
 }
 
 export function toSavedRun(run: RunState, title: string, now: number): SavedRun | null {
@@ -89,11 +140,21 @@ export function smooth(values: number[], smoothing: number): number[] {
 export interface OverlayCurve {
   key: string;
   label: string;
-  /** Which of the overlaid runs it belongs to (its colour). */
+  /** Which of the overlaid runs it belongs to (its hue). */
   run: number;
-  /** Students are drawn solid, the other models dashed. */
-  dashed: boolean;
+  /** Which model (stage name) it is, the same index in every run (its lightness and dash); 0 is the student. */
+  model: number;
   points: { x: number; y: number }[];
+  /** A multi-seed run: mean ± sd over its seeds at each kept point (the line is the mean). */
+  band?: { x: number; lower: number; upper: number }[];
+}
+
+/** The models of the overlaid runs, by stage name: the student first, then the others in the order they appear. */
+export function overlayModels(runs: KeptRun[]): { name: string; label: string }[] {
+  const models: { name: string; label: string }[] = [];
+  for (const run of runs) for (const stage of run.stages) if (!models.some((m) => m.name === stage.name)) models.push({ name: stage.name, label: stage.label });
+  const student = models.findIndex((m) => m.name === 'student');
+  return student > 0 ? [models[student], ...models.filter((_, i) => i !== student)] : models;
 }
 
 /** What an overlay compares: held-out bits per character when every stage of every run has them, else test accuracy. */
@@ -105,23 +166,30 @@ export function overlayMetric(runs: KeptRun[]): 'bitsPerCharacter' | 'testAccura
  * Test accuracy (or bits per character, see overlayMetric) of every stage of the chosen runs, smoothed over all its
  * points, then thinned as the live curves are (charts/thin.ts: every k-th point and the last, at most 120 a curve):
  * two runs of 40,000 points a curve draw as fast as two short ones. One pass per curve, with no array as long as the
- * curve: this runs on a click.
+ * curve: this runs on a click. A multi-seed run's accuracy curve is its seeds' mean, with the band mean ± sd around it.
  */
 export function overlayCurves(runs: KeptRun[], smoothing: number): OverlayCurve[] {
+  const models = overlayModels(runs).map((m) => m.name);
   const bits = overlayMetric(runs) === 'bitsPerCharacter';
   return runs.flatMap((run, r) =>
     run.stages.map((stage) => {
-      const { steps } = stage;
-      const testAccuracy = bits && stage.bits ? stage.bits : stage.testAccuracy;
+      const band = bits ? undefined : stage.band;
+      const steps = band ? band.steps : stage.steps;
+      const values = band ? band.mean : bits && stage.bits ? stage.bits : stage.testAccuracy;
       const n = steps.length;
       const stride = n <= MAX_POINTS_PER_CURVE ? 1 : Math.ceil(n / MAX_POINTS_PER_CURVE);
       const points: { x: number; y: number }[] = [];
+      const spread: { x: number; lower: number; upper: number }[] = [];
       let last: number | null = null;
       for (let i = 0; i < n; i++) {
-        last = ema(last, testAccuracy[i], smoothing);
-        if (i % stride === 0 || i === n - 1) points.push({ x: steps[i], y: last });
+        last = ema(last, values[i], smoothing);
+        if (i % stride === 0 || i === n - 1) {
+          points.push({ x: steps[i], y: last });
+          if (band) spread.push({ x: steps[i], lower: last - band.sd[i], upper: last + band.sd[i] });
+        }
       }
-      return { key: `${run.id}:${stage.name}`, label: `${run.title}: ${stage.label}`, run: r, dashed: stage.name !== 'student', points };
+      const label = `${run.name}: ${stage.label}${band ? ` (mean ± sd of ${band.seeds} seeds)` : ''}`;
+      return { key: `${run.id}:${stage.name}`, label, run: r, model: models.indexOf(stage.name), points, ...(band ? { band: spread } : {}) };
     }),
   );
 }

@@ -26,10 +26,10 @@ export async function tinyResults(): Promise<ExperimentResult[]> {
     await run(reduced('teacher-hacking', { data: { teacherSize: 40, transferSize: 16, testSize: 40 }, teacher: { train }, student: { train } })),
     await run(
       reduced('lm-distill', {
-        data: { textBudget: 200, testSize: 100 },
-        student: { model: { width: 16 }, train: { batchSize: 50, epochs: 1, evalEvery: 2 } },
-        seqKd: { continuation: 20 },
-        sampling: { length: 8 },
+        data: { textBudget: 1000, testSize: 100 },
+        student: { model: { width: 16 }, train: { batchSize: 50, epochs: 1, evalEvery: 10 } },
+        seqKd: { continuation: 10 },
+        sampling: { length: 10 },
       }),
     ),
   ];

@@ -37,15 +37,17 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher (a
     // language experiment without a trained teacher varies its student).
     const role = 'supervisor' in base ? 'supervisor' : 'teacher' in base ? 'teacher' : 'student';
-    // A random teacher needs a hidden layer for its probe: it keeps an MLP; a language model keeps its character model.
-    const keep = (base.kind === 'random-teacher' && model.type !== 'mlp') || 'embedding' in base[role].model;
+    // A language model keeps its character model; kinds that read a hidden layer (a random teacher's probe, a P(IK)
+    // head, feature distillation) keep the preset's model when the drawn one has none.
     const sampling = 'sampling' in base ? { sampling: { ...base.sampling, prompt } } : {};
-    return parseConfig({
-      ...base,
-      seed,
-      ...sampling,
-      [role]: { ...base[role], model: keep ? base[role].model : model, train: { ...base[role].train, ...train } },
-    });
+    const build = (chosen: unknown) =>
+      parseConfig({ ...base, seed, ...sampling, [role]: { ...base[role], model: chosen, train: { ...base[role].train, ...train } } });
+    if ('embedding' in base[role].model) return build(base[role].model);
+    try {
+      return build(model);
+    } catch {
+      return build(base[role].model);
+    }
   });
 
 describe('share links', () => {

@@ -163,7 +163,7 @@ describe('runs kept in the browser', () => {
     await store.getState().refreshRuns();
     const runs = store.getState().savedRuns;
     expect(runs.map((r) => r.pgr)).toEqual([0.5, 0.4]);
-    expect(runs[0].title).toBe('Weak-to-strong (MNIST), seed 1');
+    expect(runs[0].title).toBe('w2s-mnist, seed 1');
     store.getState().toggleRunSelected(runs[0].id);
     await store.getState().deleteRun(runs[0].id);
     expect(store.getState().savedRuns).toHaveLength(1);

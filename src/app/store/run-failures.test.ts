@@ -3,7 +3,7 @@
  * curve, the partial curve of the model that was training (marked stopped), and a clean start for the next run.
  */
 import { describe, expect, it } from 'vitest';
-import type { StageResult } from '../../core/experiments/contract';
+import type { StageResult } from '../../core/experiments/figures';
 import type { FromWorker } from '../../worker/protocol';
 import { applyMessages, crashed, initialRunState, runRequested, type RunState } from './run-state';
 import { presetConfig } from '../../core/presets';

@@ -3,9 +3,11 @@
  * (unit-tested without a browser). The view of a finished run stays until the next run starts.
  */
 import type { ExperimentConfig } from '../../core/config/schema';
-import type { ExperimentResult, ExperimentStart, StageResult, TextSample } from '../../core/experiments/contract';
+import type { ExperimentResult, ExperimentStart } from '../../core/experiments/contract';
+import type { StageResult, TextSample } from '../../core/experiments/figures';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
-import type { MetricPoint } from '../../core/experiments/contract';
+import type { MetricPoint } from '../../core/experiments/figures';
+import type { LayersModelFiles } from '../../core/models/layers-format';
 import type { BackendChoice, BackendReport, ErrorKind, FromWorker } from '../../worker/protocol';
 
 export type RunStatus = 'idle' | 'starting' | 'running' | 'paused' | 'done' | 'cancelled' | 'error';
@@ -27,6 +29,9 @@ export interface StageView {
   result: StageResult | null;
 }
 
+/** A stage's trained model as the worker exported it (layers format), or why it could not be. */
+export type ExportedModel = { files: LayersModelFiles; problem?: undefined } | { files: null; problem: string };
+
 export interface RunError {
   kind: ErrorKind | 'crash';
   message: string;
@@ -47,6 +52,8 @@ export interface RunState {
   /** Language models: what each model wrote from the prompt, at each measurement, as streamed. */
   samples: TextSample[];
   result: ExperimentResult | null;
+  /** Trained models by stage name, for download (kept in memory for the run on screen only). */
+  models: Record<string, ExportedModel>;
   error: RunError | null;
   startedAt: number | null;
   finishedAt: number | null;
@@ -63,6 +70,7 @@ export const initialRunState: RunState = {
   charts: [],
   samples: [],
   result: null,
+  models: {},
   error: null,
   startedAt: null,
   finishedAt: null,
@@ -98,6 +106,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             status: next.status === 'paused' ? 'paused' : 'running',
             start: event,
             result: null,
+            models: {},
             charts: [],
             samples: [],
             stages: event.stages.map((s) => ({
@@ -164,6 +173,15 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         }
         break;
       }
+      case 'model':
+        next = {
+          ...next,
+          models: {
+            ...next.models,
+            [message.stage]: message.files ? { files: message.files } : { files: null, problem: message.problem ?? 'it could not be exported' },
+          },
+        };
+        break;
       case 'done':
         next = {
           ...next,

@@ -59,3 +59,46 @@ function walk(schema: z.ZodType, path: PropertyKey[]): [number, number] | null {
   if (current instanceof z.ZodArray && /^\d+$/.test(String(path[0]))) return walk(current.element as z.ZodType, path.slice(1));
   return null;
 }
+
+/** Where a path through a config leads in its schema, following the config's own variants; or why it leads nowhere. */
+export type FieldOfConfig = { ok: true; field: z.ZodType; inner: z.ZodType; value: unknown } | { ok: false; problem: string };
+
+/**
+ * The schema of the field at `path` in `config`, choosing each variant by the config's own `type`: in w2s-mnist
+ * `student.model.head` exists (the student is pretrained) and `student.model.width` does not. Only own keys of a
+ * schema count, so `__proto__` or `constructor` is never a field.
+ */
+export function fieldOfConfig(config: { kind: ExperimentKind }, path: readonly string[]): FieldOfConfig {
+  let current: z.ZodType | undefined = (KIND_SCHEMAS as readonly z.ZodObject[]).find((schema) => (schema.shape.kind as z.ZodLiteral).value === config.kind);
+  if (!current) return { ok: false, problem: `unknown experiment kind "${config.kind}"` };
+  let value: unknown = config;
+  for (let depth = 0; depth < path.length; depth++) {
+    const key = path[depth];
+    const where = depth === 0 ? 'the config' : path.slice(0, depth).join('.');
+    let container = unwrap(current);
+    if (container instanceof z.ZodDiscriminatedUnion) {
+      const type = (value as { type?: unknown } | undefined)?.type;
+      const option = (container.options as z.ZodObject[]).find((o) => (o.shape.type as z.ZodLiteral).value === type);
+      if (!option) return { ok: false, problem: `${where} has no type the schema knows` };
+      container = option;
+    }
+    if (container instanceof z.ZodObject) {
+      const shape = container.shape as Record<string, z.ZodType>;
+      if (!Object.hasOwn(shape, key)) {
+        const variant = typeof (value as { type?: unknown })?.type === 'string' ? ` while its type is "${(value as { type: string }).type}"` : '';
+        return { ok: false, problem: `${where} has no field "${key}"${variant} (its fields: ${Object.keys(shape).join(', ')})` };
+      }
+      current = shape[key];
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+    } else if (container instanceof z.ZodArray && Array.isArray(value) && /^\d+$/.test(key) && Number(key) < value.length) {
+      current = container.element as z.ZodType;
+      value = value[Number(key)];
+    } else {
+      return {
+        ok: false,
+        problem: Array.isArray(value) ? `${where} has ${value.length} entries, numbered from 0; "${key}" is not one of them` : `${where} has no field "${key}"`,
+      };
+    }
+  }
+  return { ok: true, field: current, inner: unwrap(current), value };
+}

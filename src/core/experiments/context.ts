@@ -3,7 +3,10 @@ import type { AssetSource } from '../assets';
 import type { ExperimentConfig } from '../config/schema';
 import type { CustomRows } from '../data/custom';
 import { createRng, type Rng } from '../rng';
+import type { Model } from '../models/model';
 import type { ExperimentEvent } from './contract';
+import type { StageResult } from './figures';
+import type { StageStore } from './stage-cache';
 
 export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> {
   config: Config;
@@ -20,6 +23,13 @@ export interface RunContext<Config extends ExperimentConfig = ExperimentConfig> 
   beforeStep?: () => Promise<void> | void;
   /** The rows of the visitor's own data, when config.data.dataset is "custom". */
   customRows?: CustomRows;
+  /**
+   * Called with each trained model at the end of its stage (final weights), before the stage-end event, and
+   * awaited: the page's worker exports it (models/export-layers.ts). The model is released after the run.
+   */
+  onTrainedModel?: (stage: StageResult, model: Model) => Promise<void>;
+  /** Where trained stages are kept and found again (stage-cache.ts); without one every stage trains. */
+  stageCache?: StageStore;
 }
 
 export interface RunOptions {
@@ -29,6 +39,8 @@ export interface RunOptions {
   onEvent?: (event: ExperimentEvent) => void;
   beforeStep?: () => Promise<void> | void;
   customRows?: CustomRows;
+  onTrainedModel?: RunContext['onTrainedModel'];
+  stageCache?: StageStore;
 }
 
 export function createRunContext<Config extends ExperimentConfig>(config: Config, options: RunOptions): RunContext<Config> {

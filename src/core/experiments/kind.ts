@@ -7,7 +7,7 @@
 import type { z } from 'zod';
 import type { ModelUse } from '../config/limits';
 import type { DatasetInfo } from '../config/datasets';
-import type { StageInfo } from './contract';
+import type { StageInfo } from './figures';
 import type { Caption } from './narration';
 
 export type { ModelUse };
@@ -29,16 +29,16 @@ export interface StageRoles {
 }
 
 /** The gallery's sections, in the order the gallery shows them. */
-export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Language models'] as const;
+export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Safety', 'Language models'] as const;
 export type GallerySection = (typeof GALLERY_SECTIONS)[number];
 
-export interface Preset<Input = unknown> {
+export interface Preset<Input = unknown, Config = unknown> {
   id: string;
   title: string;
   /** The one line a visitor should take away. */
   lesson: string;
   /** Captions a lecturer steps through while the run plays, bound to the run's numbers (see narration.ts). */
-  narrative: readonly Caption[];
+  narrative: readonly Caption<Config>[];
   config: Input;
   /** Shown in the page's header as well as in the gallery. */
   featured?: boolean;
@@ -113,7 +113,7 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   /** How the page shows its runs (DEFAULT_VIEW when absent). */
   view?: KindView;
   form: FormLayout;
-  presets: readonly Preset<z.input<Schema>>[];
+  presets: readonly Preset<z.input<Schema>, z.output<Schema>>[];
 }
 
 /** Declares a kind; the type parameters give its presets the schema's input type. */

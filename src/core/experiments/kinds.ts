@@ -6,11 +6,14 @@
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
 import { distillation } from './distillation/spec';
+import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
 import { lmDataSelection } from './lm-data-selection/spec';
 import { lmDistill } from './lm-distill/spec';
 import { lmTeacherHacking } from './lm-teacher-hacking/spec';
+import { knowWhatTheyKnow } from './know-what-they-know/spec';
 import { lossStudy } from './loss-study/spec';
+import { poisonedTeacher } from './poisoned-teacher/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
 import { weakToStrong } from './weak-to-strong/spec';
@@ -27,6 +30,9 @@ export const KIND_SPECS = [
   lmDistill,
   lmTeacherHacking,
   lmDataSelection,
+  featureKd,
+  poisonedTeacher,
+  knowWhatTheyKnow,
 ] as const;
 
 export type ExperimentKind = (typeof KIND_SPECS)[number]['kind'];

@@ -3,35 +3,37 @@
  * measured so far: every number a caption states comes from the run being shown, and a claim ("beats its
  * supervisor") is made only when the numbers bear it out. No tfjs, no DOM: the page and the tests read it.
  */
-import type { ExperimentConfig } from '../config/schema';
-import type { ExperimentResult, StageResult } from './contract';
+import type { ResultFigures, StageResult } from './figures';
 
-/** What a caption may quote: the run's config, the stages finished so far, and the whole result once it is done. */
-export interface RunFacts {
-  config: ExperimentConfig;
+/**
+ * What a caption may quote: the run's config (of the preset's own kind), the stages finished so far, and the
+ * whole result once it is done.
+ */
+export interface RunFacts<Config = unknown> {
+  config: Config;
   /** Finished stages by name. */
   stages: Readonly<Record<string, StageResult>>;
   /** The finished run (gap ratios, beat/copy breakdowns, students, charts); null while it trains. */
-  result: ExperimentResult | null;
+  result: ResultFigures | null;
 }
 
-export interface TemplateCaption {
+export interface TemplateCaption<Config = unknown> {
   /** When captions follow the run, this caption comes up as this stage starts (else it waits for a click). */
   stage?: string;
   /** The caption's text for the facts so far; say what is known, never a number that is not yet measured. */
-  text(facts: RunFacts): string;
+  text(facts: RunFacts<Config>): string;
 }
 
 /** A fixed sentence, or a template over the run's numbers. */
-export type Caption = string | TemplateCaption;
+export type Caption<Config = unknown> = string | TemplateCaption<Config>;
 
 /** A caption's text for these facts. */
-export function captionText(caption: Caption, facts: RunFacts): string {
+export function captionText<Config>(caption: Caption<Config>, facts: RunFacts<Config>): string {
   return typeof caption === 'string' ? caption : caption.text(facts);
 }
 
 /** The stage a caption belongs to, if it names one. */
-export function captionStage(caption: Caption): string | undefined {
+export function captionStage(caption: Caption<never>): string | undefined {
   return typeof caption === 'string' ? undefined : caption.stage;
 }
 

@@ -7,7 +7,8 @@ import { buildModel, type Model } from '../models/model';
 import { encodeAll } from '../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../tf';
 import type { RunContext } from './context';
-import type { DecisionGrid, ExperimentStart, StageInfo } from './contract';
+import type { ExperimentStart } from './contract';
+import type { DecisionGrid, StageInfo } from './figures';
 
 /** A config whose data is a dataset of labelled examples (not a text corpus). */
 export type DatasetConfig = Extract<ExperimentConfig, { data: { noise: number } }>;

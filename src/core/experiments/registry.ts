@@ -9,12 +9,15 @@ import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
 import { runDistillation } from './distillation/run';
+import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
+import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
 import { runLmDataSelection } from './lm-data-selection/run';
 import { runLmDistill } from './lm-distill/run';
 import { runLmTeacherHacking } from './lm-teacher-hacking/run';
 import { runLossStudy } from './loss-study/run';
+import { runPoisonedTeacher } from './poisoned-teacher/run';
 import { runRandomTeacher } from './random-teacher/run';
 import { runTeacherHacking } from './teacher-hacking/run';
 import { runWeakToStrong } from './weak-to-strong/run';
@@ -33,6 +36,9 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'lm-distill': runLmDistill,
   'lm-teacher-hacking': runLmTeacherHacking,
   'lm-data-selection': runLmDataSelection,
+  'feature-kd': runFeatureKd,
+  'poisoned-teacher': runPoisonedTeacher,
+  'know-what-they-know': runKnowWhatTheyKnow,
 };
 
 /** Validates `input` (throws ConfigError naming each bad field) and runs it on the active backend. */

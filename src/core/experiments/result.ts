@@ -3,7 +3,8 @@ import type { ExperimentConfig } from '../config/schema';
 import type { ExperimentData } from '../data/splits';
 import { mistakeBreakdown, performanceGapRecovered } from '../metrics';
 import type { ChartData } from './charts';
-import type { ExperimentResult, StageResult, StudentSummary } from './contract';
+import type { ExperimentResult } from './contract';
+import type { StageResult, StudentSummary } from './figures';
 import { KIND_SPECS } from './kinds';
 
 export interface ResultParts {

@@ -1,12 +1,13 @@
 /** One training stage: train a model, measure it, report it (stage-start, steps, stage-end) and hand it back. */
 import type { LossSpec, TrainSpec } from '../config/blocks';
-import { argmaxRows, expectedCalibrationError } from '../metrics';
+import { argmaxRows, calibration } from '../metrics';
 import type { Model } from '../models/model';
 import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
-import { assignWeights, DivergenceError, stepsPerEpoch, train, type TrainingSet } from '../train';
+import { assignWeights, DivergenceError, stepsPerEpoch, train, type FeatureTerm, type TrainingSet } from '../train';
 import type { RunContext } from './context';
-import type { StageInfo, StageResult } from './contract';
+import type { StageInfo, StageResult, StepEvent } from './figures';
+import { readCachedStage, stageKey, type CachedStage } from './stage-cache';
 
 export interface StageRun {
   result: StageResult;
@@ -37,12 +38,99 @@ export interface StageOptions {
   afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
   /** Measure held-out bits per character at every measurement (see TrainOptions.measureBits). */
   measureBits?: boolean;
+  /** A feature distillation term added to the loss (see FeatureTerm). */
+  featureTerm?: FeatureTerm;
+}
+
+/**
+ * The stage's key in the run's stage store, or null when it is not to be kept: no store, or a stage that measures
+ * something of its own while it trains (afterMeasure), which a replay could not redo.
+ */
+async function cacheKeyOf(options: StageOptions): Promise<string | null> {
+  const { ctx } = options;
+  if (!ctx.stageCache || options.afterMeasure) return null;
+  return stageKey({
+    model: options.model,
+    train: options.train,
+    loss: options.loss,
+    data: options.data,
+    test: options.test,
+    validation: options.validation,
+    grid: options.grid,
+    rng: ctx.rng,
+    shuffleKey: options.shuffleKey,
+    backend: ctx.backend,
+  });
+}
+
+/** Gives the trained (or restored) model to whoever asked for it (the page exports it); the test logits are released if that fails. */
+async function handOver(ctx: RunContext, result: StageResult, model: Model, testLogits: Tensor2D): Promise<void> {
+  try {
+    await ctx.onTrainedModel?.(result, model);
+  } catch (error) {
+    testLogits.dispose();
+    throw error;
+  }
+}
+
+/** A kept stage replayed: its measurements streamed again, its weights put in the model, its result marked reused. */
+async function reuseStage(options: StageOptions, cached: CachedStage, started: number): Promise<StageRun> {
+  const { info, model, ctx } = options;
+  cached.weights.forEach((w, i) => {
+    const values = tf.tensor(w.values, w.shape, 'float32');
+    model.trainable[i].assign(values);
+    values.dispose();
+  });
+  // Built field by field from the checked entry: nothing else a store held reaches the page.
+  const history = cached.steps.map(({ step, epoch, loss, testAccuracy, validationAccuracy, learningRate, taidT }) => ({
+    step,
+    epoch,
+    loss,
+    testAccuracy,
+    validationAccuracy,
+    learningRate,
+    ...(taidT !== undefined ? { taidT } : {}),
+  }));
+  cached.steps.forEach(({ totalSteps, testPredictions, probePredictions }, i) =>
+    ctx.onEvent?.({ type: 'step', stage: info.name, ...history[i], totalSteps, testPredictions, ...(probePredictions ? { probePredictions } : {}) }),
+  );
+  const testLogits = await predict(model, options.test.inputs, ctx.signal);
+  // The same weights give the same logits, so calibration is computed again rather than trusted from the store.
+  const numClasses = options.data.targets.shape[1];
+  const probabilities = tf.tidy(() => tf.softmax(testLogits));
+  const probs = (await probabilities.data().finally(() => probabilities.dispose())) as Float32Array;
+  const kept = cached.result;
+  const result: StageResult = {
+    ...info,
+    model: model.description,
+    parameters: model.parameterCount(),
+    trainingExamples: options.data.inputs.shape[0],
+    accuracy: kept.accuracy,
+    bestAccuracy: kept.bestAccuracy,
+    bestStep: kept.bestStep,
+    bestChosenBy: kept.bestChosenBy,
+    oracleBestAccuracy: kept.oracleBestAccuracy,
+    totalSteps: kept.totalSteps,
+    stepsRun: kept.stepsRun,
+    stoppedEarly: kept.stoppedEarly,
+    ...calibration(probs, numClasses, options.testLabels),
+    seconds: (performance.now() - started) / 1000,
+    reused: { seconds: kept.seconds },
+    history,
+    testPredictions: kept.testPredictions,
+    bestTestPredictions: kept.bestTestPredictions,
+    ...(kept.gridPredictions ? { gridPredictions: kept.gridPredictions } : {}),
+  };
+  await handOver(ctx, result, model, testLogits);
+  ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
+  return { result, model, testLogits };
 }
 
 export async function runStage(options: StageOptions): Promise<StageRun> {
   const { info, model, ctx } = options;
   const started = performance.now();
   const trainingExamples = options.data.inputs.shape[0];
+  const totalSteps = stepsPerEpoch(trainingExamples, options.train.batchSize) * options.train.epochs;
   let lastGrid: Int32Array | undefined;
   ctx.onEvent?.({
     type: 'stage-start',
@@ -50,9 +138,21 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     label: info.label,
     model: model.description,
     parameters: model.parameterCount(),
-    totalSteps: stepsPerEpoch(trainingExamples, options.train.batchSize) * options.train.epochs,
+    totalSteps,
     trainingExamples,
   });
+  const key = await cacheKeyOf(options);
+  if (key) {
+    const cached = readCachedStage(await ctx.stageCache!.get(key), {
+      shapes: model.trainable.map((v) => v.shape),
+      testCount: options.testLabels.length,
+      classes: options.data.targets.shape[1],
+      gridCount: options.grid ? options.grid.shape[0] : null,
+      totalSteps,
+    });
+    if (cached) return reuseStage(options, cached, started);
+  }
+  const steps: StepEvent[] = [];
   const outcome = await train({
     stage: options.shuffleKey,
     model,
@@ -67,8 +167,10 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     probe: options.grid,
     afterMeasure: options.afterMeasure,
     measureBits: options.measureBits,
+    featureTerm: options.featureTerm,
     onStep: (event) => {
       if (event.probePredictions) lastGrid = event.probePredictions;
+      if (key) steps.push(event);
       ctx.onEvent?.({ type: 'step', stage: info.name, ...event });
     },
   }).catch((error: unknown) => {
@@ -125,7 +227,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     totalSteps: outcome.totalSteps,
     stepsRun: outcome.stepsRun,
     stoppedEarly: outcome.stoppedEarly,
-    ece: expectedCalibrationError(probs, numClasses, options.testLabels),
+    ...calibration(probs, numClasses, options.testLabels),
     seconds: (performance.now() - started) / 1000,
     history: outcome.history,
     testPredictions,
@@ -134,6 +236,11 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     ...(lastGrid ? { gridPredictions: lastGrid } : {}),
     ...(last.bitsPerCharacter !== undefined ? { bitsPerCharacter: last.bitsPerCharacter } : {}),
   };
+  if (key) {
+    const weights = await Promise.all(model.trainable.map(async (v) => ({ shape: v.shape, values: (await v.data()) as Float32Array })));
+    await ctx.stageCache!.put(key, { version: 1, result, weights, steps });
+  }
+  await handOver(ctx, result, model, testLogits);
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };
 }

@@ -15,7 +15,7 @@ import type { ChartRecorder } from './charts';
 import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from './open';
 import { runStage, type StageRun } from './stage';
 import type { RunContext } from './context';
-import type { StageInfo } from './contract';
+import type { StageInfo } from './figures';
 
 export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig;
 

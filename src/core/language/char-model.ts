@@ -80,6 +80,12 @@ export function buildCharModel(spec: CharModelSpec, shape: CharModelShape, rng: 
     encode: (x) => x,
     forward: (x) => layers.reduce((h, layer) => applyDense(layer, h), embed(x)),
     parameterCount: () => tensors.reduce((sum, t) => sum + t.size, 0),
+    // The embedding's rows, concatenated over the context, then the dense stack: tf.layers' embedding and flatten.
+    inference: [
+      { type: 'embedding', table: embedding, inputLength: context },
+      { type: 'flatten' },
+      ...layers.map(({ kernel, bias, activation }) => ({ type: 'dense' as const, kernel, bias, activation })),
+    ],
     multiplyAdds: { encode: 0, forward: context * vocab * spec.embedding + sizes.slice(1).reduce((sum, size, i) => sum + sizes[i] * size, 0) },
     dispose: () => tensors.forEach((t) => t.dispose()),
   };

@@ -7,6 +7,8 @@
  */
 import type { ModelSpec } from '../config/blocks';
 import type { Rng } from '../rng';
+import { denseKernelsReady } from '../kernels/dense/kernels';
+import { denseLayer } from '../kernels/dense/ops';
 import { tf, type Tensor2D, type Variable } from '../tf';
 import type { EncoderWeights } from './encoder-weights';
 import { initKernel } from './init';
@@ -30,11 +32,35 @@ export interface Model {
    * reads. Present on models with a hidden layer (MLP).
    */
   features?(x: Tensor2D): Tensor2D;
+  /**
+   * The logits and, from the same pass, the last hidden layer's activations (before dropout): what a feature
+   * distillation term reads while the model trains. The logits are forward's, op for op. Present where features is.
+   */
+  forwardWithHidden?(x: Tensor2D, training: boolean, dropoutSeed?: number): { logits: Tensor2D; hidden: Tensor2D };
   parameterCount(): number;
   /** Multiply-adds per example of `encode` and of `forward`: how long a pass over a set takes, roughly. */
   readonly multiplyAdds: { encode: number; forward: number };
+  /**
+   * What the model computes at inference, from raw inputs (flat rows) to logits, as a stack of standard layers
+   * (a frozen encoder's layers included, dropout left out): how it is exported (models/export-layers.ts). The
+   * layers hold the model's own weights, so they describe the current ones.
+   */
+  readonly inference: readonly InferenceLayer[];
   dispose(): void;
 }
+
+/** One layer of a model at inference, as TensorFlow.js layers name them. */
+export type InferenceLayer =
+  | { type: 'dense'; kernel: tf.Tensor; bias: tf.Tensor; activation: Activation }
+  /** Flat rows to images [height, width, channels]. */
+  | { type: 'reshape'; targetShape: number[] }
+  /** 3x3, stride 1, 'same' padding, channels last, bias, ReLU. */
+  | { type: 'conv2d'; kernel: tf.Tensor; bias: tf.Tensor }
+  /** 2x2, stride 2, 'same' padding. */
+  | { type: 'maxPooling2d' }
+  /** Language models: each of `inputLength` alphabet indices looked up in `table` [vocab, size] (then flattened). */
+  | { type: 'embedding'; table: tf.Tensor; inputLength: number }
+  | { type: 'flatten' };
 
 export interface ModelContext {
   featureShape: number[];
@@ -51,6 +77,8 @@ export interface Dense {
   bias: Variable | tf.Tensor1D;
   activation: Activation;
 }
+
+const denseLayers = (layers: Dense[]): InferenceLayer[] => layers.map(({ kernel, bias, activation }) => ({ type: 'dense', kernel, bias, activation }));
 
 /** A variable initialised from `initial`, which is then released (tf.variable keeps its own reference). */
 export function variableFrom(initial: tf.Tensor): Variable {
@@ -138,6 +166,8 @@ function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Te
  */
 export function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   if (layer.activation === 'relu' || layer.activation === 'linear') {
+    // On wasm, one kernel forward and one backward (the same numbers as the tfjs kernels below).
+    if (denseKernelsReady()) return denseLayer(x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D, layer.activation, inputIsData);
     // A frozen layer (constant kernel and bias) needs no custom gradient.
     if (inputIsData && layer.kernel instanceof tf.Variable) return denseOnData(x, layer, layer.activation);
     if (tf.getBackend() === 'wasm') return hiddenDenseOnWasm[layer.activation](x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D);
@@ -152,6 +182,14 @@ export function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tens
     case 'elu':
       return tf.elu(z);
   }
+}
+
+/**
+ * x W + b for a layer outside a model (a feature distillation term's learned projection), with the gradient of its
+ * input as well as of its weights, on wasm's fast path as a hidden layer's is.
+ */
+export function linearLayer(x: Tensor2D, kernel: Tensor2D, bias: tf.Tensor1D): Tensor2D {
+  return applyDense({ kernel, bias, activation: 'linear' }, x);
 }
 
 /** Multiply-adds of a stack of dense layers of these sizes, per example. */
@@ -188,9 +226,25 @@ function denseStackModel(spec: ModelSpec, sizes: number[], activation: Activatio
     encodingKey: 'raw',
     encode: (x) => x,
     forward: (x, training, seed) => stack(layers, x, training, dropout, seed, true),
-    ...(layers.length > 1 ? { features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true) } : {}),
+    ...(layers.length > 1
+      ? {
+          features: (x: Tensor2D) => stack(layers.slice(0, -1), x, false, 0, undefined, true),
+          forwardWithHidden: (x: Tensor2D, training: boolean, seed?: number) => {
+            // stack() over the hidden layers, then the last hidden layer's dropout and the output layer, as forward has them.
+            const last = layers.length - 1;
+            const hidden = stack(layers.slice(0, last), x, training, dropout, seed, true);
+            let h = hidden;
+            if (training && dropout > 0) {
+              if (seed === undefined) throw new Error('dropout needs a seed');
+              h = tf.dropout(h, dropout, undefined, seed + last - 1) as Tensor2D;
+            }
+            return { logits: applyDense(layers[last], h), hidden };
+          },
+        }
+      : {}),
     parameterCount: () => countParameters(trainable),
     multiplyAdds: { encode: 0, forward: denseMultiplyAdds(sizes) },
+    inference: denseLayers(layers),
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -232,6 +286,15 @@ function cnnModel(spec: Extract<ModelSpec, { type: 'cnn' }>, ctx: ModelContext):
       encode: 0,
       forward: height * width * 9 * channels * f1 + Math.ceil(height / 2) * Math.ceil(width / 2) * 9 * f1 * f2 + denseMultiplyAdds(sizes),
     },
+    inference: [
+      { type: 'reshape', targetShape: [height, width, channels] },
+      { type: 'conv2d', ...conv1 },
+      { type: 'maxPooling2d' },
+      { type: 'conv2d', ...conv2 },
+      { type: 'maxPooling2d' },
+      { type: 'flatten' },
+      ...denseLayers(head),
+    ],
     dispose: () => trainable.forEach((v) => v.dispose()),
   };
 }
@@ -267,6 +330,8 @@ function pretrainedModel(spec: Extract<ModelSpec, { type: 'pretrained' }>, ctx: 
     forward: (x) => stack(head, finetune ? runEncoder(x) : x, false, 0, undefined, !finetune),
     parameterCount: () => countParameters([...encoderTensors, ...headVars]),
     multiplyAdds: { encode: finetune ? 0 : encoderMultiplyAdds, forward: denseMultiplyAdds(headSizes) + (finetune ? encoderMultiplyAdds : 0) },
+    // Frozen or fine-tuned, the exported model starts from raw inputs: the encoder's layers come first.
+    inference: denseLayers([...encoderLayers, ...head]),
     dispose: () => {
       encoderTensors.forEach((t) => t.dispose());
       headVars.forEach((v) => v.dispose());

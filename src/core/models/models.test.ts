@@ -1,3 +1,4 @@
+import { DENSE_BACKWARD, DENSE_FORWARD } from '../kernels/dense/kernels';
 import { describe, expect, it } from 'vitest';
 import { nodeAssetSource } from '../../node/node-assets';
 import { startNodeBackend } from '../../node/node-backend';
@@ -130,8 +131,8 @@ describe('models', () => {
 
         const profile = await tf.profile(() => Object.values(tf.variableGrads(() => loss(model.forward(x, true)), model.trainable).grads));
         const kernels = profile.kernels as unknown as { name: string; outputShapes: number[][] }[];
-        // No matrix product makes a tensor of the data's shape [8, 5]: dL/dx is never computed.
-        const products = kernels.filter((k) => k.name === 'BatchMatMul' || k.name === '_FusedMatMul');
+        // No matrix product (or, on wasm, dense layer's gradient) makes a tensor of the data's shape [8, 5]: dL/dx is never computed.
+        const products = kernels.filter((k) => ['BatchMatMul', '_FusedMatMul', DENSE_FORWARD, DENSE_BACKWARD].includes(k.name));
         expect(products.length).toBeGreaterThan(0);
         expect(products.filter((k) => k.outputShapes.some((shape) => shape.join() === '8,5' || shape.join() === '1,8,5'))).toEqual([]);
 
@@ -145,5 +146,40 @@ describe('models', () => {
         model.dispose();
       });
     }
+  }
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`reads the hidden layer from the same pass as the logits, which are forward's bit for bit, dropout included (${backend})`, async () => {
+      await startNodeBackend(backend);
+      const model = buildModel({ type: 'mlp', width: 12, depth: 2, activation: 'relu', dropout: 0.3 }, { featureShape: [6], numClasses: 4, rng: createRng(3) });
+      const rng = createRng(5);
+      const x = tf.tensor2d(
+        Float32Array.from({ length: 60 }, () => rng.normal()),
+        [10, 6],
+      );
+      for (const [training, seed] of [
+        [true, 17],
+        [false, undefined],
+      ] as const) {
+        const { logits, hidden } = model.forwardWithHidden!(x, training, seed);
+        expect(Array.from(await logits.data())).toEqual(Array.from(await model.forward(x, training, seed).data()));
+        expect(hidden.shape).toEqual([10, 12]);
+        // Without dropout, the features a probe reads.
+        if (!training) expect(Array.from(await hidden.data())).toEqual(Array.from(await model.features!(x).data()));
+      }
+      // One hidden layer trained with dropout: its activations before the dropout (the dropout feeds only the output).
+      const shallow = buildModel(
+        { type: 'mlp', width: 12, depth: 1, activation: 'relu', dropout: 0.3 },
+        { featureShape: [6], numClasses: 4, rng: createRng(3) },
+      );
+      const { hidden, logits } = shallow.forwardWithHidden!(x, true, 17);
+      expect(Array.from(await hidden.data())).toEqual(Array.from(await shallow.features!(x).data()));
+      expect(Array.from(await logits.data())).toEqual(Array.from(await shallow.forward(x, true, 17).data()));
+      shallow.dispose();
+      // With dropout the logits differ from the pass without it: the dropout was applied, where forward applies it.
+      const dropped = await model.forwardWithHidden!(x, true, 17).logits.data();
+      expect(Array.from(dropped)).not.toEqual(Array.from(await model.forward(x, false).data()));
+      model.dispose();
+    });
   }
 });

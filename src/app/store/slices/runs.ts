@@ -1,6 +1,6 @@
 /** Finished runs kept in this browser: read back as untrusted data, overlaid, deleted. */
-import { presetConfig, PRESETS } from '../../../core/presets';
 import type { RunArchive } from '../../runs/archive';
+import { runName } from '../../runs/compare';
 import { toSavedRun } from '../../runs/saved-run';
 import type { GetState, RunsSlice, SetState } from '../types';
 
@@ -16,13 +16,12 @@ export function createRunsSlice(archive: RunArchive) {
     return {
       savedRuns: [],
       selectedRuns: [],
-      smoothing: 0.6,
+      // Off by default: a comparison shows the measured numbers unless the visitor asks for smoothing.
+      smoothing: 0,
       runNotices: [],
       unreadableRuns: [],
       keepRun(run) {
-        const preset = PRESETS.find((p) => run.config && JSON.stringify(presetConfig(p.id)) === JSON.stringify(run.config));
-        const title = `${preset?.title ?? `Custom ${run.config?.kind}`}, seed ${run.config?.seed}`;
-        const saved = toSavedRun(run, title, Date.now());
+        const saved = run.config ? toSavedRun(run, runName(run.config), Date.now()) : null;
         if (!saved) return;
         // Keeping the run is best effort: a full or missing IndexedDB must not break the page.
         void inTurn(async () => {

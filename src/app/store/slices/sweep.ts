@@ -1,5 +1,5 @@
 /** A grid of weak-to-strong runs over supervisor and student sizes, one cell after another. */
-import { planSweep } from '../../../core/sweep';
+import { planSizeSweep } from '../../sweep-sizes';
 import type { GetState, SetState, SweepCell, SweepSlice } from '../types';
 
 export function createSweepSlice(set: SetState, get: GetState): SweepSlice {
@@ -17,7 +17,7 @@ export function createSweepSlice(set: SetState, get: GetState): SweepSlice {
       const base = get().draft;
       if (base.kind !== 'weak-to-strong' || get().problems.length > 0) return;
       // Every cell is checked before the first one runs; the refused ones are shown with the reason.
-      const cells: SweepCell[] = planSweep(base, supervisorSizes, studentSizes).map((plan) => ({
+      const cells: SweepCell[] = planSizeSweep(base, supervisorSizes, studentSizes).map((plan) => ({
         supervisorSize: plan.supervisorSize,
         studentSize: plan.studentSize,
         config: plan.config,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { RoleSchema, seedField, StudentRoleSchema, transferData, versionField, weakLabelsField } from '../../config/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind, roleModel } from '../kind';
 import { checkTransferLoss, transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
 

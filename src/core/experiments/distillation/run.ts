@@ -8,15 +8,21 @@
  */
 import { KD_STAGES, type DistillationConfig } from './spec';
 import type { KdVariantsConfig } from '../kd-variants/spec';
+import type { FeatureKdConfig } from '../feature-kd/spec';
 import type { LossSpec } from '../../config/blocks';
 import { argmaxRows } from '../../metrics';
-import { predict, predictClasses, predictValues } from '../../evaluate';
+import { featuresOf, predict, predictClasses, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { assembleResult } from '../result';
 import { createModel, oneHot, openExperiment, type OpenedExperiment } from '../open';
 import { runStage, type StageOptions, type StageRun } from '../stage';
-import type { ExperimentResult, StageInfo } from '../contract';
+import type { FeatureTerm } from '../../train';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo } from '../figures';
 import type { RunContext } from '../context';
+
+/** The kinds that share this pipeline: a teacher and a student over the training images, some of them labelled. */
+type DistillationFamilyConfig = DistillationConfig | KdVariantsConfig | FeatureKdConfig;
 
 export interface DistillationBench {
   opened: OpenedExperiment;
@@ -26,15 +32,20 @@ export interface DistillationBench {
   teacherOnTrain: Int32Array;
   /**
    * Distils a fresh student (the baseline's initial weights) from the teacher over every training image with
-   * `loss`; ground truth on the labelled rows. `ctx` may differ from the experiment's (to watch its events).
+   * `loss`; ground truth on the labelled rows. `ctx` may differ from the experiment's (to watch its events). A
+   * feature term reads the teacher's last hidden layer on the same rows (computed once, on first use).
    */
-  distil(info: StageInfo, loss: LossSpec, options?: { ctx?: RunContext; afterMeasure?: StageOptions['afterMeasure'] }): Promise<StageRun>;
+  distil(
+    info: StageInfo,
+    loss: LossSpec,
+    options?: { ctx?: RunContext; afterMeasure?: StageOptions['afterMeasure']; featureTerm?: FeatureTerm },
+  ): Promise<StageRun>;
   /** A trained student's argmax on every training image. */
   predictTrain(run: StageRun): Promise<Int32Array>;
 }
 
 /** Opens a distillation experiment's data (a training split and a validation split). */
-export function openDistillation(config: DistillationConfig | KdVariantsConfig, ctx: RunContext, stages: StageInfo[]): Promise<OpenedExperiment> {
+export function openDistillation(config: DistillationFamilyConfig, ctx: RunContext, stages: StageInfo[]): Promise<OpenedExperiment> {
   return openExperiment(
     config,
     ctx,
@@ -51,7 +62,7 @@ export function openDistillation(config: DistillationConfig | KdVariantsConfig, 
  * alone). The caller owns `opened.scope` and disposes it.
  */
 export async function teacherAndBaseline(
-  config: DistillationConfig | KdVariantsConfig,
+  config: DistillationFamilyConfig,
   ctx: RunContext,
   opened: OpenedExperiment,
   stages: { teacher: StageInfo; baseline: StageInfo },
@@ -105,18 +116,26 @@ export async function teacherAndBaseline(
 
   const labelledMask = scope.own(tf.tidy(() => tf.concat([tf.ones([labelledRows]), tf.zeros([all.count - labelledRows])]) as Tensor1D));
   let teacherProbabilities: Tensor2D | null = null;
+  let teacherFeatures: Tensor2D | null = null;
 
   const distil: DistillationBench['distil'] = async (info, loss, options = {}) => {
     const studentModel = scope.model(await createModel(config.student.model, data, ctx, 'init:student'));
     // Plain cross-entropy distils the teacher's probabilities; the KD losses mix teacher and truth themselves.
     if (loss.type === 'xent' && !teacherProbabilities) teacherProbabilities = scope.own(tf.softmax(teacherLogits) as Tensor2D);
     const targets = loss.type === 'xent' ? (teacherProbabilities as Tensor2D) : allTruth;
+    if (options.featureTerm && !teacherFeatures) teacherFeatures = scope.own(await featuresOf(teacherModel, await teacherIn('train', all.x), ctx.signal));
     const run = await runStage({
       info,
       model: studentModel,
       train: config.student.train,
       loss,
-      data: { inputs: await studentIn('train', all.x), targets, teacherLogits, labelled: labelledMask },
+      data: {
+        inputs: await studentIn('train', all.x),
+        targets,
+        teacherLogits,
+        labelled: labelledMask,
+        ...(options.featureTerm ? { teacherFeatures: teacherFeatures as Tensor2D } : {}),
+      },
       test: { inputs: await studentIn('test', test.x), labels: test.y },
       validation: V && teacherOnV ? { inputs: await studentIn('V', V.x), labels: teacherOnV } : undefined,
       validationLabelledBy: "the teacher's labels",
@@ -126,6 +145,7 @@ export async function teacherAndBaseline(
       ctx: options.ctx ?? ctx,
       grid,
       afterMeasure: options.afterMeasure,
+      featureTerm: options.featureTerm,
     });
     scope.own(run.testLogits);
     return run;

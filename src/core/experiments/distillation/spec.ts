@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { distillationData, KD_LOSSES, RoleSchema, seedField, StudentRoleSchema, versionField } from '../../config/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind, roleModel, type IssueSink } from '../kind';
 
 const schema = z.object({

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { distillationData, KD_PARAMS, num, RoleSchema, seedField, TAID_PARAMS, versionField } from '../../config/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { checkLabelledSize, distillationRows, KD_MNIST, KD_STAGES } from '../distillation/spec';
 import { defineKind, roleModel } from '../kind';
 

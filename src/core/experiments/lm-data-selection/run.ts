@@ -9,7 +9,8 @@ import { shuffledWindows, windowPositions } from '../../language/text-data';
 import { permutation } from '../../rng';
 import { ChartRecorder } from '../charts';
 import type { RunContext } from '../context';
-import type { ExperimentResult, StageInfo, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo, StageResult } from '../figures';
 import { lmDataSelection, windowCounts, type LmDataSelectionConfig } from './spec';
 
 /** Indices of the `count` highest scores, best first (ties: the earlier window). */

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { int, num, seedField, versionField } from '../../config/blocks';
 import { charRole, CORPUS_FIELDS, samplingSchema } from '../../language/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind } from '../kind';
 import { fixed, type RunFacts } from '../narration';
 

@@ -12,7 +12,8 @@ import { positionsOf, samplePassage } from '../../language/text-data';
 import { tf } from '../../tf';
 import { ChartRecorder } from '../charts';
 import type { RunContext } from '../context';
-import type { ExperimentResult, StageInfo, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo, StageResult } from '../figures';
 import type { StageRun } from '../stage';
 import { lmDistill, LM_STUDENTS, type LmDistillConfig } from './spec';
 

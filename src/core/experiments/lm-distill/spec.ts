@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { int, num, seedField, TAID_PARAMS, versionField } from '../../config/blocks';
 import { charRole, CORPUS_FIELDS, samplingSchema } from '../../language/blocks';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind } from '../kind';
 import { fixed, type RunFacts } from '../narration';
 
@@ -58,7 +58,7 @@ function lmDistillStages(config: LmDistillConfig): StageInfo[] {
 }
 
 const bits = (facts: RunFacts, stage: string): string => fixed(facts.stages[stage]?.bitsPerCharacter);
-const budget = (facts: RunFacts): string => ((facts.config.data as { textBudget?: number }).textBudget ?? 0).toLocaleString('en');
+const budget = (facts: RunFacts<LmDistillConfig>): string => facts.config.data.textBudget.toLocaleString('en');
 
 export const lmDistill = defineKind({
   kind: 'lm-distill',

@@ -15,7 +15,8 @@ import type { Model } from '../../models/model';
 import { tf, type Tensor2D } from '../../tf';
 import { ChartRecorder } from '../charts';
 import type { RunContext } from '../context';
-import type { ExperimentResult, StageInfo } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo } from '../figures';
 import { lmTeacherHacking, type LmTeacherHackingConfig } from './spec';
 
 export async function runLmTeacherHacking(ctx: RunContext<LmTeacherHackingConfig>): Promise<ExperimentResult> {

@@ -10,16 +10,17 @@
  */
 import { randomTeacher, type RandomTeacherConfig } from './spec';
 import type { TrainSpec } from '../../config/blocks';
-import { accuracy, argmaxRows, expectedCalibrationError } from '../../metrics';
+import { accuracy, argmaxRows, calibration, type ReliabilityBin } from '../../metrics';
 import { buildModel, type Model } from '../../models/model';
 import { featuresOf, predict, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { train } from '../../train';
-import type { MetricPoint } from '../contract';
+import type { MetricPoint } from '../figures';
 import { ChartRecorder } from '../charts';
 import { assembleResult } from '../result';
 import { oneHot, openExperiment } from '../open';
-import type { ExperimentResult, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageResult } from '../figures';
 import type { RunContext } from '../context';
 
 /** What one linear probe of a network's features gives. */
@@ -32,8 +33,9 @@ export interface ProbeOutcome {
   testPredictions: Int32Array;
   /** Probe's predicted class per example of the probe's own training set. */
   probeSetPredictions: Int32Array;
-  /** Expected calibration error of the probe on test. */
+  /** Expected calibration error of the probe on test, and the reliability bins it comes from. */
   ece: number;
+  reliability: ReliabilityBin[];
 }
 
 export interface ProbeData {
@@ -99,7 +101,7 @@ export async function linearProbe(model: Model, data: ProbeData, spec: Omit<Trai
       validationAccuracy: onValidation && data.validation ? accuracy(argmaxRows(onValidation, data.numClasses), data.validation.labels) : null,
       testPredictions,
       probeSetPredictions: argmaxRows(onProbeSet, data.numClasses),
-      ece: expectedCalibrationError(probabilities, data.numClasses, data.test.labels),
+      ...calibration(probabilities, data.numClasses, data.test.labels),
     };
   } finally {
     [probeX, testX, validationX, targets].forEach((t) => t?.dispose());
@@ -199,6 +201,7 @@ export async function runRandomTeacher(ctx: RunContext<RandomTeacherConfig>): Pr
       stepsRun: 0,
       stoppedEarly: false,
       ece: teacherProbe.ece,
+      reliability: teacherProbe.reliability,
       seconds: (performance.now() - teacherStarted) / 1000,
       history: [teacherPoint],
       testPredictions: teacherProbe.testPredictions,
@@ -273,6 +276,7 @@ export async function runRandomTeacher(ctx: RunContext<RandomTeacherConfig>): Pr
       stepsRun: outcome.stepsRun,
       stoppedEarly: outcome.stoppedEarly,
       ece: last.ece,
+      reliability: last.reliability,
       seconds: (performance.now() - studentStarted) / 1000,
       history,
       testPredictions: last.testPredictions,

@@ -21,7 +21,8 @@ import { ChartRecorder } from '../charts';
 import { assembleResult } from '../result';
 import { createModel, oneHot, openExperiment, type ExperimentScope } from '../open';
 import { runStage, type StageRun } from '../stage';
-import type { ExperimentResult, StageInfo } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo } from '../figures';
 import type { RunContext } from '../context';
 
 /** The oracle network: a random tanh MLP whose softmax(logits / temperature) is the true class distribution. */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { DATA_FIELDS, int, num, RoleSchema, seedField, versionField } from '../../config/blocks';
 import { DATASET_IDS } from '../../config/datasets';
-import type { StageInfo } from '../contract';
+import type { StageInfo } from '../figures';
 import { defineKind } from '../kind';
 
 const schema = z.object({

@@ -7,11 +7,12 @@
  */
 import { accuracy, expectedCalibrationError } from '../../metrics';
 import { tf } from '../../tf';
-import type { MetricPoint } from '../contract';
+import type { MetricPoint } from '../figures';
 import { ChartRecorder, type ChartInfo } from '../charts';
 import { assembleResult } from '../result';
 import { oneHot } from '../open';
-import type { ExperimentResult, StageInfo, StageResult } from '../contract';
+import type { ExperimentResult } from '../contract';
+import type { StageInfo, StageResult } from '../figures';
 import type { RunContext } from '../context';
 import { syntheticSupervisor, type SyntheticSource } from './synthetic-supervisor';
 import {
