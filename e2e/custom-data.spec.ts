@@ -120,7 +120,8 @@ test('points drawn by clicking: a weak-to-strong run on them shows its decision 
   await shortTraining(page);
   await page.getByTestId('run-button').click();
   await waitForStatus(page, 'done', { timeout: 60_000 });
-  await expect(page.getByTestId('regions').getByTestId('regions-canvas')).toHaveCount(2);
+  // The supervisor's, the ceiling's and the student's regions side by side.
+  await expect(page.getByTestId('regions').getByTestId('regions-canvas')).toHaveCount(3);
   // The decision grid covers the drawn points, and the ceiling's regions hold both classes (left and right).
   const grids = await page.evaluate(() => {
     const { run } = (window as unknown as DistilleryWindow).distillery.getState();

@@ -16,7 +16,36 @@ export const CATEGORIES: Category[] = ['bothRight', 'beats', 'copies', 'otherWro
 
 /** What `window.distillery` offers the tests. */
 export interface DistilleryWindow {
-  distillery: { getState(): AppState };
+  distillery: { getState(): AppState; subscribe(listener: (state: AppState) => void): () => void };
+}
+
+/**
+ * Records, from the page's first script on, which research charts received points while their run was still
+ * training (drawn live, not only at the end). A store subscription sees every change; polling can miss a short
+ * run's whole training. Read the record with `liveCharts`.
+ */
+export async function recordLiveCharts(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const seen: Record<string, boolean> = {};
+    let exposed: DistilleryWindow['distillery'] | undefined;
+    Object.defineProperty(window, '__liveCharts', { value: seen });
+    Object.defineProperty(window, 'distillery', {
+      configurable: true,
+      get: () => exposed,
+      set: (value: DistilleryWindow['distillery']) => {
+        exposed = value;
+        value.subscribe(({ run }) => {
+          if (run.status !== 'running') return;
+          for (const chart of run.charts) if (Object.values(chart.points).some((points) => points.length > 0)) seen[chart.info.id] = true;
+        });
+      },
+    });
+  });
+}
+
+/** The charts that received points while their run trained (see recordLiveCharts). */
+export function liveCharts(page: Page): Promise<Record<string, boolean>> {
+  return page.evaluate(() => ({ ...(window as unknown as { __liveCharts: Record<string, boolean> }).__liveCharts }));
 }
 
 /** Opens the playground with query parameters (preset, backend, autorun) and waits for the app to mount. */

@@ -11,7 +11,7 @@ import type { FeatureKdConfig } from '../src/core/experiments/feature-kd/spec';
 import type { KnowWhatTheyKnowConfig } from '../src/core/experiments/know-what-they-know/spec';
 import type { PoisonedTeacherConfig } from '../src/core/experiments/poisoned-teacher/spec';
 import { presetConfig } from '../src/core/presets';
-import { collectErrors, openPlayground, readState, waitForStatus, type DistilleryWindow } from './pages';
+import { collectErrors, liveCharts, openPlayground, readState, recordLiveCharts, waitForStatus, type DistilleryWindow } from './pages';
 
 const fk = presetConfig('feature-kd') as FeatureKdConfig;
 const FEATURE_KD = parseConfig({
@@ -50,19 +50,12 @@ function chartPoints(page: Page): Promise<Record<string, Record<string, number>>
  * live, not at the end), then until it is done; returns the finished stages' measurement counts.
  */
 async function runLive(page: Page, config: ExperimentConfig, chart: string): Promise<Record<string, number>> {
+  await recordLiveCharts(page);
   await page.goto(`./?backend=wasm${encodeLink(config, { run: true })}`);
-  await page.waitForFunction(
-    (id) => {
-      const { run } = (window as unknown as DistilleryWindow).distillery.getState();
-      const found = run.charts.find((c) => c.info.id === id);
-      return run.status === 'running' && found !== undefined && Object.values(found.points).some((points) => points.length > 0);
-    },
-    chart,
-    { timeout: 60_000 },
-  );
-  const done = await waitForStatus(page, 'done', { timeout: 90_000 });
+  const done = await waitForStatus(page, 'done', { timeout: 120_000 });
   expect(done.error).toBeNull();
   expect(done.result?.kind).toBe(config.kind);
+  expect((await liveCharts(page))[chart], `${chart} drawn while the run trained`).toBe(true);
   return Object.fromEntries(done.stages.map((s) => [s.name, s.points]));
 }
 

@@ -77,7 +77,13 @@ test('synthetic supervisors in the page: random flips get beaten, systematic err
   await runLink(page, FLIPS);
   await expect(page.locator('#field-supervisor-source-type')).toHaveValue('flips');
   const flips = await finished(page);
-  await expect(page.getByTestId('research-chart-checkpoints')).toHaveAttribute('data-points', '9');
+  // The lesson plot: beats and copies of the supervisor's mistakes at each of the student's measurements (the
+  // checkpoints chart is drawn only where the choice of checkpoint changed the outcome, as in w2s-early-stop).
+  const measurements = await page.evaluate(
+    () => (window as unknown as DistilleryWindow).distillery.getState().run.stages.find((s) => s.name === 'student')!.history.length,
+  );
+  await expect(page.getByTestId('research-chart-beat-copy')).toHaveAttribute('data-points', String(2 * measurements));
+  await expect(page.getByTestId('research-chart-checkpoints')).toHaveCount(0);
   await runLink(page, SYSTEMATIC);
   await expect(page.locator('#field-supervisor-source-type')).toHaveValue('systematic');
   const systematic = await finished(page);

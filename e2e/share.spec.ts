@@ -43,6 +43,7 @@ test('a link copied from the UI reproduces the same accuracies and PGR in a new 
   await page.goto(`/?backend=wasm${encodeLink(QUICK, { run: true })}`);
   await runDone(page);
   const original = await headline(page);
+  await page.getByTestId('link-autostart').check();
   await page.getByTestId('copy-link').click();
   const link = await page.getByTestId('share-link').inputValue();
   expect(decodeLink(new URL(link).hash).config).toEqual(QUICK);

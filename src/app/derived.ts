@@ -1,7 +1,8 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
 import type { StageResult } from '../core/experiments/figures';
 import { DEFAULT_VIEW, type KindView, type StageRoles } from '../core/experiments/kind';
-import type { RunFacts } from '../core/experiments/narration';
+import type { ExperimentConfig } from '../core/config/schema';
+import { factsOfConfig, type RunFacts } from '../core/experiments/narration';
 import { kindSpec, type ExperimentKind } from '../core/experiments/kinds';
 import { performanceGapRecovered, type Pgr } from '../core/metrics';
 import type { RunState, StageView } from './store/run-state';
@@ -82,25 +83,28 @@ export function gapSeries(run: RunState): GapPoint[] {
 export const percent = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '–' : `${(x * 100).toFixed(digits)}%`);
 export const ratio = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
 
-/** Colours per stage name, used by every chart and legend. */
+/**
+ * Colours per stage name, used by every chart and legend. Each reads as text on white at WCAG AA (4.5:1 or more),
+ * since stage names on the cards are written in them.
+ */
 export const STAGE_COLORS: Record<string, string> = {
-  weak: '#d97706',
+  weak: '#b45309',
   teacher: '#7c3aed',
   ceiling: '#2563eb',
   baseline: '#64748b',
-  student: '#059669',
+  student: '#047857',
   // Comparison experiments' students, distinct from the roles above and from each other within an experiment.
-  direct: '#db2777',
+  direct: '#be185d',
   'link-1': '#4f46e5',
-  'link-2': '#0891b2',
-  'link-3': '#65a30d',
+  'link-2': '#0e7490',
+  'link-3': '#4d7c0f',
   xent: '#64748b',
-  logconf: '#059669',
-  product: '#0891b2',
-  kd: '#059669',
-  'reverse-kl': '#db2777',
-  taid: '#0891b2',
-  fixed: '#d62728',
+  logconf: '#047857',
+  product: '#0e7490',
+  kd: '#047857',
+  'reverse-kl': '#be185d',
+  taid: '#0e7490',
+  fixed: '#b91c1c',
   fresh: '#1f77b4',
   // Language models.
   'forward-kl': '#059669',
@@ -111,8 +115,8 @@ export const STAGE_COLORS: Record<string, string> = {
   selected: '#059669',
 };
 
-/** Further colours for stages without one of their own (chain links, compared students). */
-const EXTRA_COLORS = ['#0891b2', '#db2777', '#65a30d', '#9333ea', '#ea580c', '#0d9488', '#4f46e5', '#b45309'];
+/** Further colours for stages without one of their own (chain links, compared students), each AA on white too. */
+const EXTRA_COLORS = ['#0e7490', '#be185d', '#4d7c0f', '#9333ea', '#c2410c', '#0f766e', '#4f46e5', '#a16207'];
 
 /** The colour of a stage (or chart series) by name: fixed for the usual roles, stable for the rest. */
 export function stageColor(name: string): string {
@@ -123,11 +127,11 @@ export function stageColor(name: string): string {
 }
 
 export const CATEGORY_COLORS = {
-  bothRight: '#94a3b8',
-  beats: '#059669',
-  copies: '#dc2626',
-  otherWrong: '#d97706',
-  regresses: '#7c3aed',
+  bothRight: '#64748b',
+  beats: '#047857',
+  copies: '#b91c1c',
+  otherWrong: '#b45309',
+  regresses: '#6d28d9',
 } as const;
 
 export const CATEGORY_LABELS = {
@@ -138,9 +142,37 @@ export const CATEGORY_LABELS = {
   regresses: 'regresses',
 } as const;
 
-/** What the captions may quote about the run on screen (the draft's config before the first run). */
-export function runFacts(run: RunState, draft: RunFacts['config']): RunFacts {
+/** JSON with keys in a fixed order, so two configs compare equal whatever order their keys were written in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function sameConfig(a: ExperimentConfig, b: ExperimentConfig): boolean {
+  return a === b || canonical(a) === canonical(b);
+}
+
+/**
+ * Whether the results on screen were made from the settings in the form. After an edit they are out of date:
+ * the page marks them so, and the captions stop quoting them, until the next run.
+ */
+export function resultsAreCurrent(run: RunState, draft: ExperimentConfig): boolean {
+  return run.config === null || sameConfig(run.config, draft);
+}
+
+/** What the captions may quote about the run on screen: only what was measured with the form's settings. */
+export function runFacts(run: RunState, draft: ExperimentConfig): RunFacts {
+  if (!run.config || !run.start || run.status === 'starting' || !sameConfig(run.config, draft)) return factsOfConfig(draft);
   const stages: Record<string, StageResult> = {};
-  for (const stage of run.stages) if (stage.result) stages[stage.name] = stage.result;
-  return { config: run.config ?? draft, stages, result: run.result };
+  const models: Record<string, string> = {};
+  for (const stage of run.stages) {
+    if (stage.result) stages[stage.name] = stage.result;
+    if (stage.model) models[stage.name] = stage.model;
+  }
+  return { config: run.config, stages, result: run.result, charts: run.charts, testLabels: run.start.test.labels, models };
 }

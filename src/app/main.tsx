@@ -13,6 +13,9 @@ import { indexedDbArchive } from './runs/archive';
 import { createAppStore } from './store/app-store';
 import { StoreProvider } from './store/context';
 import './styles.css';
+import './styles/figures.css';
+import './styles/lecture.css';
+import './styles/phone.css';
 import './instrument.css';
 
 // Worker messages are applied to the store at most five times a second, so charts never stall the page.
@@ -66,8 +69,8 @@ window.addEventListener('pagehide', () => {
   store.getState().receive([{ type: 'cancelled', runId: store.getState().run.runId }]);
 });
 
-// For end-to-end tests and benchmarks: read-only access to the state.
-(window as unknown as { distillery: unknown }).distillery = { getState: store.getState };
+// For end-to-end tests and benchmarks: read-only access to the state (and to its changes, which polling could miss).
+(window as unknown as { distillery: unknown }).distillery = { getState: store.getState, subscribe: store.subscribe };
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
@@ -90,6 +93,7 @@ function applyLink(hash: string, firstLoad: boolean): boolean {
   const link = decodeLink(hash);
   store.getState().setLecture(link.lecture);
   store.getState().setHidden(link.hide);
+  if (link.speed !== null) store.getState().setSpeed(link.speed);
   if (link.config) {
     store.getState().loadConfig(link.config, link.notices);
     // A link to data this tab does not have waits for it (see CustomDataNotice) instead of failing.

@@ -18,3 +18,27 @@ export function fetchAssetSource(baseUrl: string): AssetSource {
     binary: async (path) => (await get(path)).arrayBuffer(),
   };
 }
+
+/** Files a worker has loaded, by address: a worker reused from cell to cell loads each dataset once. A failed load is forgotten (tried again next time). */
+const loaded = new Map<string, Promise<unknown>>();
+
+/**
+ * The worker's AssetSource, each file fetched once per worker. Binary files are kept and handed out as copies (a run may
+ * transfer or detach what it is given); JSON is parsed again from the kept text for the same reason.
+ */
+export function cachedAssetSource(baseUrl: string, source: AssetSource = fetchAssetSource(baseUrl)): AssetSource {
+  const once = <T>(kind: string, path: string, load: () => Promise<T>): Promise<T> => {
+    const key = `${kind} ${new URL(path, baseUrl).href}`;
+    let promise = loaded.get(key) as Promise<T> | undefined;
+    if (!promise) {
+      promise = load();
+      loaded.set(key, promise);
+      promise.catch(() => loaded.delete(key));
+    }
+    return promise;
+  };
+  return {
+    json: async (path) => JSON.parse(await once('json', path, async () => JSON.stringify(await source.json(path)))) as unknown,
+    binary: async (path) => (await once('binary', path, () => source.binary(path))).slice(0),
+  };
+}

@@ -34,6 +34,8 @@ export type ToWorker =
       customRows?: CustomRows;
       /** On a cross-origin isolated page: whether wasm runs its multithreaded binary (`?wasm-threads=on|off`); unset: automatic. */
       wasmThreads?: 'on' | 'off';
+      /** A sweep cell or seed run in the pool: no progress events and no model exports, only the end (and the backend). */
+      lean?: boolean;
     }
   | { type: 'cancel'; runId: number }
   | { type: 'pause'; runId: number }

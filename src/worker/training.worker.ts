@@ -18,7 +18,7 @@ import { denseKernelsReady } from '../core/kernels/dense/kernels';
 import { CancelledError, throwIfCancelled } from '../core/cancellation';
 import { DivergenceError } from '../core/train';
 import { chooseBackend, fallbackAfterDeviceLoss } from './backend-choice';
-import { fetchAssetSource } from './fetch-assets';
+import { cachedAssetSource } from './fetch-assets';
 import { Pacer } from './pacer';
 import type { ErrorKind, FromWorker, ToWorker } from './protocol';
 import { BrowserStageStore } from './stage-store';
@@ -105,7 +105,7 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
       let announced: ExperimentStart | null = null;
       const backendName = backend.name;
       const experiment = runExperiment(message.config, {
-        assets: fetchAssetSource(message.baseUrl),
+        assets: cachedAssetSource(message.baseUrl),
         signal,
         beforeStep: pacer.beforeStep,
         customRows: message.customRows,
@@ -113,13 +113,17 @@ async function run(message: Extract<ToWorker, { type: 'start' }>, controller: Ab
         stageCache: message.stepsPerSecond ? undefined : stageCache,
         onEvent: (event) => {
           if (signal.aborted) return;
+          if (message.lean) {
+            if (event.type === 'step') pacer.measured();
+            return;
+          }
           if (event.type === 'experiment-start') announced = event;
           post({ type: 'progress', runId, event });
           if (event.type === 'step') pacer.measured();
         },
         // Each trained model goes to the page in layers format, for the visitor to take away.
         onTrainedModel: async (stage, model) => {
-          if (signal.aborted || !announced) return;
+          if (signal.aborted || !announced || message.lean) return;
           const { classNames, datasetKind: kind, dataset: name, test } = announced as ExperimentStart;
           const config = parseConfig(message.config);
           try {

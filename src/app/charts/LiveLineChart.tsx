@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { niceTicks } from './figure';
 import { cancelPaint, paintSoon } from './paint-queue';
 
 export interface LiveSeries {
@@ -16,17 +17,9 @@ export interface LiveSeries {
   markers?: boolean;
 }
 
-const FONT = '11px system-ui, sans-serif';
-const MARGIN = { top: 6, right: 12, bottom: 20, left: 42 };
-
-function niceTicks(min: number, max: number, count: number): number[] {
-  const span = max - min || 1;
-  const raw = span / count;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
-  const ticks: number[] = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + 1e-9; t += step) ticks.push(Number(t.toFixed(10)));
-  return ticks;
+/** Margins around the plot for ticks of this font size (px): lecture mode's large type needs more room. */
+function margins(font: number) {
+  return { top: Math.round(font * 0.6), right: Math.round(font * 1.1), bottom: Math.round(font * 1.8), left: Math.round(font * 3.6) };
 }
 
 /**
@@ -52,8 +45,8 @@ export function LiveLineChart({
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
-  /** The box's size, kept by a ResizeObserver: reading it while drawing would force a layout each redraw. */
-  const sizeRef = useRef<{ width: number; height: number } | null>(null);
+  /** The box's size and type, kept by a ResizeObserver: reading them while drawing would force a layout each redraw. */
+  const sizeRef = useRef<{ width: number; height: number; font: number; family: string } | null>(null);
   const drawRef = useRef<() => void>(() => {});
   const scheduleDraw = () => paintSoon(drawRef, () => drawRef.current());
 
@@ -62,7 +55,9 @@ export function LiveLineChart({
     if (!box) return;
     const observer = new ResizeObserver((entries) => {
       const { width, height } = entries[entries.length - 1].contentRect;
-      sizeRef.current = { width, height };
+      // The ticks take the page's type size (larger in lecture mode, whose layout change resizes the box).
+      const style = getComputedStyle(box);
+      sizeRef.current = { width, height, font: parseFloat(style.fontSize) || 12, family: style.fontFamily };
       scheduleDraw();
     });
     observer.observe(box);
@@ -77,7 +72,8 @@ export function LiveLineChart({
       const canvas = canvasRef.current;
       const size = sizeRef.current;
       if (!canvas || !size) return;
-      const { width, height } = size;
+      const { width, height, font, family } = size;
+      const margin = margins(font);
       const ratio = window.devicePixelRatio || 1;
       const pixelWidth = Math.max(1, Math.round(width * ratio));
       const pixelHeight = Math.max(1, Math.round(height * ratio));
@@ -94,35 +90,35 @@ export function LiveLineChart({
       if (xMax === xMin) xMax = xMin + 1;
       let [yMin, yMax] = yDomain ?? [Math.min(0, ...all.map((p) => p.y)), Math.max(...all.map((p) => p.y), 1e-6)];
       if (!yDomain && all.length === 0) [yMin, yMax] = [0, 1];
-      const plotW = width - MARGIN.left - MARGIN.right;
-      const plotH = height - MARGIN.top - MARGIN.bottom;
-      const toX = (x: number) => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;
-      const toY = (y: number) => MARGIN.top + (1 - (Math.min(yMax, Math.max(yMin, y)) - yMin) / (yMax - yMin || 1)) * plotH;
-      context.font = FONT;
-      context.strokeStyle = '#e2e8f0';
-      context.fillStyle = '#64748b';
+      const plotW = width - margin.left - margin.right;
+      const plotH = height - margin.top - margin.bottom;
+      const toX = (x: number) => margin.left + ((x - xMin) / (xMax - xMin)) * plotW;
+      const toY = (y: number) => margin.top + (1 - (Math.min(yMax, Math.max(yMin, y)) - yMin) / (yMax - yMin || 1)) * plotH;
+      context.font = `${font}px ${family}`;
+      context.strokeStyle = '#cbd5e1';
+      context.fillStyle = '#334155';
       context.lineWidth = 1;
       context.setLineDash([3, 3]);
       context.textAlign = 'right';
       context.textBaseline = 'middle';
       for (const t of niceTicks(yMin, yMax, 4)) {
         context.beginPath();
-        context.moveTo(MARGIN.left, toY(t));
-        context.lineTo(MARGIN.left + plotW, toY(t));
+        context.moveTo(margin.left, toY(t));
+        context.lineTo(margin.left + plotW, toY(t));
         context.stroke();
-        context.fillText(formatY(t), MARGIN.left - 4, toY(t));
+        context.fillText(formatY(t), margin.left - 6, toY(t));
       }
       context.textAlign = 'center';
       context.textBaseline = 'top';
       const ticks = xTicks ?? niceTicks(xMin, xMax, 5).map((t) => ({ x: t, label: String(t) }));
       ticks.forEach((t, i) => {
         context.beginPath();
-        context.moveTo(toX(t.x), MARGIN.top);
-        context.lineTo(toX(t.x), MARGIN.top + plotH);
+        context.moveTo(toX(t.x), margin.top);
+        context.lineTo(toX(t.x), margin.top + plotH);
         context.stroke();
         // Named ticks at the edges are aligned inwards so they stay on the canvas.
         context.textAlign = xTicks && i === 0 ? 'left' : xTicks && i === ticks.length - 1 ? 'right' : 'center';
-        context.fillText(t.label, toX(t.x), MARGIN.top + plotH + 4);
+        context.fillText(t.label, toX(t.x), margin.top + plotH + 4);
       });
       context.setLineDash([]);
       // Bands first, under every line.
@@ -138,7 +134,7 @@ export function LiveLineChart({
         context.fill();
       }
       context.globalAlpha = 1;
-      context.lineWidth = 2;
+      context.lineWidth = font >= 16 ? 3.5 : 2;
       context.lineJoin = 'round';
       for (const s of series) {
         const points = s.points.filter((p) => Number.isFinite(p.y));
@@ -149,12 +145,12 @@ export function LiveLineChart({
         context.beginPath();
         points.forEach((p, i) => (i === 0 ? context.moveTo(toX(p.x), toY(p.y)) : context.lineTo(toX(p.x), toY(p.y))));
         context.stroke();
-        if (s.markers) {
-          for (const p of points) {
-            context.beginPath();
-            context.arc(toX(p.x), toY(p.y), 3, 0, 2 * Math.PI);
-            context.fill();
-          }
+        // Sparse series get a dot on each point; a curve that ends well before the others, a dot where it ends.
+        const dots = s.markers ? points : points.at(-1)!.x < 0.9 * xMax ? [points.at(-1)!] : [];
+        for (const p of dots) {
+          context.beginPath();
+          context.arc(toX(p.x), toY(p.y), font >= 16 ? 5 : 3.5, 0, 2 * Math.PI);
+          context.fill();
         }
       }
       context.setLineDash([]);

@@ -3,6 +3,7 @@ import type { StageResult } from '../../core/experiments/figures';
 import { confusionMatrix, type ReliabilityBin } from '../../core/metrics';
 import { percent, rolesOf, stageColor } from '../derived';
 import { useApp } from '../store/context';
+import { Dialog } from './Dialog';
 
 /** Shade of a cell from its share of the row: green on the diagonal (right), red off it (a mistake). */
 function shade(share: number, diagonal: boolean): string {
@@ -170,45 +171,45 @@ export function ClassesPanel({ onClose }: { onClose: () => void }) {
   const stage = trained.find((s) => s.name === name);
   const start = run.start;
   return (
-    <div className="gallery-overlay tall-overlay" role="dialog" aria-label="Per class and calibration" data-testid="classes-panel" onClick={onClose}>
-      <div className="gallery-sheet classes-sheet" onClick={(e) => e.stopPropagation()}>
-        <header className="panel-head">
-          <h2>Per class and calibration</h2>
-          {trained.length > 0 && (
-            <label className="inline">
-              <span>model</span>
-              <select value={name} onChange={(e) => setChosen(e.target.value)} data-testid="classes-model">
-                {trained.map((s) => (
-                  <option key={s.name} value={s.name}>
-                    {s.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-        </header>
-        {!stage?.result || !start ? (
-          <p className="muted">Appears when a model has finished training.</p>
-        ) : (
-          <>
-            <p className="panel-help">
-              {stage.label} ({stage.model}), final checkpoint, on the {start.test.labels.length} test examples of {start.dataset}: test accuracy{' '}
-              {percent(stage.result.accuracy, 1)}.
-            </p>
-            <div className="classes-body">
-              <section aria-label="Confusion matrix">
-                <h3>Confusion matrix</h3>
-                <ConfusionMatrix classNames={start.classNames} labels={start.test.labels} predictions={stage.result.testPredictions} />
-                <p className="panel-help">Each row is a true class; shading is the share of that row (green: right, red: taken for another class).</p>
-              </section>
-              <Calibration result={stage.result} color={stageColor(stage.name)} />
-            </div>
-          </>
-        )}
-      </div>
-    </div>
+    <Dialog
+      title="Per class and calibration"
+      onClose={onClose}
+      testId="classes-panel"
+      className="classes-sheet"
+      overlayClassName="tall-overlay"
+      actions={
+        trained.length > 0 && (
+          <label className="inline">
+            <span>model</span>
+            <select value={name} onChange={(e) => setChosen(e.target.value)} data-testid="classes-model">
+              {trained.map((s) => (
+                <option key={s.name} value={s.name}>
+                  {s.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )
+      }
+    >
+      {!stage?.result || !start ? (
+        <p className="muted">Appears when a model has finished training.</p>
+      ) : (
+        <>
+          <p className="panel-help">
+            {stage.label} ({stage.model}), final checkpoint, on the {start.test.labels.length} test examples of {start.dataset}: test accuracy{' '}
+            {percent(stage.result.accuracy, 1)}.
+          </p>
+          <div className="classes-body">
+            <section aria-label="Confusion matrix">
+              <h3>Confusion matrix</h3>
+              <ConfusionMatrix classNames={start.classNames} labels={start.test.labels} predictions={stage.result.testPredictions} />
+              <p className="panel-help">Each row is a true class; shading is the share of that row (green: right, red: taken for another class).</p>
+            </section>
+            <Calibration result={stage.result} color={stageColor(stage.name)} />
+          </div>
+        </>
+      )}
+    </Dialog>
   );
 }

@@ -1,3 +1,5 @@
+import { define } from '../glossary';
+import { Glossed, Term } from './Term';
 import { useState, type ReactNode } from 'react';
 import { z } from 'zod';
 import { DATASETS, datasetInfoOf, ENCODER_DESCRIPTIONS, type EncoderKind } from '../../core/config/datasets';
@@ -77,12 +79,19 @@ function Field({ kind, path, spec, label, slider }: { kind: ExperimentKind; path
     );
   } else return null;
   const range = field.kind === 'number' ? ` (${field.min} to ${field.max})` : '';
+  // A value that is jargon in itself (frozen, soft) says what it means under the menu.
+  const meaning = field.kind === 'enum' ? define(String(value)) : undefined;
   return (
     <div className={`field ${problem ? 'invalid' : ''}`}>
       <label htmlFor={id} title={`${field.help}${range}`}>
-        {name}
+        <Term name={name}>{name}</Term>
       </label>
       {control}
+      {meaning && (
+        <span className="field-meaning">
+          {String(value)}: {meaning}
+        </span>
+      )}
       {problem && <span className="field-problem">{problem}</span>}
     </div>
   );
@@ -122,7 +131,11 @@ function VariantField({ kind, path, label }: { kind: ExperimentKind; path: Path;
           ))}
         </select>
       </div>
-      {option && <p className="variant-help">{option.help}</p>}
+      {option && (
+        <p className="variant-help">
+          <Glossed text={option.help} />
+        </p>
+      )}
       {variantFields(kind, path, type)
         // A linear probe has no width.
         .filter(({ key }) => !(key === 'headWidth' && head === 'linear'))
@@ -178,7 +191,9 @@ function RoleCard({
   return (
     <fieldset className={`role role-${name}`} data-testid={`role-${name}`}>
       <legend>{title}</legend>
-      <p className="role-blurb">{blurb}</p>
+      <p className="role-blurb">
+        <Glossed text={blurb} />
+      </p>
       {lead}
       {withModel && <VariantField kind={kind} path={[...path, 'model']} label="model" />}
       {withTrain && <TrainFields kind={kind} path={[...path, 'train']} />}
@@ -205,7 +220,11 @@ function SettingsCard({ kind, path, title, blurb }: { kind: ExperimentKind; path
   return (
     <fieldset className={`role role-${path.join('-')}`} data-testid={`role-${path.join('-')}`}>
       <legend>{title}</legend>
-      {blurb && <p className="role-blurb">{blurb}</p>}
+      {blurb && (
+        <p className="role-blurb">
+          <Glossed text={blurb} />
+        </p>
+      )}
       {Object.keys(found.inner.shape).map((key) => {
         const spec = fieldSpec(kind, [...path, key]);
         if (spec.kind === 'variant') return <VariantField key={key} kind={kind} path={[...path, key]} label={labelOf(key)} />;

@@ -1,16 +1,19 @@
 import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
+import { accuracyFigure, accuracyReferences, bitsFigure, curvePoints, gapFigure, lossFigure, type CurveMetric } from '../charts/curves';
+import type { Figure } from '../charts/figure';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { thin } from '../charts/thin';
-import { gapSeries, rolesOf, STAGE_COLORS, stageColor, viewOf } from '../derived';
-import type { StageView } from '../store/run-state';
+import { gapSeries, rolesOf, viewOf } from '../derived';
+import type { RunState, StageView } from '../store/run-state';
 import { useApp } from '../store/context';
+import { ChartFigure } from './ChartFigure';
 import { Panel } from './Panel';
 
 type Row = Record<string, number | null>;
 
 /**
  * Recharts loads after the page has appeared (see StaticCharts.tsx), long before a run ends; once it is here the
- * charts render in the same pass as the state that asks for them (the PNG export finds them at once).
+ * charts render in the same pass as the state that asks for them.
  */
 const staticChartsModule = import('./StaticCharts');
 let staticCharts: typeof import('./StaticCharts') | null = null;
@@ -24,25 +27,10 @@ function useStaticCharts(): typeof import('./StaticCharts') | null {
   return module;
 }
 
-type Metric = 'testAccuracy' | 'loss' | 'bitsPerCharacter';
-
-/** A model measured but never trained here (a shipped teacher): one point at step 0, drawn flat across the others' steps. */
-const measuredOnly = (stage: StageView) => stage.totalSteps === 0 && stage.history.length === 1;
-
-/** The points of one stage's curve (thinned); a measured-only model's bits per character reach to `lastStep`. */
-function curvePoints(stage: StageView, metric: Metric, lastStep: number): { x: number; y: number }[] {
-  const points = thin(stage.history)
-    .filter((p) => metric !== 'loss' || p.step > 0)
-    .map((p) => ({ x: p.step, y: p[metric] ?? NaN }));
-  return metric === 'bitsPerCharacter' && measuredOnly(stage) && lastStep > 0 ? [points[0], { x: lastStep, y: points[0].y }] : points;
-}
-
-const lastStepOf = (stages: StageView[]) => Math.max(0, ...stages.map((s) => s.history.at(-1)?.step ?? 0));
-
 /** Rows keyed by step with one column per stage: every model on one step axis. */
-function mergeByStep(stages: StageView[], metric: Metric): Row[] {
+function mergeByStep(stages: StageView[], metric: CurveMetric): Row[] {
   const rows = new Map<number, Row>();
-  const lastStep = lastStepOf(stages);
+  const lastStep = Math.max(0, ...stages.map((s) => s.history.at(-1)?.step ?? 0));
   for (const stage of stages) {
     for (const point of curvePoints(stage, metric, lastStep)) {
       const row = rows.get(point.x) ?? { step: point.x };
@@ -56,115 +44,58 @@ function mergeByStep(stages: StageView[], metric: Metric): Row[] {
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
 const formatLoss = (v: number) => v.toFixed(2);
 const formatRatio = (v: number) => v.toFixed(1);
-const formatBits = (v: number) => v.toFixed(2);
-const ACCURACY_DOMAIN: [number, number] = [0, 1];
-const GAP_DOMAIN: [number, number] = [-0.5, 1.25];
+const figureOf = (run: RunState, metric: CurveMetric) =>
+  metric === 'testAccuracy' ? accuracyFigure(run) : metric === 'bitsPerCharacter' ? bitsFigure(run) : lossFigure(run);
 
-function LiveLegend({ stages }: { stages: StageView[] }) {
-  return (
-    <div className="live-legend">
-      {stages.map((s) => (
-        <span key={s.name} style={{ color: stageColor(s.name) }}>
-          ● {s.label}
-        </span>
-      ))}
-    </div>
-  );
-}
+/** A figure's series for the canvas renderer. */
+const liveSeries = (figure: Figure): LiveSeries[] =>
+  figure.series.map((s) => ({ key: s.key, label: s.label, color: s.color, dashed: s.dashed, points: s.points }));
 
-const MetricChart = memo(function MetricChart({
-  stages,
-  metric,
-  label,
-  legend,
-  training,
-}: {
-  stages: StageView[];
-  metric: Metric;
-  label: string;
-  legend: boolean;
-  training: boolean;
-}) {
+const MetricChart = memo(function MetricChart({ run, metric, training, large }: { run: RunState; metric: CurveMetric; training: boolean; large: boolean }) {
   const charts = useStaticCharts();
-  const data = useMemo(() => (training ? [] : mergeByStep(stages, metric)), [stages, metric, training]);
-  const live = useMemo<LiveSeries[]>(
-    () =>
-      training
-        ? stages.map((stage) => ({
-            key: stage.name,
-            label: stage.label,
-            color: stageColor(stage.name),
-            dashed: metric === 'bitsPerCharacter' && measuredOnly(stage),
-            points: curvePoints(stage, metric, lastStepOf(stages)),
-          }))
-        : [],
-    [stages, metric, training],
-  );
-  if (training) {
-    return (
-      <div className="chart" data-testid={`chart-${metric}`}>
-        <div className="chart-title">{label}</div>
-        <LiveLineChart
-          series={live}
-          yDomain={metric === 'testAccuracy' ? ACCURACY_DOMAIN : undefined}
-          formatY={metric === 'testAccuracy' ? formatPercent : metric === 'bitsPerCharacter' ? formatBits : formatLoss}
-          testId={`live-${metric}`}
-        />
-        {legend && <LiveLegend stages={stages} />}
-      </div>
-    );
-  }
+  const figure = useMemo(() => figureOf(run, metric), [run, metric]);
+  const data = useMemo(() => (training ? [] : mergeByStep(run.stages, metric)), [run.stages, metric, training]);
+  const live = useMemo(() => (training ? liveSeries(figure) : []), [figure, training]);
+  const references = useMemo(() => (metric === 'testAccuracy' ? accuracyReferences(run) : []), [run, metric]);
   return (
-    <div className="chart" data-testid={`chart-${metric}`}>
-      <div className="chart-title">{label}</div>
-      {charts && <charts.MetricLineChart data={data} stages={stages} metric={metric} legend={legend} />}
-    </div>
+    <ChartFigure figure={figure} testId={`chart-${metric}`} className="chart">
+      {training ? (
+        <LiveLineChart series={live} yDomain={figure.yDomain} formatY={metric === 'testAccuracy' ? formatPercent : formatLoss} testId={`live-${metric}`} />
+      ) : (
+        charts && <charts.MetricLineChart data={data} stages={run.stages} metric={metric} references={references} large={large} />
+      )}
+    </ChartFigure>
   );
 });
 
-function GapChart({ training }: { training: boolean }) {
+function GapChart({ run, training, large }: { run: RunState; training: boolean; large: boolean }) {
   const charts = useStaticCharts();
-  const run = useApp((s) => s.run);
   const roles = rolesOf(run);
+  const figure = useMemo(() => gapFigure(run), [run]);
   const full = useMemo(() => gapSeries(run), [run]);
-  const series = useMemo(() => thin(full), [full]);
-  const live = useMemo<LiveSeries[]>(
-    () => [
-      {
-        key: 'gap',
-        label: roles?.gapName ?? 'PGR',
-        color: STAGE_COLORS.student,
-        points: series.filter((p) => p.value !== null).map((p) => ({ x: p.step, y: p.value as number })),
-      },
-    ],
-    [series, roles],
-  );
-  if (training) {
-    return (
-      <div className="chart" data-testid="chart-gap">
-        <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
-        <LiveLineChart series={live} yDomain={GAP_DOMAIN} formatY={formatRatio} testId="live-gap" />
-      </div>
-    );
-  }
+  if (!figure) return null;
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const result = student?.result;
   const best = result ? full.find((p) => p.step === result.bestStep) : undefined;
   const final = result ? full.at(-1) : undefined;
   return (
-    <div className="chart" data-testid="chart-gap">
-      <div className="chart-title">{roles?.gapName ?? 'PGR'} as the student trains</div>
-      {charts && <charts.GapLineChart series={series} name={roles?.gapName ?? 'PGR'} best={best} final={final} />}
-    </div>
+    <ChartFigure figure={figure} testId="chart-gap" className="chart">
+      {training ? (
+        <LiveLineChart series={liveSeries(figure)} yDomain={figure.yDomain} formatY={formatRatio} testId="live-gap" />
+      ) : (
+        charts && <charts.GapLineChart series={thin(full)} name={figure.series[0].label} best={best} final={final} large={large} />
+      )}
+    </ChartFigure>
   );
 }
 
 export function CurvesPanel() {
-  const stages = useApp((s) => s.run.stages);
-  const roles = useApp((s) => rolesOf(s.run));
+  const run = useApp((s) => s.run);
+  const large = useApp((s) => s.lecture);
+  const roles = rolesOf(run);
   const bits = useApp((s) => viewOf(s.run, s.draft.kind).metric === 'bitsPerCharacter');
-  // Canvas while training (cheap redraws), Recharts once the run stops (tooltips, legend, PNG export).
-  const live = useApp((s) => s.run.status === 'running' || s.run.status === 'paused' || s.run.status === 'starting');
+  // Canvas while training (cheap redraws), Recharts once the run stops (tooltips).
+  const live = run.status === 'running' || run.status === 'paused' || run.status === 'starting';
   // Recharts' first render takes 100-200 ms on a small machine: deferred, React renders it in slices between
   // frames instead of in the task that ends the run.
   const training = useDeferredValue(live);
@@ -173,24 +104,32 @@ export function CurvesPanel() {
       title="Training curves"
       testId="curves-panel"
       help={
-        bits
-          ? "Bits per character of every model on held-out text (a novel none of them read; lower is better) and training loss, against each model's own training steps. The teacher is measured, not trained: its line is flat."
-          : !roles?.gapName
-            ? 'Test accuracy and training loss of every model against its own training steps.'
-            : roles.gapName === 'gap closed'
-              ? 'Test accuracy and training loss of every model against its own training steps. Gap closed = how much of the way from the student alone to the teacher distillation takes it.'
-              : 'Test accuracy and training loss of every model against its own training steps. PGR = how much of the gap between the weak supervisor and the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).'
+        bits ? (
+          "Bits per character of every model on held-out text (a novel none of them read; lower is better) and training loss, against each model's own training steps. The teacher is measured, not trained: its line is flat and dashed."
+        ) : (
+          <>
+            Test accuracy and training loss of every model against its own training steps; a dashed line is a model&apos;s final accuracy, drawn across for
+            comparison.{' '}
+            {roles?.gapName === 'gap closed' ? (
+              <>
+                <dfn title="(distilled − student alone) / (teacher − student alone)">Gap closed</dfn>: how much of the way from the student alone to the teacher
+                distillation takes it.
+              </>
+            ) : roles?.gapName ? (
+              <>
+                <dfn title="(student − weak) / (ceiling − weak)">PGR</dfn>, the performance gap recovered: how much of the gap between the weak supervisor and
+                the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).
+              </>
+            ) : null}
+          </>
+        )
       }
       className="curves"
     >
       <div className={roles?.gapName ? 'charts-grid' : 'charts-grid no-gap'}>
-        {bits ? (
-          <MetricChart stages={stages} metric="bitsPerCharacter" label="Held-out bits per character" legend training={training} />
-        ) : (
-          <MetricChart stages={stages} metric="testAccuracy" label="Test accuracy" legend training={training} />
-        )}
-        <MetricChart stages={stages} metric="loss" label="Training loss" legend={false} training={training} />
-        {roles?.gapName && <GapChart training={training} />}
+        <MetricChart run={run} metric={bits ? 'bitsPerCharacter' : 'testAccuracy'} training={training} large={large} />
+        <MetricChart run={run} metric="loss" training={training} large={large} />
+        {roles?.gapName && <GapChart run={run} training={training} large={large} />}
       </div>
     </Panel>
   );

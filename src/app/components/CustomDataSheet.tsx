@@ -1,3 +1,4 @@
+import { Dialog } from './Dialog';
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import { CUSTOM_DATA_LIMITS, customOf } from '../../core/config/datasets';
 import { guessLabelColumn, readCsvRows, tableToRows } from '../../core/data/csv';
@@ -230,36 +231,36 @@ export function CustomDataSheet({ onClose }: { onClose: () => void }) {
   const [tab, setTab] = useState<'csv' | 'draw'>('csv');
   const [forgotten, setForgotten] = useState(false);
   return (
-    <div className="gallery-overlay" role="dialog" aria-label="Your own data" data-testid="custom-data-sheet" onClick={onClose}>
-      <div className="gallery-sheet custom-sheet" onClick={(e) => e.stopPropagation()}>
-        <header className="panel-head">
-          <h2>Your own data</h2>
-          <div className="segmented" role="group" aria-label="Source">
-            <button type="button" aria-pressed={tab === 'csv'} onClick={() => setTab('csv')} data-testid="custom-tab-csv">
-              Upload a CSV
-            </button>
-            <button type="button" aria-pressed={tab === 'draw'} onClick={() => setTab('draw')} data-testid="custom-tab-draw">
-              Draw points
-            </button>
-          </div>
-          <button type="button" onClick={onClose} data-testid="custom-data-close">
-            Close
+    <Dialog
+      title="Your own data"
+      onClose={onClose}
+      testId="custom-data-sheet"
+      className="custom-sheet"
+      closeTestId="custom-data-close"
+      actions={
+        <div className="segmented" role="group" aria-label="Source">
+          <button type="button" aria-pressed={tab === 'csv'} onClick={() => setTab('csv')} data-testid="custom-tab-csv">
+            Upload a CSV
           </button>
-        </header>
-        {tab === 'csv' ? <CsvTab onDone={onClose} /> : <DrawTab onDone={onClose} />}
-        <p className="custom-keep muted">
-          Files you use are kept in this browser (IndexedDB, the newest {MAX_KEPT_FILES}) so that links to them work here after a reload.{' '}
-          <button
-            type="button"
-            className="link"
-            onClick={() => {
-              void forgetKeptFiles().then(() => setForgotten(true));
-            }}
-          >
-            {forgotten ? 'Forgotten' : 'Forget them'}
+          <button type="button" aria-pressed={tab === 'draw'} onClick={() => setTab('draw')} data-testid="custom-tab-draw">
+            Draw points
           </button>
-        </p>
-      </div>
-    </div>
+        </div>
+      }
+    >
+      {tab === 'csv' ? <CsvTab onDone={onClose} /> : <DrawTab onDone={onClose} />}
+      <p className="custom-keep muted">
+        Files you use are kept in this browser (IndexedDB, the newest {MAX_KEPT_FILES}) so that links to them work here after a reload.{' '}
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            void forgetKeptFiles().then(() => setForgotten(true));
+          }}
+        >
+          {forgotten ? 'Forgotten' : 'Forget them'}
+        </button>
+      </p>
+    </Dialog>
   );
 }

@@ -1,16 +1,12 @@
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
+import { accuracyFigure, gapFigure, lossFigure, researchFigure } from '../charts/curves';
+import { exportFigure, useExportName } from './ChartFigure';
 import { resultToJson } from '../../core/experiments/serialize';
 import { download } from '../download';
-import { chartsCsv, configJson, curvesCsv, examplesCsv, importConfig, svgToPng } from '../share/exports';
+import { chartsCsv, configJson, curvesCsv, examplesCsv, importConfig } from '../share/exports';
 import { modelFiles } from '../share/model-files';
 import { useApp } from '../store/context';
 import type { RunState } from '../store/run-state';
-
-const CHARTS = [
-  ['chart-testAccuracy', 'accuracy'],
-  ['chart-loss', 'loss'],
-  ['chart-gap', 'pgr'],
-] as const;
 
 /** Each trained model of the run on screen, as TensorFlow.js layers files (model.json + weights). */
 function ModelDownloads({ run, name }: { run: RunState; name: string }) {
@@ -53,8 +49,13 @@ export function ExportMenu() {
   const loadConfig = useApp((s) => s.loadConfig);
   const fileInput = useRef<HTMLInputElement>(null);
   const [problem, setProblem] = useState<string | null>(null);
-  const name = `distillery-${run.config?.kind ?? draft.kind}-seed${run.config?.seed ?? draft.seed}`;
+  const name = useExportName();
   const hasRun = run.stages.some((s) => s.history.length > 0);
+  // Every chart on the page, drawn for a slide: the training curves and the research plots.
+  const figures = useMemo(() => {
+    const gap = gapFigure(run);
+    return [accuracyFigure(run), lossFigure(run), ...(gap ? [gap] : []), ...run.charts.map(researchFigure)];
+  }, [run]);
 
   const onFile = async (file: File | undefined) => {
     if (!file) return;
@@ -99,23 +100,19 @@ export function ExportMenu() {
           Config (JSON)
         </button>
         <ModelDownloads run={run} name={name} />
-        {CHARTS.map(([testId, label]) => (
-          <button
-            key={testId}
-            type="button"
-            data-testid={`export-${label}-png`}
-            disabled={!hasRun}
-            onClick={async () => {
-              // The chart is the largest SVG in its box (legend icons are small SVGs too).
-              const svgs = [...document.querySelectorAll<SVGSVGElement>(`[data-testid="${testId}"] svg.recharts-surface`)];
-              const area = (svg: SVGSVGElement) => svg.getBoundingClientRect().width * svg.getBoundingClientRect().height;
-              const chart = svgs.sort((a, b) => area(b) - area(a))[0];
-              if (chart) download(`${name}-${label}.png`, await svgToPng(chart));
-            }}
-          >
-            {label} chart (PNG)
-          </button>
-        ))}
+        {figures.map((figure) =>
+          (['png', 'svg'] as const).map((format) => (
+            <button
+              key={`${figure.id}-${format}`}
+              type="button"
+              data-testid={`export-${figure.id}-${format}`}
+              disabled={figure.series.every((s) => s.points.length === 0)}
+              onClick={() => void exportFigure(figure, format, name)}
+            >
+              {figure.title} ({format.toUpperCase()})
+            </button>
+          )),
+        )}
         <label className="import">
           Import config…
           <input ref={fileInput} type="file" accept="application/json,.json" onChange={(e) => onFile(e.target.files?.[0])} data-testid="import-config" />

@@ -4,6 +4,8 @@ import { isHidden } from '../hidden';
 import { encodeLink } from '../share/url-codec';
 import { ExportMenu } from './ExportMenu';
 import { Narrative } from './Narrative';
+import { PaperLinks } from './PaperLinks';
+import { Glossed } from './Term';
 import { PresetGallery } from './PresetGallery';
 import { PRESETS } from '../../core/presets';
 import { useApp } from '../store/context';
@@ -12,6 +14,7 @@ import type { BackendChoice } from '../../worker/protocol';
 // Both draw with Recharts, which loads only when one of them is opened.
 const RunsPanel = lazy(() => import('./RunsPanel').then((m) => ({ default: m.RunsPanel })));
 const SweepPanel = lazy(() => import('./SweepPanel').then((m) => ({ default: m.SweepPanel })));
+const StudyPanel = lazy(() => import('./StudyPanel').then((m) => ({ default: m.StudyPanel })));
 
 /** The first presets get a button of their own (plus the one on screen); the gallery has them all. */
 
@@ -57,7 +60,7 @@ function RunControls() {
       <label className="inline">
         <span>Speed</span>
         <select value={String(stepsPerSecond)} onChange={(e) => setSpeed(e.target.value === 'null' ? null : Number(e.target.value))}>
-          {SPEEDS.map((s) => (
+          {(SPEEDS.some((s) => s.value === stepsPerSecond) ? SPEEDS : [...SPEEDS, { label: `${stepsPerSecond} steps/s`, value: stepsPerSecond }]).map((s) => (
             <option key={s.label} value={String(s.value)}>
               {s.label}
             </option>
@@ -89,7 +92,9 @@ function BackendPicker() {
         {backend ? (
           <>
             running on <strong>{backend.name}</strong>
-            <span className="backend-reason">: {backend.reason}</span>
+            <span className="backend-reason">
+              : <Glossed text={backend.reason} />
+            </span>
           </>
         ) : (
           'backend: not started'
@@ -99,16 +104,18 @@ function BackendPicker() {
   );
 }
 
-/** Copies a link that reproduces the experiment in the form (and starts it when opened). */
+/** Copies a link that reproduces the experiment in the form, with the lecture settings and speed (and starts it when asked). */
 function ShareButton() {
   const draft = useApp((s) => s.draft);
   const invalid = useApp((s) => s.problems.length > 0);
   const lecture = useApp((s) => s.lecture);
   const hidden = useApp((s) => s.hidden);
+  const speed = useApp((s) => s.stepsPerSecond);
   const [link, setLink] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  const [autostart, setAutostart] = useState(false);
   const share = () => {
-    const hash = encodeLink(draft, { run: true, lecture, hide: hidden });
+    const hash = encodeLink(draft, { run: autostart, lecture, hide: hidden, speed });
     const url = `${window.location.origin}${window.location.pathname}${hash}`;
     // The address bar shows the link too, so it can be copied by hand where the clipboard is not allowed.
     window.history.replaceState(null, '', hash);
@@ -122,9 +129,19 @@ function ShareButton() {
   };
   return (
     <div className="share">
-      <button type="button" onClick={share} disabled={invalid} data-testid="copy-link" title="A link that opens this experiment and runs it">
+      <button
+        type="button"
+        onClick={share}
+        disabled={invalid}
+        data-testid="copy-link"
+        title="A link that opens this experiment, with the speed and lecture settings"
+      >
         Copy link
       </button>
+      <label className="inline" title="The link starts the run as soon as it is opened">
+        <input type="checkbox" checked={autostart} onChange={(e) => setAutostart(e.target.checked)} data-testid="link-autostart" />
+        <span>starts the run</span>
+      </label>
       {link && (
         <span className="share-result">
           <span className="share-status">{status}</span>
@@ -145,8 +162,10 @@ export function Header() {
   const [gallery, setGallery] = useState(false);
   const [runsOpen, setRunsOpen] = useState(false);
   const [sweepOpen, setSweepOpen] = useState(false);
+  const [studyOpen, setStudyOpen] = useState(false);
   const savedCount = useApp((s) => s.savedRuns.length);
-  const preset = PRESETS.find((p) => p.id === presetId);
+  const story = useApp((s) => s.story);
+  const preset = PRESETS.find((p) => p.id === story);
   const show = (part: string) => !isHidden(hidden, part);
   return (
     <header className="top">
@@ -189,6 +208,16 @@ export function Header() {
           Sweep…
         </button>
       )}
+      {show('sweep') && (
+        <button
+          type="button"
+          onClick={() => setStudyOpen(true)}
+          data-testid="open-study"
+          title="Run the experiment over several seeds, along one or two settings"
+        >
+          Seeds &amp; sweeps…
+        </button>
+      )}
       <button
         type="button"
         className={lecture ? 'preset active' : 'preset'}
@@ -202,7 +231,7 @@ export function Header() {
       {show('backend') && <BackendPicker />}
       {preset && (
         <p className="lesson" data-testid="lesson">
-          {preset.lesson}
+          <Glossed text={preset.lesson} /> <PaperLinks papers={preset.papers} />
         </p>
       )}
       {lecture && <Narrative />}
@@ -210,6 +239,7 @@ export function Header() {
       <Suspense fallback={null}>
         {runsOpen && <RunsPanel onClose={() => setRunsOpen(false)} />}
         {sweepOpen && <SweepPanel onClose={() => setSweepOpen(false)} />}
+        {studyOpen && <StudyPanel onClose={() => setStudyOpen(false)} />}
       </Suspense>
     </header>
   );

@@ -87,7 +87,7 @@ export function MatrixPanel() {
         <p className="muted">Appears when the student starts training.</p>
       ) : (
         <>
-          <div className="matrix-grid" role="table" aria-label="Supervisor right or wrong against student right or wrong">
+          <div className="matrix-grid" role="group" aria-label="Supervisor right or wrong against student right or wrong">
             <div />
             <div className="matrix-head">student right</div>
             <div className="matrix-head">student wrong</div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { Glossed } from './Term';
 
 /** A titled panel with a one-paragraph "what am I looking at" explanation. */
 export function Panel({
@@ -8,6 +9,7 @@ export function Panel({
   actions,
   children,
   testId,
+  scrolls,
 }: {
   title: string;
   help: ReactNode;
@@ -15,6 +17,8 @@ export function Panel({
   actions?: ReactNode;
   children: ReactNode;
   testId?: string;
+  /** The body scrolls on its own: it takes the focus, so a keyboard can scroll it. */
+  scrolls?: boolean;
 }) {
   return (
     <section className={`panel ${className ?? ''}`} data-testid={testId} aria-label={title}>
@@ -22,8 +26,14 @@ export function Panel({
         <h2>{title}</h2>
         {actions}
       </header>
-      <p className="panel-help">{help}</p>
-      <div className="panel-body">{children}</div>
+      <p className="panel-help">{typeof help === 'string' ? <Glossed text={help} /> : help}</p>
+      {scrolls ? (
+        <div className="panel-body" tabIndex={0} role="region" aria-label={`${title} (scrolls)`}>
+          {children}
+        </div>
+      ) : (
+        <div className="panel-body">{children}</div>
+      )}
     </section>
   );
 }

@@ -1,9 +1,13 @@
 import { memo, useMemo } from 'react';
-import type { ChartData, ChartPoint } from '../../core/experiments/charts';
+import type { ChartData } from '../../core/experiments/charts';
+import { specOf } from '../../core/experiments/kinds';
+import { lessonChart, researchFigure } from '../charts/curves';
+import { barGroups, formatValue, yRange, type Figure } from '../charts/figure';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
-import { stageColor } from '../derived';
-import { useApp } from '../store/context';
 import { thin } from '../charts/thin';
+import { runFacts } from '../derived';
+import { useApp } from '../store/context';
+import { ChartFigure } from './ChartFigure';
 import { Panel } from './Panel';
 
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
@@ -13,38 +17,23 @@ function totalPoints(chart: ChartData): number {
   return Object.values(chart.points).reduce((n, points) => n + points.length, 0);
 }
 
-/** A y range around the data with a margin (percentages stay within 0-100%), so small differences show. */
-function autoDomain(values: number[], percent?: boolean): [number, number] | undefined {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0) return undefined;
-  let lo = Math.min(...finite);
-  let hi = Math.max(...finite);
-  const pad = Math.max((hi - lo) * 0.15, Math.abs(hi) * 0.02, 1e-3);
-  lo -= pad;
-  hi += pad;
-  if (percent) [lo, hi] = [Math.max(0, lo), Math.min(1, hi)];
-  return [lo, hi];
-}
-
 /** A line chart on the canvas renderer (cheap to redraw while points stream in). */
-function LineView({ chart }: { chart: ChartData }) {
-  const { info } = chart;
+function LineView({ figure }: { figure: Figure }) {
   const series = useMemo<LiveSeries[]>(() => {
-    const all = Object.values(chart.points).flat();
-    const xs = all.map((p) => p.x);
-    return info.series.map((s) => {
-      let points = thin(chart.points[s.key] ?? []).map((p) => ({ x: p.x, y: p.y }));
+    const xs = figure.series.flatMap((s) => s.points.map((p) => p.x));
+    return figure.series.map((s) => {
+      let points = thin(s.points).map((p) => ({ x: p.x, y: p.y }));
       // A reference measured once (a frozen teacher's probe) spans the chart as a flat line.
       if (s.dashed && points.length === 1 && xs.length > 1)
         points = [
           { x: Math.min(...xs), y: points[0].y },
           { x: Math.max(...xs), y: points[0].y },
         ];
-      return { key: s.key, label: s.label, color: s.color ?? stageColor(s.key), dashed: s.dashed, markers: points.length <= 24, points };
+      return { key: s.key, label: s.label, color: s.color, dashed: s.dashed, markers: points.length <= 24, points };
     });
-  }, [chart, info]);
-  const all = useMemo(() => Object.values(chart.points).flat(), [chart]);
-  const xFromZero = all.every((p) => p.x >= 0) && info.xLabel.toLowerCase().includes('step');
+  }, [figure]);
+  const all = useMemo(() => figure.series.flatMap((s) => s.points), [figure]);
+  const xFromZero = all.every((p) => p.x >= 0) && /step|epoch/i.test(figure.xLabel);
   // Points that name their x (a chain's links) label the axis with those names.
   const xTicks = useMemo(() => {
     if (all.length === 0 || !all.every((p) => p.label)) return undefined;
@@ -52,18 +41,13 @@ function LineView({ chart }: { chart: ChartData }) {
     for (const p of all) if (!byX.has(p.x)) byX.set(p.x, p.label as string);
     return [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, label]) => ({ x, label }));
   }, [all]);
+  const domain = useMemo(() => yRange(figure), [figure]);
   return (
     <LiveLineChart
       series={series}
-      yDomain={
-        info.yDomain ??
-        autoDomain(
-          all.map((p) => p.y),
-          info.percent,
-        )
-      }
-      formatY={info.percent ? formatPercent : formatNumber}
-      testId={`research-canvas-${info.id}`}
+      yDomain={domain}
+      formatY={figure.percent ? formatPercent : formatNumber}
+      testId={`research-canvas-${figure.id}`}
       xFromZero={xFromZero}
       xTicks={xTicks}
     />
@@ -71,56 +55,36 @@ function LineView({ chart }: { chart: ChartData }) {
 }
 
 /** Grouped bars in plain HTML: one group per label, one bar per series. */
-function BarView({ chart }: { chart: ChartData }) {
-  const { info } = chart;
-  const groups = useMemo(() => {
-    const labels: string[] = [];
-    const byLabel = new Map<string, Map<string, ChartPoint>>();
-    for (const s of info.series) {
-      for (const p of chart.points[s.key] ?? []) {
-        const label = p.label ?? String(p.x);
-        if (!byLabel.has(label)) {
-          labels.push(label);
-          byLabel.set(label, new Map());
-        }
-        byLabel.get(label)!.set(s.key, p);
-      }
-    }
-    return labels.map((label) => ({ label, values: byLabel.get(label)! }));
-  }, [chart, info]);
+function BarView({ figure }: { figure: Figure }) {
+  const groups = useMemo(() => barGroups(figure), [figure]);
   const values = groups.flatMap((g) => [...g.values.values()].map((p) => p.y)).filter(Number.isFinite);
-  const [lo, hi] = info.yDomain ?? [Math.min(0, ...values), Math.max(1e-9, ...values)];
+  const [lo, hi] = figure.yDomain ?? [Math.min(0, ...values), Math.max(1e-9, ...values)];
   const span = hi - lo || 1;
   const zero = Math.min(1, Math.max(0, (0 - lo) / span));
-  const format = info.percent ? (v: number) => `${(v * 100).toFixed(1)}%` : (v: number) => (Number.isFinite(v) ? v.toFixed(3) : 'n/a');
   return (
-    <div className="bar-chart" role="table" aria-label={info.title}>
+    <div className="bar-chart">
       {groups.map((group) => (
-        <div className="bar-group" role="row" key={group.label}>
-          <div className="bar-group-label" role="rowheader">
-            {group.label}
-          </div>
+        <div className="bar-group" key={group.label}>
+          <div className="bar-group-label">{group.label}</div>
           <div className="bar-rows">
-            {info.series.map((s) => {
+            {figure.series.map((s) => {
               const point = group.values.get(s.key);
               if (!point) return null;
               const at = Math.min(1, Math.max(0, (point.y - lo) / span));
-              const left = Math.min(at, zero);
-              const width = Math.abs(at - zero);
               return (
-                <div className="bar-row" role="cell" key={s.key} title={`${s.label}: ${format(point.y)}`}>
+                <div className="bar-row" key={s.key} title={`${s.label}: ${formatValue(figure, point.y)}`}>
                   <div className="bar-track">
                     <div
                       className={`bar ${s.dashed ? 'bar-reference' : ''}`}
                       style={{
-                        left: `${left * 100}%`,
-                        width: `${Math.max(width * 100, 0.5)}%`,
-                        background: s.dashed ? 'transparent' : (s.color ?? stageColor(s.key)),
-                        borderColor: s.color ?? stageColor(s.key),
+                        left: `${Math.min(at, zero) * 100}%`,
+                        width: `${Math.max(Math.abs(at - zero) * 100, 0.5)}%`,
+                        background: s.dashed ? 'transparent' : s.color,
+                        borderColor: s.color,
                       }}
                     />
                   </div>
-                  <span className="bar-value">{format(point.y)}</span>
+                  <span className="bar-value">{formatValue(figure, point.y)}</span>
                 </div>
               );
             })}
@@ -131,43 +95,43 @@ function BarView({ chart }: { chart: ChartData }) {
   );
 }
 
-const ResearchChart = memo(function ResearchChart({ chart }: { chart: ChartData }) {
-  const { info } = chart;
+const ResearchChart = memo(function ResearchChart({ chart, takeaway, lesson }: { chart: ChartData; takeaway: string | null; lesson: boolean }) {
+  const figure = useMemo(() => researchFigure(chart), [chart]);
   return (
-    <figure className={`research-chart research-${info.kind}`} data-testid={`research-chart-${info.id}`} data-points={totalPoints(chart)}>
-      <figcaption className="chart-title">
-        {info.title}{' '}
-        <span className="muted">
-          ({info.yLabel} against {info.xLabel})
-        </span>
-      </figcaption>
-      <div className="research-plot">{info.kind === 'bar' ? <BarView chart={chart} /> : <LineView chart={chart} />}</div>
-      <div className="live-legend">
-        {info.series.map((s) => (
-          <span key={s.key} style={{ color: s.color ?? stageColor(s.key) }}>
-            {s.dashed ? '┄' : '●'} {s.label}
-          </span>
-        ))}
-      </div>
-      {info.note && <p className="research-note">{info.note}</p>}
-    </figure>
+    <ChartFigure
+      figure={figure}
+      testId={`research-chart-${chart.info.id}`}
+      className={`research-chart research-${chart.info.kind} ${lesson ? 'lesson-plot' : ''}`}
+      points={totalPoints(chart)}
+      takeaway={takeaway}
+    >
+      <div className="research-plot">{chart.info.kind === 'bar' ? <BarView figure={figure} /> : <LineView figure={figure} />}</div>
+    </ChartFigure>
   );
 });
 
-/** The experiment's characteristic plots (a chain, a temperature sweep, probe accuracy, proxy and golden distances). */
+/** The run's lesson plot first and largest, with its takeaway; then the experiment's other plots. */
 export function ResearchPanel() {
-  const charts = useApp((s) => s.run.charts);
-  if (charts.length === 0) return null;
+  const run = useApp((s) => s.run);
+  const draft = useApp((s) => s.draft);
+  const charts = run.charts;
+  const lesson = lessonChart(charts);
+  const takeaway = useMemo(() => {
+    const spec = run.config ? specOf(run.config.kind) : null;
+    return spec?.takeaway?.(runFacts(run, draft)) ?? null;
+  }, [run, draft]);
+  if (!lesson) return null;
+  const ordered = [lesson, ...charts.filter((c) => c !== lesson)];
   return (
     <Panel
-      title="Research plots"
+      title="The lesson, measured"
       testId="research-panel"
       className="research"
-      help="What this experiment is about, measured as it runs. Hover a bar for its value; dashed lines and outlined bars are references."
+      help="What this experiment is about, measured as it runs; the line under the first plot says what the numbers show. Dashed lines and outlined bars are references."
     >
-      <div className={`research-grid ${charts.length > 1 ? 'two' : ''}`}>
-        {charts.map((chart) => (
-          <ResearchChart key={chart.info.id} chart={chart} />
+      <div className={`research-grid ${charts.length > 1 ? 'many' : ''}`}>
+        {ordered.map((chart) => (
+          <ResearchChart key={chart.info.id} chart={chart} takeaway={chart === lesson ? takeaway : null} lesson={chart === lesson} />
         ))}
       </div>
     </Panel>

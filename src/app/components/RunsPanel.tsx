@@ -1,3 +1,4 @@
+import { Dialog } from './Dialog';
 import { bitsText, percent, ratio } from '../derived';
 import { useApp } from '../store/context';
 import { curveStyle } from '../runs/compare';
@@ -41,93 +42,84 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
   const loadConfig = useApp((s) => s.loadConfig);
   const chosen = runs.filter((r) => selected.includes(r.id));
   return (
-    <div className="gallery-overlay tall-overlay" role="dialog" aria-label="Runs" data-testid="runs-panel" onClick={onClose}>
-      <div className="gallery-sheet runs-sheet" onClick={(e) => e.stopPropagation()}>
-        <header className="panel-head">
-          <h2>Runs kept in this browser</h2>
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-        </header>
-        <RunNotices />
-        <p className="panel-help">
-          Every finished run is kept here (up to 50), with its config, curves and per-example results, named by what differs from its preset. Tick runs to
-          overlay their test accuracy (language models: held-out bits per character; a colour per run, a line style per model) and, for two or more, to see what
-          differs between their configs.
-        </p>
-        {runs.length === 0 ? (
-          <p className="muted">No finished runs yet.</p>
-        ) : (
-          <table className="runs-table" data-testid="runs-table">
-            <thead>
-              <tr>
-                <th />
-                <th>run</th>
-                <th>accuracies</th>
-                <th>PGR / gap</th>
-                <th>backend</th>
-                <th>when</th>
-                <th />
+    <Dialog title="Runs kept in this browser" onClose={onClose} testId="runs-panel" className="runs-sheet" overlayClassName="tall-overlay">
+      <RunNotices />
+      <p className="panel-help">
+        Every finished run is kept here (up to 50), with its config, curves and per-example results, named by what differs from its preset. Tick runs to overlay
+        their test accuracy (language models: held-out bits per character; a colour per run, a line style per model) and, for two or more, to see what differs
+        between their configs.
+      </p>
+      {runs.length === 0 ? (
+        <p className="muted">No finished runs yet.</p>
+      ) : (
+        <table className="runs-table" data-testid="runs-table">
+          <thead>
+            <tr>
+              <th />
+              <th>run</th>
+              <th>accuracies</th>
+              <th>PGR / gap</th>
+              <th>backend</th>
+              <th>when</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((run) => (
+              <tr key={run.id} data-testid="saved-run" data-run-id={run.id}>
+                <td>
+                  <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.name}`} />
+                </td>
+                <td
+                  data-testid="run-name"
+                  title={run.name}
+                  className={selected.includes(run.id) ? 'run-chosen' : undefined}
+                  style={selected.includes(run.id) ? { borderLeftColor: curveStyle(chosen.indexOf(run), 0).color } : undefined}
+                >
+                  {run.name}
+                </td>
+                <td>
+                  {run.stages
+                    .map((s) =>
+                      s.bitsPerCharacter !== null ? `${s.name} ${bitsText(s.bitsPerCharacter, 2)} bits/char` : `${s.name} ${percent(s.accuracy, 1)}`,
+                    )
+                    .join(' · ')}
+                </td>
+                <td>{ratio(run.pgr)}</td>
+                <td>{run.backend}</td>
+                <td>{when(run.savedAt)}</td>
+                <td className="run-actions">
+                  <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices), onClose())}>
+                    Load
+                  </button>
+                  <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.name}`}>
+                    Delete
+                  </button>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {runs.map((run) => (
-                <tr key={run.id} data-testid="saved-run" data-run-id={run.id}>
-                  <td>
-                    <input type="checkbox" checked={selected.includes(run.id)} onChange={() => toggle(run.id)} aria-label={`Overlay ${run.name}`} />
-                  </td>
-                  <td
-                    data-testid="run-name"
-                    title={run.name}
-                    className={selected.includes(run.id) ? 'run-chosen' : undefined}
-                    style={selected.includes(run.id) ? { borderLeftColor: curveStyle(chosen.indexOf(run), 0).color } : undefined}
-                  >
-                    {run.name}
-                  </td>
-                  <td>{run.title}</td>
-                  <td>
-                    {run.stages
-                      .map((s) =>
-                        s.bitsPerCharacter !== null ? `${s.name} ${bitsText(s.bitsPerCharacter, 2)} bits/char` : `${s.name} ${percent(s.accuracy, 1)}`,
-                      )
-                      .join(' · ')}
-                  </td>
-                  <td>{ratio(run.pgr)}</td>
-                  <td>{run.backend}</td>
-                  <td>{when(run.savedAt)}</td>
-                  <td className="run-actions">
-                    <button type="button" onClick={() => (loadConfig(run.config, run.loadNotices), onClose())}>
-                      Load
-                    </button>
-                    <button type="button" onClick={() => void remove(run.id)} aria-label={`Delete ${run.name}`}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        {chosen.length > 0 && (
-          <>
-            <label className="inline smoothing">
-              <span>Smoothing</span>
-              <input
-                type="range"
-                min={0}
-                max={0.95}
-                step={0.05}
-                value={smoothing}
-                onChange={(e) => setSmoothing(Number(e.target.value))}
-                data-testid="smoothing"
-              />
-              <span>{smoothing.toFixed(2)}</span>
-            </label>
-            <Overlay runs={chosen} smoothing={smoothing} />
-            {chosen.length >= 2 && <ConfigDiff runs={chosen} />}
-          </>
-        )}
-      </div>
-    </div>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {chosen.length > 0 && (
+        <>
+          <label className="inline smoothing">
+            <span>Smoothing</span>
+            <input
+              type="range"
+              min={0}
+              max={0.95}
+              step={0.05}
+              value={smoothing}
+              onChange={(e) => setSmoothing(Number(e.target.value))}
+              data-testid="smoothing"
+            />
+            <span>{smoothing.toFixed(2)}</span>
+          </label>
+          <Overlay runs={chosen} smoothing={smoothing} />
+          {chosen.length >= 2 && <ConfigDiff runs={chosen} />}
+        </>
+      )}
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
-import { bitsText, gapAt, latestAccuracy, latestBits, percent, ratio, rolesOf, stageColor, viewOf } from '../derived';
+import { bitsText, gapAt, latestAccuracy, latestBits, percent, ratio, resultsAreCurrent, rolesOf, stageColor, viewOf } from '../derived';
 import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
+import { Term } from './Term';
 
 /** How long a stage took, or that it was reused (the same model, data and seed trained earlier) and how long that took. */
 function trainedText(result: { seconds: number; reused?: { seconds: number } }): string {
@@ -19,15 +20,16 @@ function Headline({ stage, bits }: { stage: StageView; bits: boolean }) {
     );
   }
   return (
-    <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title="test accuracy (final checkpoint)">
+    <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title={`${stage.label}: test accuracy (final checkpoint)`}>
       {percent(latestAccuracy(stage))}
     </div>
   );
 }
 
-/** One card per model: its accuracy (or bits per character) as it trains, then final and best; and the headline gap ratio. */
+/** One card per model: its accuracy (or bits per character) as it trains, then final and best; and the headline gap ratio, naming its student. */
 export function StageSummary() {
   const run = useApp((s) => s.run);
+  const current = useApp((s) => resultsAreCurrent(s.run, s.draft));
   const bits = useApp((s) => viewOf(s.run, s.draft.kind).metric === 'bitsPerCharacter');
   const roles = rolesOf(run);
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
@@ -35,8 +37,9 @@ export function StageSummary() {
   const gap = studentAccuracy !== null ? gapAt(run, studentAccuracy) : null;
   const result = run.result;
   const bestGap = result ? result.pgr.best : null;
+  const labelOf = (name: string) => run.stages.find((s) => s.name === name)?.label ?? name;
   return (
-    <section className={run.stages.length > 3 ? 'summary many' : 'summary'} aria-label="Models" data-testid="stage-summary">
+    <section className={`summary ${run.stages.length > 3 ? 'many' : ''} ${current ? '' : 'stale'}`} aria-label="Models" data-testid="stage-summary">
       {run.stages.length === 0 && <p className="muted">{run.status === 'starting' ? 'Loading data and starting the worker…' : 'Press Run to train.'}</p>}
       {run.stages.map((stage) => {
         const progress = stage.totalSteps ? (stage.history.at(-1)?.step ?? 0) / stage.totalSteps : 0;
@@ -86,8 +89,14 @@ export function StageSummary() {
       })}
       {roles?.gapName && (
         <div className="stage-card gap-card" data-testid="gap-card">
-          <div className="stage-label">{roles.gapName}</div>
-          <div className="stage-accuracy" data-testid="gap-value" title={gap?.reason ?? `(student - ${roles.lower}) / (${roles.upper} - ${roles.lower})`}>
+          <div className="stage-label">
+            <Term name={roles.gapName === 'PGR' ? 'PGR' : 'gap closed'}>{roles.gapName}</Term> <span className="gap-of">of {labelOf(roles.student)}</span>
+          </div>
+          <div
+            className="stage-accuracy"
+            data-testid="gap-value"
+            title={gap?.reason ?? `(${labelOf(roles.student)} − ${labelOf(roles.lower)}) / (${labelOf(roles.upper)} − ${labelOf(roles.lower)})`}
+          >
             {gap ? ratio(gap.value) : '–'}
           </div>
           <div className="stage-detail">

@@ -1,3 +1,4 @@
+import { Dialog } from './Dialog';
 import { useMemo, useState } from 'react';
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { planSizeSweep, STUDENT_SIZES, SUPERVISOR_SIZES, sizeLabel } from '../sweep-sizes';
@@ -56,132 +57,124 @@ export function SweepPanel({ onClose }: { onClose: () => void }) {
     .filter((c) => c.accuracies)
     .map((c) => ({ x: c.accuracies!.ceiling, y: c.accuracies!.student, label: `${sizeLabel(c.supervisorSize)} -> ${sizeLabel(c.studentSize)}` }));
   return (
-    <div className="gallery-overlay" role="dialog" aria-label="Sweep" data-testid="sweep-panel" onClick={onClose}>
-      <div className="gallery-sheet runs-sheet" onClick={(e) => e.stopPropagation()}>
-        <header className="panel-head">
-          <h2>Sweep: supervisor size x student size</h2>
-          <button type="button" onClick={onClose}>
-            Close
-          </button>
-        </header>
-        <p className="panel-help">
-          Runs the experiment in the form once per pair of sizes, one after another (watch each run on the main page). A size is a hidden-layer width; "linear"
-          has none (for a pretrained student, a linear probe). Click a finished cell to open it as a run.
-        </p>
-        {kind !== 'weak-to-strong' ? (
-          <p className="muted">Sweeps are for weak-to-strong experiments: load one first.</p>
-        ) : (
-          <div className="sweep-setup">
-            <SizePicker label="Supervisor sizes" sizes={SUPERVISOR_SIZES} chosen={supervisors} setChosen={setSupervisors} />
-            <SizePicker label="Student sizes" sizes={STUDENT_SIZES} chosen={students} setChosen={setStudents} />
-            {sweep?.running ? (
-              <button type="button" onClick={cancelSweep} data-testid="cancel-sweep">
-                Cancel sweep
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="primary"
-                disabled={runnable === 0}
-                onClick={() => startSweep(supervisors, students)}
-                data-testid="start-sweep"
-                title={invalid ? 'Fix the problems listed under the form first' : undefined}
-              >
-                Run {runnable} experiment{runnable === 1 ? '' : 's'}
-              </button>
-            )}
+    <Dialog title="Sweep: supervisor size x student size" onClose={onClose} testId="sweep-panel" className="runs-sheet">
+      <p className="panel-help">
+        Runs the experiment in the form once per pair of sizes, one after another (watch each run on the main page). A size is a hidden-layer width; "linear"
+        has none (for a pretrained student, a linear probe). Click a finished cell to open it as a run.
+      </p>
+      {kind !== 'weak-to-strong' ? (
+        <p className="muted">Sweeps are for weak-to-strong experiments: load one first.</p>
+      ) : (
+        <div className="sweep-setup">
+          <SizePicker label="Supervisor sizes" sizes={SUPERVISOR_SIZES} chosen={supervisors} setChosen={setSupervisors} />
+          <SizePicker label="Student sizes" sizes={STUDENT_SIZES} chosen={students} setChosen={setStudents} />
+          {sweep?.running ? (
+            <button type="button" onClick={cancelSweep} data-testid="cancel-sweep">
+              Cancel sweep
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="primary"
+              disabled={runnable === 0}
+              onClick={() => startSweep(supervisors, students)}
+              data-testid="start-sweep"
+              title={invalid ? 'Fix the problems listed under the form first' : undefined}
+            >
+              Run {runnable} experiment{runnable === 1 ? '' : 's'}
+            </button>
+          )}
+        </div>
+      )}
+      {refusedCells.length > 0 && (
+        <div className="problems" role="status" data-testid="sweep-refused">
+          <strong>{sweep ? 'Refused, not run' : 'These cells would be refused'} (the others run):</strong>
+          <ul>
+            {refusedCells.map((c) => (
+              <li key={`${c.supervisorSize}-${c.studentSize}`}>
+                supervisor {sizeLabel(c.supervisorSize)}, student {sizeLabel(c.studentSize)}: {'reason' in c ? c.reason : c.refused}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {cells.length > 0 && (
+        <div className="sweep-results">
+          <div className="heatmap" style={{ gridTemplateColumns: `110px repeat(${columns.length}, 1fr)` }} data-testid="sweep-heatmap">
+            <div className="heat-corner">supervisor ↓ · student →</div>
+            {columns.map((c) => (
+              <div key={c} className="heat-head">
+                {sizeLabel(c)}
+              </div>
+            ))}
+            {rows.map((r) => (
+              <div key={r} className="heat-row">
+                <div className="heat-head">{sizeLabel(r)}</div>
+                {columns.map((c) => {
+                  const index = cells.findIndex((cell) => cell.supervisorSize === r && cell.studentSize === c);
+                  const cell = cells[index];
+                  return (
+                    <button
+                      key={c}
+                      type="button"
+                      className="heat-cell"
+                      style={{ background: pgrColor(cell.pgr) }}
+                      disabled={cell.status !== 'done' || sweep?.running}
+                      onClick={() => (openCell(index), onClose())}
+                      data-testid="sweep-cell"
+                      title={
+                        cell.accuracies
+                          ? `weak ${percent(cell.accuracies.weak)}, ceiling ${percent(cell.accuracies.ceiling)}, student ${percent(cell.accuracies.student)}`
+                          : (cell.reason ?? cell.status)
+                      }
+                    >
+                      <strong>{cell.status === 'done' ? ratio(cell.pgr) : cell.status === 'running' ? 'running…' : cell.status}</strong>
+                      {cell.status === 'refused' && <span>not run</span>}
+                      {cell.accuracies && <span>student {percent(cell.accuracies.student, 1)}</span>}
+                    </button>
+                  );
+                })}
+              </div>
+            ))}
           </div>
-        )}
-        {refusedCells.length > 0 && (
-          <div className="problems" role="status" data-testid="sweep-refused">
-            <strong>{sweep ? 'Refused, not run' : 'These cells would be refused'} (the others run):</strong>
-            <ul>
-              {refusedCells.map((c) => (
-                <li key={`${c.supervisorSize}-${c.studentSize}`}>
-                  supervisor {sizeLabel(c.supervisorSize)}, student {sizeLabel(c.studentSize)}: {'reason' in c ? c.reason : c.refused}
-                </li>
-              ))}
-            </ul>
+          <div className="sweep-scatter" data-testid="sweep-scatter">
+            <div className="chart-title">Student accuracy against ceiling accuracy</div>
+            <ResponsiveContainer width="100%" height="100%">
+              <ScatterChart margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
+                <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
+                <XAxis
+                  type="number"
+                  dataKey="x"
+                  name="ceiling"
+                  domain={[0, 1]}
+                  tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                  tick={{ fontSize: 11 }}
+                  label={{ value: 'ceiling', position: 'insideBottom', offset: -8, fontSize: 11 }}
+                />
+                <YAxis
+                  type="number"
+                  dataKey="y"
+                  name="student"
+                  domain={[0, 1]}
+                  tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
+                  tick={{ fontSize: 11 }}
+                  width={40}
+                />
+                <ReferenceLine
+                  segment={[
+                    { x: 0, y: 0 },
+                    { x: 1, y: 1 },
+                  ]}
+                  stroke="#94a3b8"
+                  strokeDasharray="4 3"
+                />
+                <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v))} />
+                <Scatter data={points} fill="#059669" isAnimationActive={false} />
+              </ScatterChart>
+            </ResponsiveContainer>
           </div>
-        )}
-        {cells.length > 0 && (
-          <div className="sweep-results">
-            <div className="heatmap" style={{ gridTemplateColumns: `110px repeat(${columns.length}, 1fr)` }} data-testid="sweep-heatmap">
-              <div className="heat-corner">supervisor ↓ · student →</div>
-              {columns.map((c) => (
-                <div key={c} className="heat-head">
-                  {sizeLabel(c)}
-                </div>
-              ))}
-              {rows.map((r) => (
-                <div key={r} className="heat-row">
-                  <div className="heat-head">{sizeLabel(r)}</div>
-                  {columns.map((c) => {
-                    const index = cells.findIndex((cell) => cell.supervisorSize === r && cell.studentSize === c);
-                    const cell = cells[index];
-                    return (
-                      <button
-                        key={c}
-                        type="button"
-                        className="heat-cell"
-                        style={{ background: pgrColor(cell.pgr) }}
-                        disabled={cell.status !== 'done' || sweep?.running}
-                        onClick={() => (openCell(index), onClose())}
-                        data-testid="sweep-cell"
-                        title={
-                          cell.accuracies
-                            ? `weak ${percent(cell.accuracies.weak)}, ceiling ${percent(cell.accuracies.ceiling)}, student ${percent(cell.accuracies.student)}`
-                            : (cell.reason ?? cell.status)
-                        }
-                      >
-                        <strong>{cell.status === 'done' ? ratio(cell.pgr) : cell.status === 'running' ? 'running…' : cell.status}</strong>
-                        {cell.status === 'refused' && <span>not run</span>}
-                        {cell.accuracies && <span>student {percent(cell.accuracies.student, 1)}</span>}
-                      </button>
-                    );
-                  })}
-                </div>
-              ))}
-            </div>
-            <div className="sweep-scatter" data-testid="sweep-scatter">
-              <div className="chart-title">Student accuracy against ceiling accuracy</div>
-              <ResponsiveContainer width="100%" height="100%">
-                <ScatterChart margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
-                  <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-                  <XAxis
-                    type="number"
-                    dataKey="x"
-                    name="ceiling"
-                    domain={[0, 1]}
-                    tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-                    tick={{ fontSize: 11 }}
-                    label={{ value: 'ceiling', position: 'insideBottom', offset: -8, fontSize: 11 }}
-                  />
-                  <YAxis
-                    type="number"
-                    dataKey="y"
-                    name="student"
-                    domain={[0, 1]}
-                    tickFormatter={(v: number) => `${Math.round(v * 100)}%`}
-                    tick={{ fontSize: 11 }}
-                    width={40}
-                  />
-                  <ReferenceLine
-                    segment={[
-                      { x: 0, y: 0 },
-                      { x: 1, y: 1 },
-                    ]}
-                    stroke="#94a3b8"
-                    strokeDasharray="4 3"
-                  />
-                  <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v))} />
-                  <Scatter data={points} fill="#059669" isAnimationActive={false} />
-                </ScatterChart>
-              </ResponsiveContainer>
-            </div>
-          </div>
-        )}
-      </div>
-    </div>
+        </div>
+      )}
+    </Dialog>
   );
 }

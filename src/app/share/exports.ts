@@ -44,24 +44,18 @@ export function importConfig(text: string): { config: ExperimentConfig; notices:
   }
 }
 
-/** A chart (Recharts draws SVG) as a PNG on a white background, at twice the screen size. */
-export async function svgToPng(svg: SVGSVGElement, scale = 2): Promise<Blob> {
-  const { width, height } = svg.getBoundingClientRect();
-  const clone = svg.cloneNode(true) as SVGSVGElement;
-  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
-  clone.setAttribute('width', String(width));
-  clone.setAttribute('height', String(height));
-  const source = new XMLSerializer().serializeToString(clone);
+/** A PNG of an SVG text at `scale` times its size (2: sharp on a slide or a high-density screen). */
+export async function svgToPng(svg: string, width: number, height: number, scale = 2): Promise<Blob> {
   const image = new Image();
-  image.src = URL.createObjectURL(new Blob([source], { type: 'image/svg+xml' }));
-  await image.decode();
+  image.src = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   const canvas = document.createElement('canvas');
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
-  const context = canvas.getContext('2d')!;
-  context.fillStyle = '#fff';
-  context.fillRect(0, 0, canvas.width, canvas.height);
-  context.drawImage(image, 0, 0, canvas.width, canvas.height);
-  URL.revokeObjectURL(image.src);
+  try {
+    await image.decode();
+    canvas.getContext('2d')!.drawImage(image, 0, 0, canvas.width, canvas.height);
+  } finally {
+    URL.revokeObjectURL(image.src);
+  }
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG encoding failed'))), 'image/png'));
 }

@@ -34,19 +34,20 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
   })
   .map(({ preset, seed, model, prompt, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
-    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher (a
-    // language experiment without a trained teacher varies its student).
+    // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher; the
+    // student where labels come from no model (hard-vs-easy's label noise, weak-labelers' labelling functions, a
+    // language experiment's student).
     const role = 'supervisor' in base ? 'supervisor' : 'teacher' in base ? 'teacher' : 'student';
-    // A language model keeps its character model; kinds that read a hidden layer (a random teacher's probe, a P(IK)
-    // head, feature distillation) keep the preset's model when the drawn one has none.
     const sampling = 'sampling' in base ? { sampling: { ...base.sampling, prompt } } : {};
-    const build = (chosen: unknown) =>
-      parseConfig({ ...base, seed, ...sampling, [role]: { ...base[role], model: chosen, train: { ...base[role].train, ...train } } });
-    if ('embedding' in base[role].model) return build(base[role].model);
+    const withModel = (m: unknown) => ({ ...base, seed, ...sampling, [role]: { ...base[role], model: m, train: { ...base[role].train, ...train } } });
+    // Some kinds restrict the model (a random teacher's probe and feature distillation read a hidden layer, so they
+    // take only MLPs; a language model keeps its character model): where the generated model is not valid there,
+    // the preset's own model is kept.
+    if ('embedding' in base[role].model) return parseConfig(withModel(base[role].model));
     try {
-      return build(model);
+      return parseConfig(withModel(model));
     } catch {
-      return build(base[role].model);
+      return parseConfig(withModel(base[role].model));
     }
   });
 
@@ -126,6 +127,22 @@ describe('share links', () => {
     const decoded = decodeLink('#lecture=1&hide=student.loss,supervisor.train,<script>,data');
     expect(decoded.lecture).toBe(true);
     expect(decoded.hide).toEqual(['student.loss', 'supervisor.train', 'data']);
+  });
+
+  it('keeps the speed and starts the run only when asked', () => {
+    const config = presetConfig('w2s-copying');
+    const paced = decodeLink(encodeLink(config, { speed: 10, lecture: true }));
+    expect(paced).toMatchObject({ speed: 10, run: false, lecture: true, notices: [] });
+    expect(paced.config).toEqual(config);
+    expect(decodeLink(encodeLink(config, { run: true })).run).toBe(true);
+    expect(decodeLink(encodeLink(config, { speed: null })).speed).toBeNull();
+    expect(encodeLink(config, {})).not.toMatch(/run=|speed=/);
+    for (const bad of ['0', '-5', '2.5', '1e3', 'fast', '9999999', '']) {
+      const decoded = decodeLink(`${encodeLink(config)}&speed=${bad}`);
+      expect(decoded.speed, bad).toBeNull();
+      expect(decoded.config, bad).toEqual(config);
+      expect(decoded.notices.join(' '), bad).toMatch(/speed in this link .* full speed/);
+    }
   });
 
   describe('links made by an older settings version', () => {

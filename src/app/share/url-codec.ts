@@ -1,7 +1,7 @@
 /**
  * Shareable links: the full config (and only the config) in the URL hash, compressed and versioned.
  *
- *   #c=<lz-string of {"v": CONFIG_VERSION, ...config}>&run=1&lecture=1&hide=student.loss,supervisor.train
+ *   #c=<lz-string of {"v": CONFIG_VERSION, ...config}>&run=1&lecture=1&hide=student.loss,supervisor.train&speed=10
  *
  * Decoding never throws: unknown keys are ignored, invalid values fall back to their defaults with a notice
  * naming each, and a link that cannot be read at all leaves the page as if there were no link.
@@ -20,6 +20,8 @@ export interface LinkOptions {
   lecture?: boolean;
   /** Controls to hide, as config paths or panel names. */
   hide?: string[];
+  /** The speed cap in training steps per second (null or absent: full speed), for watching a run in class. */
+  speed?: number | null;
 }
 
 export interface DecodedLink extends Required<LinkOptions> {
@@ -35,6 +37,8 @@ export interface DecodedLink extends Required<LinkOptions> {
  */
 const MAX_HASH_LENGTH = 10_000;
 const MAX_CONFIG_JSON = 100_000;
+/** The highest speed cap a link may set, in steps per second. */
+const MAX_SPEED = 100_000;
 
 export function encodeLink(config: ExperimentConfig, options: LinkOptions = {}): string {
   const params = new URLSearchParams();
@@ -42,11 +46,12 @@ export function encodeLink(config: ExperimentConfig, options: LinkOptions = {}):
   if (options.run) params.set('run', '1');
   if (options.lecture) params.set('lecture', '1');
   if (options.hide?.length) params.set('hide', options.hide.join(','));
+  if (options.speed) params.set('speed', String(options.speed));
   return `#${params.toString()}`;
 }
 
 export function decodeLink(hash: string): DecodedLink {
-  const empty: DecodedLink = { config: null, notices: [], run: false, lecture: false, hide: [] };
+  const empty: DecodedLink = { config: null, notices: [], run: false, lecture: false, hide: [], speed: null };
   if (typeof hash !== 'string' || hash.length <= 1) return empty;
   if (hash.length > MAX_HASH_LENGTH)
     return { ...empty, notices: [`The link is too long to be an experiment (${hash.length} characters); showing the default experiment.`] };
@@ -66,6 +71,15 @@ export function decodeLink(hash: string): DecodedLink {
       .filter((s) => /^[A-Za-z][\w.-]{0,80}$/.test(s))
       .slice(0, 50),
   };
+  const speed = params.get('speed');
+  if (speed !== null) {
+    const value = /^\d{1,6}$/.test(speed) ? Number(speed) : NaN;
+    if (value >= 1 && value <= MAX_SPEED) result.speed = value;
+    else
+      result.notices = [
+        `The speed in this link (${JSON.stringify(speed.slice(0, 20))}) is not a whole number of steps per second from 1 to ${MAX_SPEED}; the page runs at full speed.`,
+      ];
+  }
   const packed = params.get('c');
   if (packed === null) return result;
 
@@ -87,7 +101,7 @@ export function decodeLink(hash: string): DecodedLink {
 
   try {
     const { config, notices } = readConfig(payload);
-    return { ...result, config, notices };
+    return { ...result, config, notices: [...result.notices, ...notices] };
   } catch (error) {
     const detail = error instanceof ConfigError ? error.problems.join('; ') : String(error);
     return { ...result, run: false, notices: [`The experiment in this link is not valid (${detail}); showing the default experiment instead.`] };

@@ -4,7 +4,7 @@
  */
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { ExperimentResult, ExperimentStart } from '../../core/experiments/contract';
-import type { StageResult, TextSample } from '../../core/experiments/figures';
+import type { FirstLayerWeights, StageResult, TextSample } from '../../core/experiments/figures';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
 import type { MetricPoint } from '../../core/experiments/figures';
 import type { LayersModelFiles } from '../../core/models/layers-format';
@@ -26,6 +26,8 @@ export interface StageView {
   latestPredictions: Int32Array | null;
   /** Decision-grid predictions at the latest measurement (2-D data). */
   latestGrid: Int32Array | null;
+  /** The first layer's weights at the latest measurement, for a model that reads an image's pixels. */
+  firstLayer: { step: number; layer: FirstLayerWeights } | null;
   result: StageResult | null;
 }
 
@@ -118,6 +120,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
               status: 'waiting',
               latestPredictions: null,
               latestGrid: null,
+              firstLayer: null,
               result: null,
             })),
           };
@@ -156,6 +159,8 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
           };
         } else if (event.type === 'text-sample') {
           next = { ...next, samples: [...next.samples, event.sample] };
+        } else if (event.type === 'first-layer') {
+          next = { ...next, stages: updateStage(next.stages, event.stage, (s) => ({ ...s, firstLayer: { step: event.step, layer: event.layer } })) };
         } else if (event.type === 'chart' || event.type === 'chart-point') {
           next = { ...next, charts: applyChartEvent(next.charts, event) };
         } else if (event.type === 'stage-end') {

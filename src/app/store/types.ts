@@ -20,6 +20,12 @@ export type Path = (string | number)[];
 
 export interface ConfigSlice {
   presetId: string | null;
+  /**
+   * The preset whose story (captions, lesson) the form tells: the preset loaded, kept through the visitor's edits
+   * of the same kind of experiment (its captions quote the edited run's own numbers); a link or file of a preset
+   * with another seed tells that preset's story too.
+   */
+  story: string | null;
   /** The edited config; may be invalid while `problems` is non-empty. */
   draft: ExperimentConfig;
   /** What is wrong with the draft, one line per problem: always the draft's own (see setDraft below). */
@@ -43,7 +49,7 @@ export interface ConfigSlice {
    * here, and the problems are always recomputed from the draft itself, so that Run is enabled only for a config
    * that validates. A value that is not even shaped like a config is refused, keeping the form.
    */
-  setDraft(candidate: unknown, presetId: string | null, notices?: string[]): void;
+  setDraft(candidate: unknown, presetId: string | null, notices?: string[], edited?: boolean): void;
 }
 
 export interface RunSlice {
@@ -75,10 +81,8 @@ export interface ViewSlice {
   category: MistakeCategory;
   /** Which student the matrix and the examples compare with the supervisor (comparison experiments); null: the main one. */
   matrixStudent: string | null;
-  regions: 'side-by-side' | 'supervisor' | 'student';
   selectCategory(category: MistakeCategory): void;
   selectMatrixStudent(name: string | null): void;
-  setRegions(regions: ViewSlice['regions']): void;
 }
 
 export interface RunsSlice {

@@ -102,3 +102,55 @@ export function fieldOfConfig(config: { kind: ExperimentKind }, path: readonly s
   }
   return { ok: true, field: current, inner: unwrap(current), value };
 }
+
+/** A setting a sweep can vary: a number, a choice, or a variant (a model, a loss: its types). */
+export interface SweepableField {
+  /** Dotted path, as a sweep axis names it: "data.supervisorSize", "student.model.head". */
+  path: string;
+  kind: 'number' | 'integer' | 'enum' | 'variant';
+  /** The schema's help text. */
+  description: string;
+  /** Numbers: their range. */
+  range?: [number, number];
+  /** Choices: the allowed values; variants: their types. */
+  options?: string[];
+  /** The config's own value, as an axis would write it. */
+  current: string;
+}
+
+/** Paths never offered: the kind is the experiment itself, seeds are their own control. */
+const NOT_AXES = new Set(['kind', 'seed']);
+
+/**
+ * Every number, choice and variant of this config, in the schema's order, following the config's own variants (a
+ * pretrained student offers its head, not an MLP's width). Arrays are not entered.
+ */
+export function sweepableFields(config: { kind: ExperimentKind }): SweepableField[] {
+  const fields: SweepableField[] = [];
+  const visit = (path: string[], value: unknown) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+      const at = [...path, key];
+      if (path.length === 0 && NOT_AXES.has(key)) continue;
+      const found = fieldOfConfig(config, at);
+      if (!found.ok) continue;
+      const inner = found.inner;
+      const description = found.field.description ?? inner.description ?? '';
+      const own = (value as Record<string, unknown>)[key];
+      if (inner instanceof z.ZodNumber) {
+        const range: [number, number] = [inner.minValue ?? -Infinity, inner.maxValue ?? Infinity];
+        fields.push({ path: at.join('.'), kind: inner.isInt ? 'integer' : 'number', description, range, current: String(own) });
+      } else if (inner instanceof z.ZodEnum) {
+        fields.push({ path: at.join('.'), kind: 'enum', description, options: inner.options.map(String), current: String(own) });
+      } else if (inner instanceof z.ZodDiscriminatedUnion) {
+        const options = (inner.options as z.ZodObject[]).map((o) => String((o.shape.type as z.ZodLiteral).value));
+        fields.push({ path: at.join('.'), kind: 'variant', description, options, current: String((own as { type?: unknown } | undefined)?.type) });
+        visit(at, own);
+      } else if (inner instanceof z.ZodObject) {
+        visit(at, own);
+      }
+    }
+  };
+  visit([], config);
+  return fields;
+}

@@ -209,7 +209,12 @@ describe('CSV reader: arbitrary input', () => {
     );
 
   it('never throws and never hangs on 10,000 generated inputs', () => {
-    const started = performance.now();
+    // CPU time of this process, not wall time: other work on the machine must not fail a test of the reader's own cost.
+    const cpuSeconds = () => {
+      const { user, system } = process.cpuUsage();
+      return (user + system) / 1e6;
+    };
+    const started = cpuSeconds();
     let runs = 0;
     const count = (n: number) => ({ numRuns: n, seed: 42 });
     // Random strings, including CSV-ish punctuation.
@@ -255,6 +260,6 @@ describe('CSV reader: arbitrary input', () => {
       count(500),
     );
     expect(runs).toBeGreaterThanOrEqual(10000);
-    expect(performance.now() - started).toBeLessThan(20_000);
+    expect(cpuSeconds() - started).toBeLessThan(20);
   }, 60_000);
 });

@@ -28,6 +28,11 @@ export interface ChartInfo {
   percent?: boolean;
   /** One sentence on how to read it. */
   note?: string;
+  /**
+   * The run's lesson plot: the page draws it first and largest, with the kind's takeaway under it. Without one,
+   * the first chart declared is the lesson plot.
+   */
+  lesson?: boolean;
 }
 
 export interface ChartPoint {

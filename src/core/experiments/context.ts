@@ -46,3 +46,17 @@ export interface RunOptions {
 export function createRunContext<Config extends ExperimentConfig>(config: Config, options: RunOptions): RunContext<Config> {
   return { config, seed: config.seed, rng: createRng(config.seed), ...options };
 }
+
+/**
+ * The same context with `observe` shown every event before it goes on: a runner plots what its stages report
+ * (a student's beats and copies at each measurement) without touching how they train.
+ */
+export function observing<Config extends ExperimentConfig>(ctx: RunContext<Config>, observe: (event: ExperimentEvent) => void): RunContext<Config> {
+  return {
+    ...ctx,
+    onEvent: (event) => {
+      observe(event);
+      ctx.onEvent?.(event);
+    },
+  };
+}

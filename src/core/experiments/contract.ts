@@ -4,7 +4,7 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import type { ChartEvent } from './charts';
-import type { DecisionGrid, ResultFigures, StageInfo, StageResult, StepEvent, TextSample } from './figures';
+import type { DecisionGrid, FirstLayerWeights, ResultFigures, StageInfo, StageResult, StepEvent, TextSample } from './figures';
 import type { ExperimentKind } from './kinds';
 
 export interface ExperimentStart {
@@ -25,6 +25,8 @@ export type ExperimentEvent =
   | ({ type: 'step'; stage: string } & StepEvent)
   | { type: 'stage-end'; stage: string; result: StageResult }
   | { type: 'text-sample'; sample: TextSample }
+  /** At each measurement of a model that reads an image's pixels: its first layer's weights (see FirstLayerWeights). */
+  | { type: 'first-layer'; stage: string; step: number; layer: FirstLayerWeights }
   | ChartEvent;
 
 export interface ExperimentResult extends ResultFigures {

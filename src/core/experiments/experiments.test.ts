@@ -46,7 +46,7 @@ describe('experiments (wasm)', () => {
     expect(result.mistakes.test.beats).toBeGreaterThan(result.mistakes.test.regresses);
     // Progress streamed as plain data: each stage starts, steps and ends, in order.
     const order = events
-      .filter((e) => e.type !== 'step' && e.type !== 'chart' && e.type !== 'chart-point')
+      .filter((e) => e.type !== 'step' && e.type !== 'chart' && e.type !== 'chart-point' && e.type !== 'first-layer')
       .map((e) => `${e.type}:${'stage' in e ? e.stage : ''}`);
     expect(order).toEqual([
       'experiment-start:',
@@ -59,6 +59,18 @@ describe('experiments (wasm)', () => {
     ]);
     const steps = events.filter((e) => e.type === 'step' && e.stage === 'student');
     expect(steps.length).toBeGreaterThan(5);
+    // A look inside: the linear supervisor reads the pixels, so its first layer comes at each measurement, one
+    // 28x28 image per class; the other models read the frozen encoder's features, so none comes from them.
+    const layers = events.flatMap((e) => (e.type === 'first-layer' ? [e] : []));
+    expect(new Set(layers.map((e) => e.stage))).toEqual(new Set(['weak']));
+    expect(layers.map((e) => e.step)).toEqual(weak.history.map((h) => h.step));
+    for (const { layer } of layers) {
+      expect([layer.height, layer.width, layer.units, layer.totalUnits, layer.weights.length]).toEqual([28, 28, 10, 10, 7840]);
+      expect(layer.weights.every(Number.isFinite)).toBe(true);
+    }
+    // Training moves the weights: the pixels' weights for a class at the end are not those at step 0.
+    const [first, last] = [layers[0].layer.weights, layers.at(-1)!.layer.weights];
+    expect(last.reduce((sum, w, i) => sum + Math.abs(w - first[i]), 0) / last.length).toBeGreaterThan(1e-3);
     expect(tf.memory().numTensors).toBe(before);
   });
 

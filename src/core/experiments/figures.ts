@@ -72,6 +72,20 @@ export interface StageResult extends StageInfo {
   bitsPerCharacter?: number;
 }
 
+/**
+ * The first layer of a model that reads an image's pixels (a linear model, an MLP), as images: unit u's weight
+ * for pixel p is at u * height * width + p. At most FIRST_LAYER_UNITS units are sent.
+ */
+export interface FirstLayerWeights {
+  height: number;
+  width: number;
+  /** Units sent (the first ones of the layer). */
+  units: number;
+  /** Units the layer has. */
+  totalUnits: number;
+  weights: Float32Array;
+}
+
 /** A square grid over 2-D data on which models' decision regions are drawn. */
 export interface DecisionGrid {
   /** [xMin, xMax, yMin, yMax] */

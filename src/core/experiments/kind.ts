@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import type { ModelUse } from '../config/limits';
 import type { DatasetInfo } from '../config/datasets';
 import type { StageInfo } from './figures';
-import type { Caption } from './narration';
+import type { Caption, RunFacts } from './narration';
 
 export type { ModelUse };
 
@@ -32,6 +32,32 @@ export interface StageRoles {
 export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Safety', 'Language models'] as const;
 export type GallerySection = (typeof GALLERY_SECTIONS)[number];
 
+/** A paper a preset reproduces or illustrates, linked from the page. */
+export interface Paper {
+  /** How the page cites it: "Burns et al. 2023". */
+  cite: string;
+  title: string;
+  url: string;
+}
+
+/** The papers the presets cite, each written once. */
+export const PAPERS = {
+  burns: {
+    cite: 'Burns et al. 2023',
+    title: 'Weak-to-Strong Generalization: Eliciting Strong Capabilities With Weak Supervision',
+    url: 'https://arxiv.org/abs/2312.09390',
+  },
+  hinton: { cite: 'Hinton, Vinyals and Dean 2015', title: 'Distilling the Knowledge in a Neural Network', url: 'https://arxiv.org/abs/1503.02531' },
+  taid: {
+    cite: 'Shing et al. 2025',
+    title: 'TAID: Temporally Adaptive Interpolated Distillation for Efficient Knowledge Transfer in Language Models',
+    url: 'https://arxiv.org/abs/2501.16937',
+  },
+  minillm: { cite: 'Gu et al. 2023', title: 'MiniLLM: Knowledge Distillation of Large Language Models (reverse KL)', url: 'https://arxiv.org/abs/2306.08543' },
+  randomTeachers: { cite: 'Sarnthein et al. 2023', title: 'Random Teachers are Good Teachers', url: 'https://arxiv.org/abs/2302.12091' },
+  teacherHacking: { cite: 'Tiapkin et al. 2025', title: 'On Teacher Hacking in Language Model Distillation', url: 'https://arxiv.org/abs/2502.02671' },
+} as const satisfies Record<string, Paper>;
+
 export interface Preset<Input = unknown, Config = unknown> {
   id: string;
   title: string;
@@ -40,6 +66,8 @@ export interface Preset<Input = unknown, Config = unknown> {
   /** Captions a lecturer steps through while the run plays, bound to the run's numbers (see narration.ts). */
   narrative: readonly Caption<Config>[];
   config: Input;
+  /** The papers it reproduces or illustrates. */
+  papers?: readonly Paper[];
   /** Shown in the page's header as well as in the gallery. */
   featured?: boolean;
 }
@@ -109,6 +137,8 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   rowsNeeded(config: z.output<Schema>): { needed: number; parts: string };
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
+  /** One line under the run's lesson plot, written from the measured numbers; null while they are not measured. */
+  takeaway?(facts: RunFacts<z.output<Schema>>): string | null;
   gallery: GallerySection;
   /** How the page shows its runs (DEFAULT_VIEW when absent). */
   view?: KindView;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { captionStage, captionText, compare, fixed, pct, points, type Caption, type RunFacts } from './narration';
+import { captionCue, captionText, compare, count, factsOfConfig, fixed, listOf, pct, points, versus, type Caption, type RunFacts } from './narration';
 
-const facts = { config: {} as RunFacts['config'], stages: {}, result: null } as RunFacts;
+const facts: RunFacts = factsOfConfig({} as RunFacts['config']);
 
 describe('captions bound to the run', () => {
   it('formats measured numbers and says "…" for what is not measured yet', () => {
@@ -13,6 +13,11 @@ describe('captions bound to the run', () => {
     expect(fixed(undefined)).toBe('…');
     expect(points(0.783, 0.701)).toBe('8.2 points');
     expect(points(0.71, 0.7)).toBe('1.0 point');
+    expect(count(19200)).toBe('19,200');
+    expect(listOf([0, 1, 2])).toBe('0, 1 and 2');
+    expect(versus(0.783, 0.7005)).toBe('8.3 points above');
+    expect(versus(0.6, 0.7)).toBe('10.0 points below');
+    expect(versus(0.701, 0.7)).toBe('level with');
   });
 
   it('claims "above" or "below" only past the tolerance', () => {
@@ -26,7 +31,8 @@ describe('captions bound to the run', () => {
     const templated: Caption = { stage: 'student', text: (f) => `result ${f.result ? 'in' : 'pending'}` };
     expect(captionText('plain', facts)).toBe('plain');
     expect(captionText(templated, facts)).toBe('result pending');
-    expect(captionStage(templated)).toBe('student');
-    expect(captionStage('plain')).toBeUndefined();
+    expect(captionCue(templated, facts.config)).toEqual({ stage: 'student', at: 'start' });
+    expect(captionCue({ stageOf: () => 'kd-T8', at: 'end', text: () => '' }, facts.config)).toEqual({ stage: 'kd-T8', at: 'end' });
+    expect(captionCue('plain', facts.config)).toBeUndefined();
   });
 });

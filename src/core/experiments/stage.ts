@@ -5,6 +5,7 @@ import type { Model } from '../models/model';
 import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
 import { assignWeights, DivergenceError, stepsPerEpoch, train, type FeatureTerm, type TrainingSet } from '../train';
+import { untilCancelled } from '../cancellation';
 import type { RunContext } from './context';
 import type { StageInfo, StageResult, StepEvent } from './figures';
 import { readCachedStage, stageKey, type CachedStage } from './stage-cache';
@@ -38,8 +39,30 @@ export interface StageOptions {
   afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
   /** Measure held-out bits per character at every measurement (see TrainOptions.measureBits). */
   measureBits?: boolean;
+  /** [height, width] of image inputs: a model that reads their pixels reports its first layer's weights. */
+  image?: readonly number[];
   /** A feature distillation term added to the loss (see FeatureTerm). */
   featureTerm?: FeatureTerm;
+}
+
+/** Units of a first layer sent to the page at most (each drawn as an image). */
+const FIRST_LAYER_UNITS = 16;
+
+/**
+ * Reads a model's first-layer weights as images after each measurement, when it is a linear model or an MLP on
+ * image pixels; null otherwise. Reading weights changes nothing in training.
+ */
+function firstLayerReporter(options: StageOptions): ((step: number) => Promise<void>) | null {
+  const { model, image, ctx, info } = options;
+  const [height, width] = image ?? [];
+  const kernel = model.trainable[0];
+  if (!height || !width || !ctx.onEvent || (model.spec.type !== 'linear' && model.spec.type !== 'mlp') || kernel?.shape[0] !== height * width) return null;
+  const units = Math.min(FIRST_LAYER_UNITS, kernel.shape[1] ?? 0);
+  return async (step) => {
+    const images = tf.tidy(() => tf.transpose(tf.slice(kernel as Tensor2D, [0, 0], [-1, units])));
+    const weights = (await untilCancelled(images.data(), ctx.signal).finally(() => images.dispose())) as Float32Array;
+    ctx.onEvent?.({ type: 'first-layer', stage: info.name, step, layer: { height, width, units, totalUnits: kernel.shape[1] ?? units, weights } });
+  };
 }
 
 /**
@@ -132,6 +155,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
   const trainingExamples = options.data.inputs.shape[0];
   const totalSteps = stepsPerEpoch(trainingExamples, options.train.batchSize) * options.train.epochs;
   let lastGrid: Int32Array | undefined;
+  const reportFirstLayer = firstLayerReporter(options);
   ctx.onEvent?.({
     type: 'stage-start',
     stage: info.name,
@@ -150,7 +174,15 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
       gridCount: options.grid ? options.grid.shape[0] : null,
       totalSteps,
     });
-    if (cached) return reuseStage(options, cached, started);
+    if (cached) {
+      const reused = await reuseStage(options, cached, started);
+      // A kept stage is not trained again: its first layer is shown once, as it ended.
+      await reportFirstLayer?.(reused.result.history.at(-1)?.step ?? 0).catch((error: unknown) => {
+        reused.testLogits.dispose();
+        throw error;
+      });
+      return reused;
+    }
   }
   const steps: StepEvent[] = [];
   const outcome = await train({
@@ -165,7 +197,10 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     signal: ctx.signal,
     beforeStep: ctx.beforeStep,
     probe: options.grid,
-    afterMeasure: options.afterMeasure,
+    afterMeasure: async (step, epoch) => {
+      await options.afterMeasure?.(step, epoch);
+      await reportFirstLayer?.(step);
+    },
     measureBits: options.measureBits,
     featureTerm: options.featureTerm,
     onStep: (event) => {

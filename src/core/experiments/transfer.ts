@@ -104,6 +104,7 @@ export async function trainOnSplit(x: TransferExperiment, options: TrainOnSplitO
     testLabels: data.test.y,
     ctx,
     grid,
+    image: data.kind === 'image' ? data.featureShape : undefined,
   });
   scope.own(run.testLogits);
   return { run, model, input };

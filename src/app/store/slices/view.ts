@@ -1,4 +1,4 @@
-/** What the visitor is looking at: lecture mode, hidden controls, the matrix's category and student, the regions. */
+/** What the visitor is looking at: lecture mode, hidden controls, the matrix's category and student. */
 import type { GetState, SetState, ViewSlice } from '../types';
 
 export function createViewSlice(set: SetState, _get: GetState): ViewSlice {
@@ -8,10 +8,8 @@ export function createViewSlice(set: SetState, _get: GetState): ViewSlice {
     setLecture: (lecture) => set({ lecture }),
     setHidden: (hidden) => set({ hidden }),
     category: 'beats',
-    regions: 'side-by-side',
     selectCategory: (category) => set({ category }),
     matrixStudent: null,
     selectMatrixStudent: (matrixStudent) => set({ matrixStudent }),
-    setRegions: (regions) => set({ regions }),
   };
 }

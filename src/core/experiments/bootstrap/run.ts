@@ -21,7 +21,8 @@ import {
   type Supervision,
   type Trained,
 } from '../transfer';
-import { bootstrap, linkName, type BootstrapConfig } from './spec';
+import { bootstrap, type BootstrapConfig } from './spec';
+import { linkName } from './names';
 
 const pgrText = (value: number | null) => (value === null ? 'PGR n/a' : `PGR ${value.toFixed(2)}`);
 

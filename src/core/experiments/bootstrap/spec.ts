@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { RoleSchema, seedField, StudentRoleSchema, transferData, versionField, weakLabelsField } from '../../config/blocks';
 import type { StageInfo } from '../figures';
-import { defineKind, roleModel } from '../kind';
+import { defineKind, roleModel, PAPERS } from '../kind';
 import { checkTransferLoss, transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
+import { BOOTSTRAP_CAPTIONS, bootstrapTakeaway } from './captions';
+import { linkName } from './names';
 
 /** Most intermediate links a chain may have. */
 const MAX_LINKS = 3;
@@ -31,8 +33,6 @@ const schema = z.object({
   student: StudentRoleSchema.prefault({}).describe("The final, largest model: the chain's end. Its loss trains every link and the direct student too."),
 });
 export type BootstrapConfig = z.output<typeof schema>;
-
-export const linkName = (i: number) => `link-${i + 1}`;
 
 /** The stages in the order they train: the supervisor, the ceiling and the direct student first, then the chain. */
 function bootstrapStages(links: number): StageInfo[] {
@@ -63,6 +63,7 @@ export const bootstrap = defineKind({
   ],
   rowsNeeded: transferRows,
   check: (config, _data, issue) => checkTransferLoss('bootstrap', config.student.loss, issue),
+  takeaway: bootstrapTakeaway,
   gallery: 'Weak-to-strong generalization',
   form: {
     dataExtras: WEAK_LABEL_FIELDS,
@@ -84,14 +85,8 @@ export const bootstrap = defineKind({
       title: 'Bootstrapping: a chain of growing students',
       lesson:
         "A big student trained straight on weak labels learns their mistakes; a chain of growing students, each trained on the previous one's labels, hands it cleaner labels and recovers about twice as much of the gap.",
-      narrative: [
-        'The weak supervisor, a linear model that saw 100 labelled digits, labels 5,000 new digits with hard labels. About 70% of them are right.',
-        'The final student is big: the pretrained encoder with a 256-unit MLP probe. Trained on the true labels (the ceiling) it reaches about 94%.',
-        "Trained straight on the weak labels (direct), it is big enough to learn its supervisor's mistakes too: it copies about half of them.",
-        'The chain starts small: a linear probe learns the weak labels. It cannot fit their mistakes, so its own labels come out cleaner than the ones it learned from.',
-        "A 64-unit probe learns from those labels, then the 256-unit student from the 64-unit probe's: each step hands the next one cleaner labels.",
-        'The chain plot: accuracy climbs link by link and ends well above the direct line, with about twice its PGR. Growing in small steps, the big model copies far less.',
-      ],
+      papers: [PAPERS.burns],
+      narrative: BOOTSTRAP_CAPTIONS,
       config: {
         kind: 'bootstrap',
         seed: 1,

@@ -19,7 +19,8 @@ import { runStage, type StageOptions, type StageRun } from '../stage';
 import type { FeatureTerm } from '../../train';
 import type { ExperimentResult } from '../contract';
 import type { StageInfo } from '../figures';
-import type { RunContext } from '../context';
+import { observing, type RunContext } from '../context';
+import { ChartRecorder, type ChartInfo } from '../charts';
 
 /** The kinds that share this pipeline: a teacher and a student over the training images, some of them labelled. */
 type DistillationFamilyConfig = DistillationConfig | KdVariantsConfig | FeatureKdConfig;
@@ -68,6 +69,7 @@ export async function teacherAndBaseline(
   stages: { teacher: StageInfo; baseline: StageInfo },
 ): Promise<DistillationBench> {
   const { data, numClasses, scope, test, grid } = opened;
+  const image = data.kind === 'image' ? data.featureShape : undefined;
   const all = scope.split(data.parts.train, data.featureSize);
   // The training split is already a random permutation, so its first rows are a random labelled subset.
   const labelledRows = config.data.labelledSize;
@@ -89,6 +91,7 @@ export async function teacherAndBaseline(
     testLabels: data.test.y,
     ctx,
     grid,
+    image,
   });
   scope.own(teacher.testLogits);
   const teacherLogits = scope.own(await predict(teacherModel, await teacherIn('train', all.x), ctx.signal));
@@ -111,6 +114,7 @@ export async function teacherAndBaseline(
     testLabels: data.test.y,
     ctx,
     grid,
+    image,
   });
   scope.own(baseline.testLogits);
 
@@ -144,6 +148,7 @@ export async function teacherAndBaseline(
       testLabels: data.test.y,
       ctx: options.ctx ?? ctx,
       grid,
+      image,
       afterMeasure: options.afterMeasure,
       featureTerm: options.featureTerm,
     });
@@ -160,13 +165,39 @@ export async function teacherAndBaseline(
 
 export const GAP_CLOSED_DEFINITION = '(distilled - student alone) / (teacher - student alone): the share of the gap to the teacher that distillation closes';
 
+/** Test accuracy against epochs: every model over its own passes through its data, so the student alone's short run spans the plot as the others do. */
+const BY_EPOCH_CHART: ChartInfo = {
+  id: 'by-epoch',
+  title: 'Test accuracy by epoch: distilled, alone, and the teacher',
+  kind: 'line',
+  xLabel: 'epoch (passes through its own training data)',
+  yLabel: 'test accuracy',
+  percent: true,
+  lesson: true,
+  series: [
+    { key: 'teacher', label: 'teacher (all labels)', color: '#7c3aed', dashed: true },
+    { key: 'baseline', label: 'student alone (its labels only)', color: '#64748b' },
+    { key: 'student', label: 'distilled student (every image)', color: '#047857' },
+  ],
+  note: 'Each model against its own epochs: the student alone sees ten times fewer images per epoch, so against steps its curve would end a tenth of the way along. The gap between the green and the grey line is what distillation adds.',
+};
+
 export async function runDistillation(ctx: RunContext<DistillationConfig>): Promise<ExperimentResult> {
   const started = performance.now();
   const { config } = ctx;
-  const opened = await openDistillation(config, ctx, KD_STAGES);
+  const recorder = new ChartRecorder(ctx.onEvent);
+  recorder.declare(BY_EPOCH_CHART);
+  const epochs: Record<string, number> = { teacher: config.teacher.train.epochs, baseline: config.student.train.epochs, student: config.student.train.epochs };
+  const stepsOf: Record<string, number> = {};
+  const watched = observing(ctx, (event) => {
+    if (event.type === 'stage-start') stepsOf[event.stage] = event.totalSteps;
+    else if (event.type === 'step' && stepsOf[event.stage] && event.stage in epochs)
+      recorder.add('by-epoch', event.stage, { x: (event.step * epochs[event.stage]) / stepsOf[event.stage], y: event.testAccuracy });
+  });
+  const opened = await openDistillation(config, watched, KD_STAGES);
   const { data, scope } = opened;
   try {
-    const bench = await teacherAndBaseline(config, ctx, opened, { teacher: KD_STAGES[0], baseline: KD_STAGES[1] });
+    const bench = await teacherAndBaseline(config, watched, opened, { teacher: KD_STAGES[0], baseline: KD_STAGES[1] });
     const student = await bench.distil(KD_STAGES[2], config.student.loss);
     const studentOnTrain = await bench.predictTrain(student);
     return assembleResult({
@@ -178,6 +209,7 @@ export async function runDistillation(ctx: RunContext<DistillationConfig>): Prom
       definition: GAP_CLOSED_DEFINITION,
       transfer: { label: data.parts.train.y, supervisor: bench.teacherOnTrain, student: studentOnTrain },
       started,
+      charts: recorder.charts,
     });
   } finally {
     scope.dispose();

@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { distillationData, KD_LOSSES, RoleSchema, seedField, StudentRoleSchema, versionField } from '../../config/blocks';
 import type { StageInfo } from '../figures';
-import { defineKind, roleModel, type IssueSink } from '../kind';
+import { defineKind, roleModel, type IssueSink, PAPERS } from '../kind';
+import { distillationTakeaway, KD_MNIST_CAPTIONS } from './captions';
 
 const schema = z.object({
   version: versionField(),
@@ -62,6 +63,7 @@ export const distillation = defineKind({
     if (!allowed.includes(config.student.loss.type))
       issue(['student', 'loss', 'type'], `distillation takes one of ${allowed.join(', ')}; got ${config.student.loss.type}`);
   },
+  takeaway: distillationTakeaway,
   gallery: 'Knowledge distillation',
   form: {
     cards: [
@@ -82,13 +84,8 @@ export const distillation = defineKind({
       title: 'Distillation (MNIST)',
       lesson:
         'With ground truth for only 1,000 images, a small student distilled from a teacher over all 10,000 clearly beats the same student trained on its 1,000 labels; given the same labels as the teacher, distillation adds nothing at this scale.',
-      narrative: [
-        'The teacher (purple), a big network, trains on all 10,000 labelled digits and reaches about 95%.',
-        'A small student trained on only 1,000 labels stalls near 85% (grey).',
-        'The same student distilled from the teacher over all 10,000 images (green) reaches about 91%.',
-        "The teacher's soft predictions carry its knowledge to the 9,000 images the student has no labels for.",
-        'Given the same labels as the teacher, distillation adds nothing at this scale: its power is reaching unlabelled data.',
-      ],
+      papers: [PAPERS.hinton],
+      narrative: KD_MNIST_CAPTIONS,
       config: { kind: 'distillation', ...KD_MNIST, student: { ...KD_MNIST.student, loss: { type: 'kd', temperature: 4, alpha: 0.9 } } },
     },
   ],

@@ -12,7 +12,7 @@ import { presetConfig } from '../../presets';
 import { tf } from '../../tf';
 import type { ChartData } from '../charts';
 import { runExperiment } from '../registry';
-import { captionText, fixed, pct, type RunFacts } from '../narration';
+import { captionText, factsOfConfig, fixed, pct, type RunFacts } from '../narration';
 import { featureKd, type FeatureKdConfig } from './spec';
 
 const preset = presetConfig('feature-kd') as FeatureKdConfig;
@@ -66,14 +66,14 @@ describe('feature-kd (wasm)', () => {
 
     // The captions quote this run's numbers, and compare students only once both have finished.
     const captions = featureKd.presets[0].narrative;
-    const done: RunFacts = { config: result.config, stages: result.stages, result };
+    const done: RunFacts = { ...factsOfConfig(result.config), stages: result.stages, result };
     const texts = captions.map((c) => captionText(c, done));
     expect(texts[0]).toContain(pct(teacher.accuracy));
     expect(texts[3]).toContain(pct(result.stages.hint.accuracy));
     expect(texts[4]).toContain(pct(result.stages.relational.accuracy));
     expect(texts[5]).toContain(fixed(cka['Logit KD + relational']));
     expect(texts[6]).toContain(fixed(result.students![1].gap.final));
-    const onlyKd: RunFacts = { config: result.config, stages: { teacher, baseline }, result: null };
+    const onlyKd: RunFacts = { ...factsOfConfig(result.config), stages: { teacher, baseline } };
     expect(captionText(captions[3], onlyKd)).toMatch(/waiting for it and for logit KD to finish/);
     console.log(
       `feature-kd (reduced): teacher ${(100 * teacher.accuracy).toFixed(1)}%, alone ${(100 * baseline.accuracy).toFixed(1)}%, ` +
@@ -86,7 +86,7 @@ describe('feature-kd (wasm)', () => {
 
   it('says a feature term adds or costs accuracy only past half a point', () => {
     const facts = (kd: number, hint: number): RunFacts => ({
-      config: parseConfig(SMALL),
+      ...factsOfConfig(parseConfig(SMALL)),
       stages: { kd: { accuracy: kd }, hint: { accuracy: hint } } as unknown as RunFacts['stages'],
       result: null,
     });

@@ -12,7 +12,8 @@ import type { StageInfo } from '../figures';
 import type { RunContext } from '../context';
 import type { StageRun } from '../stage';
 import { GAP_CLOSED_DEFINITION, openDistillation, teacherAndBaseline } from '../distillation/run';
-import { kdVariants, sweepStageName, sweepTemperatures, type KdVariantsConfig } from './spec';
+import { kdVariants, type KdVariantsConfig } from './spec';
+import { sweepStageName, sweepTemperatures } from './sweep';
 
 const VARIANTS = ['kd', 'reverse-kl', 'taid'] as const;
 
@@ -72,6 +73,7 @@ export async function runKdVariants(ctx: RunContext<KdVariantsConfig>): Promise<
     id: 'variants',
     title: 'Accuracy and gap closed per variant',
     kind: 'bar',
+    lesson: true,
     xLabel: 'model',
     yLabel: 'share',
     percent: true,

@@ -7,7 +7,9 @@ import { z } from 'zod';
 import { distillationData, KD_PARAMS, num, RoleSchema, seedField, TAID_PARAMS, versionField } from '../../config/blocks';
 import type { StageInfo } from '../figures';
 import { checkLabelledSize, distillationRows, KD_MNIST, KD_STAGES } from '../distillation/spec';
-import { defineKind, roleModel } from '../kind';
+import { defineKind, roleModel, PAPERS } from '../kind';
+import { KD_VARIANTS_CAPTIONS, kdVariantsTakeaway } from './captions';
+import { sweepStageName, sweepTemperatures } from './sweep';
 
 const schema = z.object({
   version: versionField(),
@@ -25,13 +27,6 @@ const schema = z.object({
     .describe('Temperatures at which forward-KL students are distilled for the accuracy-against-T plot (empty: no sweep).'),
 });
 export type KdVariantsConfig = z.output<typeof schema>;
-
-/** The sweep's temperatures, ascending, each once. */
-export function sweepTemperatures(config: KdVariantsConfig): number[] {
-  return [...new Set(config.temperatureSweep)].sort((a, b) => a - b);
-}
-
-export const sweepStageName = (temperature: number) => `kd-T${temperature}`;
 
 function kdVariantStages(config: KdVariantsConfig): StageInfo[] {
   const T = config.temperature;
@@ -56,6 +51,7 @@ export const kdVariants = defineKind({
   models: (config, data) => [roleModel(config, 'teacher', data), roleModel(config, 'student', data)],
   rowsNeeded: distillationRows,
   check: (config, _data, issue) => checkLabelledSize(config, issue),
+  takeaway: kdVariantsTakeaway,
   gallery: 'Knowledge distillation',
   form: {
     cards: [
@@ -81,15 +77,8 @@ export const kdVariants = defineKind({
       title: 'Distillation variants (MNIST)',
       lesson:
         'With ground truth for only 1,000 images, the same small student distilled from one teacher with forward KL, reverse KL or TAID closes most of the gap to the teacher; how it is distilled matters far less than that it is.',
-      narrative: [
-        'The teacher (purple), a big network, trains on all 10,000 labelled digits and reaches about 95%.',
-        'The student alone, a 784-32-10 network, trains on only 1,000 of them and stalls near 85%.',
-        "Forward KL (Hinton KD, T = 4): the same student, same initial weights, learns the teacher's softened predictions on all 10,000 images.",
-        "Reverse KL(student || teacher) seeks the teacher's main mode instead of covering all of its mass.",
-        "TAID: the target starts as a mix of the student's own predictions and the teacher's, and moves towards the teacher as training goes. Its t chart: t starts at 0.4, runs ahead of its linear floor while the loss falls, and reaches 1.",
-        'The temperature sweep: the forward-KL student distilled again at T = 1, 2, 4 and 8, against the student alone and the teacher (dashed). At this scale the temperature hardly matters: every point lies within a point or so of 91.5%.',
-        "The bars: every variant lands far above the student alone and closes 45-77% of the gap to the teacher; TAID a little more than forward KL, reverse KL a little less. The teacher's knowledge reaches the 9,000 images the student has no labels for.",
-      ],
+      papers: [PAPERS.hinton, PAPERS.minillm, PAPERS.taid],
+      narrative: KD_VARIANTS_CAPTIONS,
       config: {
         kind: 'kd-variants',
         ...KD_MNIST,

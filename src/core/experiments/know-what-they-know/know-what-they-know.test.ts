@@ -12,7 +12,7 @@ import { presetConfig } from '../../presets';
 import { tf } from '../../tf';
 import type { ChartData } from '../charts';
 import { runExperiment } from '../registry';
-import { captionText, fixed, pct, type RunFacts } from '../narration';
+import { captionText, factsOfConfig, fixed, pct, type RunFacts } from '../narration';
 import { knowWhatTheyKnow, type KnowWhatTheyKnowConfig } from './spec';
 
 const preset = presetConfig('know-what-they-know') as KnowWhatTheyKnowConfig;
@@ -73,12 +73,12 @@ describe('know-what-they-know (wasm)', () => {
 
     // The captions quote this run's numbers once they are measured.
     const captions = knowWhatTheyKnow.presets[0].narrative;
-    const done: RunFacts = { config: result.config, stages: result.stages, result };
+    const done: RunFacts = { ...factsOfConfig(result.config), stages: result.stages, result };
     expect(captionText(captions[0], done)).toContain(pct(student.accuracy));
     expect(captionText(captions[2], done)).toContain(fixed(aurocIn));
     expect(captionText(captions[3], done)).toContain(fixed(eceOut, 3));
     expect(captionText(captions[3], done)).toMatch(/overconfident abroad/);
-    const fresh: RunFacts = { config: result.config, stages: {}, result: null };
+    const fresh: RunFacts = factsOfConfig(result.config);
     // Before anything is measured: no percentage, and the summaries wait for the result.
     for (const caption of captions) expect(captionText(caption, fresh)).not.toMatch(/\d%/);
     expect(captionText(captions[2], fresh)).not.toMatch(/AUROC \d/);
@@ -92,7 +92,7 @@ describe('know-what-they-know (wasm)', () => {
         'ece-in': [bar(eceIn, 'P(IK)'), bar(0.03, 'softmax confidence')],
         'ece-out': [bar(eceOut, 'P(IK)'), bar(0.7, 'softmax confidence')],
       };
-      return { config: parseConfig(SMALL), stages: {}, result: { charts: [{ info: { id: 'pik-summary' }, points }] } as unknown as RunFacts['result'] };
+      return { ...factsOfConfig(parseConfig(SMALL)), result: { charts: [{ info: { id: 'pik-summary' }, points }] } as unknown as RunFacts['result'] };
     };
     const calibration = knowWhatTheyKnow.presets[0].narrative[3];
     expect(captionText(calibration, facts(0.03, 0.7))).toMatch(/overconfident abroad/);

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { LOGCONF_PARAMS, PRODUCT_PARAMS, RoleSchema, seedField, transferData, versionField, weakLabelsField, type LossSpec } from '../../config/blocks';
-import { defineKind, roleModel } from '../kind';
+import { defineKind, roleModel, PAPERS } from '../kind';
 import { transferRows, W2S_MNIST, WEAK_LABEL_FIELDS } from '../weak-to-strong/spec';
+import { LOSS_STUDY_CAPTIONS, lossStudyTakeaway } from './captions';
 
 const schema = z.object({
   version: versionField(),
@@ -52,6 +53,7 @@ export const lossStudy = defineKind({
   roles: { supervisor: 'weak', student: 'logconf', lower: 'weak', upper: 'ceiling', gapName: 'PGR', students: ['xent', 'logconf', 'product'] },
   models: (config, data) => [roleModel(config, 'supervisor', data), roleModel(config, 'student', data)],
   rowsNeeded: transferRows,
+  takeaway: lossStudyTakeaway,
   gallery: 'Weak-to-strong generalization',
   form: {
     dataExtras: WEAK_LABEL_FIELDS,
@@ -78,14 +80,8 @@ export const lossStudy = defineKind({
       title: "The student's loss: xent, logconf, product",
       lesson:
         'Against a supervisor that is confident in its mistakes, the auxiliary confidence loss (trust your own hardened predictions) copies fewer of them and recovers more of the gap than plain cross-entropy.',
-      narrative: [
-        'One weak supervisor, one strong ceiling, and three copies of the same strong student: same start, same labels, same data order. Only the loss differs.',
-        'The weak labels are sharpened (temperature 0.5): the supervisor sounds sure of itself even where it is wrong.',
-        "Cross-entropy (xent) learns the labels as given: it copies about a third of the supervisor's mistakes.",
-        "The auxiliary confidence loss (logconf) mixes the student's own hardened predictions into the target, up to half of it after a 20% warm-up: it copies fewer mistakes and recovers more of the gap.",
-        "The product loss weights the labels by the student's own belief (target proportional to p times y). With hard labels it would be plain cross-entropy: a one-hot label stays one-hot.",
-        'The bar chart puts PGR and copy rate side by side; pick a student in the beat-or-copy matrix to see which mistakes each one copied.',
-      ],
+      papers: [PAPERS.burns],
+      narrative: LOSS_STUDY_CAPTIONS,
       config: {
         kind: 'loss-study',
         seed: 1,

@@ -14,7 +14,7 @@ import { tf } from '../../tf';
 import type { ChartData } from '../charts';
 import type { ExperimentEvent } from '../contract';
 import { runExperiment } from '../registry';
-import { captionText, pct, type RunFacts } from '../narration';
+import { captionText, factsOfConfig, pct, type RunFacts } from '../narration';
 import { poisonedTeacher, type PoisonedTeacherConfig } from './spec';
 import { attackSuccessRate, rowsNotOfClass, triggerPixels, withTrigger } from './trigger';
 
@@ -98,11 +98,11 @@ describe('poisoned-teacher (wasm)', () => {
 
     // The captions quote this run's numbers once it is done, and none before its stages finish.
     const captions = poisonedTeacher.presets[0].narrative;
-    const done: RunFacts = { config: result.config, stages: result.stages, result };
+    const done: RunFacts = { ...factsOfConfig(result.config), stages: result.stages, result };
     const last = captionText(captions[captions.length - 1], done);
     for (const rate of [cleanAsr, teacherAsr, studentAsr, triggeredAsr]) expect(last).toContain(pct(rate));
     expect(captionText(captions[1], done)).toContain(pct(result.stages.teacher.accuracy));
-    const fresh: RunFacts = { config: result.config, stages: {}, result: null };
+    const fresh: RunFacts = factsOfConfig(result.config);
     for (const caption of captions) expect(captionText(caption, fresh)).not.toMatch(/\d%/);
   }, 120_000);
 
@@ -110,7 +110,7 @@ describe('poisoned-teacher (wasm)', () => {
     const facts = (asr: number[]): RunFacts => {
       const labels = ['Clean teacher', 'Poisoned teacher', 'Student, clean images', 'Student, some triggered'];
       const chart = { info: { id: 'attack-bars' }, points: { asr: asr.map((y, x) => ({ x, y, label: labels[x] })) } };
-      return { config: parseConfig(SMALL), stages: {}, result: { charts: [chart] } as unknown as RunFacts['result'] };
+      return { ...factsOfConfig(parseConfig(SMALL)), result: { charts: [chart] } as unknown as RunFacts['result'] };
     };
     const last = poisonedTeacher.presets[0].narrative.at(-1)!;
     expect(captionText(last, facts([0.01, 0.7, 0.01, 0.8]))).toMatch(/it amplifies it\. The backdoor travels only where/);

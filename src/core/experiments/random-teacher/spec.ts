@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { DATA_FIELDS, int, MlpSpecSchema, num, seedField, TrainSpecSchema, versionField } from '../../config/blocks';
-import { defineKind } from '../kind';
+import { defineKind, PAPERS } from '../kind';
+import { RANDOM_TEACHER_CAPTIONS, randomTeacherTakeaway } from './captions';
 
 const schema = z.object({
   version: versionField(),
@@ -71,6 +72,7 @@ export const randomTeacher = defineKind({
     needed: config.data.trainSize + config.data.probeSize + config.data.validationSize,
     parts: 'trainSize + probeSize + validationSize',
   }),
+  takeaway: randomTeacherTakeaway,
   gallery: 'Knowledge distillation',
   form: {
     dataExtras: [{ path: ['initNearTeacher'], label: 'start near teacher (eps)', control: 'slider' }],
@@ -98,14 +100,8 @@ export const randomTeacher = defineKind({
       title: 'Random teachers are good teachers',
       lesson:
         "A student that imitates a random, never-trained network, without a single label, ends with better features than the network it imitates: a linear probe on its hidden layer beats the same probe on the teacher's.",
-      narrative: [
-        'The teacher is a network that was never trained: 784-128-128, random weights, frozen.',
-        "A linear probe, trained on 500 labelled digits, reads the teacher's hidden layer: about 72% on test. That is what random features are worth (dashed line).",
-        "The student has the same architecture and starts near the teacher (teacher + 0.1 x random weights). It learns, without labels, to match the teacher's sharpened output distribution on 5,000 digits.",
-        "Every 20 steps the same probe is trained on the student's hidden layer. It climbs above the dashed line within the first steps and stays there: about 5 points better.",
-        'Imitating noise taught the student something about the data: its features organise the digits better than the random ones it copied.',
-        'Try the eps slider: at this width an independent start (eps 0) gains about as much; the paper finds that starting near the teacher amplifies the effect.',
-      ],
+      papers: [PAPERS.randomTeachers],
+      narrative: RANDOM_TEACHER_CAPTIONS,
       config: {
         kind: 'random-teacher',
         seed: 1,

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { DATA_FIELDS, int, num, RoleSchema, seedField, versionField } from '../../config/blocks';
 import { DATASET_IDS } from '../../config/datasets';
 import type { StageInfo } from '../figures';
-import { defineKind } from '../kind';
+import { defineKind, PAPERS } from '../kind';
+import { TEACHER_HACKING_CAPTIONS, teacherHackingTakeaway } from './captions';
 
 const schema = z.object({
   version: versionField(),
@@ -76,6 +77,7 @@ export const teacherHacking = defineKind({
     needed: config.data.teacherSize + config.data.transferSize * config.student.train.epochs + config.data.validationSize,
     parts: 'teacherSize + transferSize x student epochs (the fresh points) + validationSize',
   }),
+  takeaway: teacherHackingTakeaway,
   gallery: 'Knowledge distillation',
   form: {
     cards: [
@@ -90,15 +92,8 @@ export const teacherHacking = defineKind({
       title: 'Teacher hacking (2-D)',
       lesson:
         'Distilled over and over on one small fixed set, a student keeps getting closer to its imperfect teacher while drifting away from the truth behind it; the same number of steps on fresh points ends about twice as close to the truth.',
-      narrative: [
-        'The oracle (the truth) is a random network: every point gets a probability for each of 4 classes. Accuracy is measured against its most likely class.',
-        'The teacher sees only 100 points, each with a class drawn from the oracle, and learns them by heart: an imperfect copy of the oracle.',
-        "A small student learns the teacher's probabilities on one fixed set of 64 points, 300 times over (red), or on 64 new points every epoch, 19,200 in all (blue): the same 600 steps.",
-        'Distances on 1,000 held-out points: the proxy (dashed) is how far the student is from the teacher, the golden distance (solid) how far it is from the oracle.',
-        "Fixed set: the proxy keeps falling, but after the first few dozen steps the golden distance turns and climbs to several times its minimum. The student is learning the teacher's quirks, not the truth: teacher hacking.",
-        "Fresh points: the student ends nearer the teacher and about twice as near the oracle; it even beats its teacher's accuracy (about 65% against 47%). It drifts too, more slowly, as it picks up the teacher's own mistakes.",
-        'Watching only the proxy, you would never see it. Fresh data (or more of it) is the remedy the paper found.',
-      ],
+      papers: [PAPERS.teacherHacking],
+      narrative: TEACHER_HACKING_CAPTIONS,
       config: {
         kind: 'teacher-hacking',
         seed: 1,

@@ -5,7 +5,7 @@
  * The supervisor may instead be synthetic: a labelling rule with random or systematic errors (see
  * synthetic-supervisor.ts), whose "training" stage is a single measurement of its labels on test.
  */
-import { accuracy, expectedCalibrationError } from '../../metrics';
+import { accuracy, expectedCalibrationError, mistakeBreakdown } from '../../metrics';
 import { tf } from '../../tf';
 import type { MetricPoint } from '../figures';
 import { ChartRecorder, type ChartInfo } from '../charts';
@@ -13,7 +13,7 @@ import { assembleResult } from '../result';
 import { oneHot } from '../open';
 import type { ExperimentResult } from '../contract';
 import type { StageInfo, StageResult } from '../figures';
-import type { RunContext } from '../context';
+import { observing, type RunContext } from '../context';
 import { syntheticSupervisor, type SyntheticSource } from './synthetic-supervisor';
 import {
   classesOnTransfer,
@@ -28,9 +28,32 @@ import {
 } from '../transfer';
 import { weakToStrong, type WeakToStrongConfig } from './spec';
 
+/** The student's beats and copies of its supervisor's test mistakes at each measurement: the lesson of most presets. */
+export const BEAT_COPY_CHART: ChartInfo = {
+  id: 'beat-copy',
+  title: "Beat or copy: the supervisor's mistakes as the student trains",
+  kind: 'line',
+  xLabel: "student's training step",
+  yLabel: "share of the supervisor's test mistakes",
+  yDomain: [0, 1],
+  percent: true,
+  series: [
+    { key: 'beat', label: 'beats (the student gets it right)', color: '#047857' },
+    { key: 'copy', label: 'copies (the same mistake)', color: '#b91c1c' },
+  ],
+  note: 'Of the test examples the supervisor gets wrong: the share the student corrects (beats) and the share where it makes the very same mistake (copies). The rest are other mistakes.',
+};
+
+/**
+ * Checkpoint choice changed the student's outcome by at least this much test accuracy: the checkpoints chart is
+ * then the run's lesson (a memorising student stopped early on weak labels), and drawn.
+ */
+const CHECKPOINT_LESSON = 0.02;
+
 /** The checkpoints chart: per model, the final checkpoint, the one chosen on validation, and the oracle. */
 export const CHECKPOINTS_CHART: ChartInfo = {
   id: 'checkpoints',
+  lesson: true,
   title: 'Which checkpoint? Final, best on validation, and the oracle',
   kind: 'bar',
   xLabel: 'model',
@@ -96,13 +119,25 @@ export async function runWeakToStrong(ctx: RunContext<WeakToStrongConfig>): Prom
   const { config } = ctx;
   const source = config.supervisor.source;
   const stages = weakToStrong.stages(config);
-  const x = await openTransferExperiment(config, ctx, stages);
   const recorder = new ChartRecorder(ctx.onEvent);
-  recorder.declare(CHECKPOINTS_CHART);
-  const checkpoints = (result: StageResult, index: number) => {
-    recorder.add('checkpoints', 'final', { x: index, y: result.accuracy, label: result.label });
-    recorder.add('checkpoints', 'best', { x: index, y: result.bestAccuracy, label: result.label });
-    recorder.add('checkpoints', 'oracle', { x: index, y: result.oracleBestAccuracy, label: result.label });
+  recorder.declare(BEAT_COPY_CHART);
+  // The supervisor's test predictions, once it has made them; then every measurement of the student is plotted.
+  let supervisorOnTest: Int32Array | null = null;
+  const watched = observing(ctx, (event) => {
+    if (event.type !== 'step' || event.stage !== 'student' || !supervisorOnTest) return;
+    const m = mistakeBreakdown(x.data.test.y, supervisorOnTest, event.testPredictions);
+    if (m.beatRate === null || m.copyRate === null) return;
+    recorder.add('beat-copy', 'beat', { x: event.step, y: m.beatRate });
+    recorder.add('beat-copy', 'copy', { x: event.step, y: m.copyRate });
+  });
+  const x = await openTransferExperiment(config, watched, stages);
+  const checkpoints = (results: StageResult[]) => {
+    recorder.declare(CHECKPOINTS_CHART);
+    results.forEach((result, index) => {
+      recorder.add('checkpoints', 'final', { x: index, y: result.accuracy, label: result.label });
+      recorder.add('checkpoints', 'best', { x: index, y: result.bestAccuracy, label: result.label });
+      recorder.add('checkpoints', 'oracle', { x: index, y: result.oracleBestAccuracy, label: result.label });
+    });
   };
   try {
     // 1. Weak supervisor on A with ground truth; 2. its labels on B (soft or hard, at a temperature).
@@ -115,11 +150,10 @@ export async function runWeakToStrong(ctx: RunContext<WeakToStrongConfig>): Prom
           })()
         : syntheticSupervision(x, source, stages[0]);
     const weakLabels = weak.labels;
-    checkpoints(weak.result, 0);
+    supervisorOnTest = weak.result.testPredictions;
 
     // 3. Strong ceiling on B with ground truth; 4. strong student on B with weak labels. Same initial weights.
     const ceiling = await trainCeiling(x, config.student, stages[1]);
-    checkpoints(ceiling.run.result, 1);
     const student = await trainOnSplit(x, {
       info: stages[2],
       role: config.student,
@@ -129,7 +163,7 @@ export async function runWeakToStrong(ctx: RunContext<WeakToStrongConfig>): Prom
       initLabel: 'init:strong',
       shuffleKey: 'strong',
     });
-    checkpoints(student.run.result, 2);
+    if (student.run.result.bestAccuracy - student.run.result.accuracy >= CHECKPOINT_LESSON) checkpoints([weak.result, ceiling.run.result, student.run.result]);
 
     return assembleResult({
       config,

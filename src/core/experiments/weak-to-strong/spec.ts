@@ -5,7 +5,16 @@
  */
 import { z } from 'zod';
 import { int, num, RoleSchema, seedField, StudentRoleSchema, transferData, versionField, W2S_LOSSES, weakLabelsField } from '../../config/blocks';
-import { defineKind, roleModel, type FormField, type IssueSink } from '../kind';
+import { defineKind, roleModel, type FormField, type IssueSink, PAPERS } from '../kind';
+import {
+  W2S_COPYING_CAPTIONS,
+  W2S_EARLY_STOP_CAPTIONS,
+  W2S_FLIPS_CAPTIONS,
+  W2S_MNIST_CAPTIONS,
+  W2S_NO_CONCEPT_CAPTIONS,
+  W2S_SYSTEMATIC_CAPTIONS,
+  weakToStrongTakeaway,
+} from './captions';
 
 /** The weak-label settings shown beside the data (every kind that trains on a supervisor's labels). */
 export const WEAK_LABEL_FIELDS: FormField[] = [
@@ -120,6 +129,7 @@ export const weakToStrong = defineKind({
       issue(['supervisor', 'source', 'classes'], `must be below the ${data.numClasses} classes of ${data.name}`);
     checkTransferLoss('weak-to-strong', config.student.loss, issue);
   },
+  takeaway: weakToStrongTakeaway,
   gallery: 'Weak-to-strong generalization',
   form: {
     dataExtras: WEAK_LABEL_FIELDS,
@@ -150,14 +160,8 @@ export const weakToStrong = defineKind({
       title: 'Weak-to-strong (MNIST)',
       lesson:
         "A student with latent knowledge (an encoder pretrained on 20,000 other digits) trained only on a weak supervisor's labels recovers much of the gap to its ceiling: it beats its supervisor instead of copying it.",
-      narrative: [
-        'The weak supervisor (orange) is a linear model that sees only 100 labelled digits. It tops out near 70%.',
-        'It labels 5,000 new digits for the strong student. Its labels are right about 70% of the time, and its mistakes are systematic.',
-        'The strong ceiling (blue) is the same strong model trained on the true labels: the best the student could do.',
-        'The student (green) learns only from the weak labels, yet it ends well above its supervisor. Watch PGR climb.',
-        'Beat or copy: the student corrects about half of its supervisor\'s mistakes and copies about a third. Click "beats" to see them.',
-        'Why? Its encoder was pretrained with labels on 20,000 other digits: the concept "digit" is already in its features.',
-      ],
+      papers: [PAPERS.burns],
+      narrative: W2S_MNIST_CAPTIONS,
       config: W2S_MNIST,
     },
     {
@@ -166,12 +170,8 @@ export const weakToStrong = defineKind({
       title: 'Same size, no concept',
       lesson:
         'The same student on an encoder pretrained without labels (an autoencoder of the same 20,000 digits): just as big, but with no concept of digit to fall back on, it recovers almost none of the gap (PGR about 0).',
-      narrative: [
-        "Same supervisor, same labels, same student size. Only the student's encoder differs: it learned the images without labels.",
-        'The ceiling is lower: with true labels this encoder still gets about 85%.',
-        "Trained on the weak labels, the student lands at its supervisor's accuracy: PGR about 0.",
-        "Beat or copy: it copies about 70% of its supervisor's mistakes. Size alone did not help; latent knowledge did.",
-      ],
+      papers: [PAPERS.burns],
+      narrative: W2S_NO_CONCEPT_CAPTIONS,
       config: {
         ...W2S_MNIST,
         student: {
@@ -189,13 +189,8 @@ export const weakToStrong = defineKind({
       title: 'From scratch on 2-D: copies',
       lesson:
         "A bigger network trained from scratch on a weak supervisor's labels has nothing of its own to go on: it learns the supervisor's boundary, mistakes included.",
-      narrative: [
-        'Two moons: the weak supervisor is a straight line, so it gets the tips of the moons wrong.',
-        'The strong ceiling, a two-layer network trained on the truth, bends around the moons: almost 100%.',
-        "The same network trained on the weak labels draws the supervisor's straight line instead.",
-        'Decision regions side by side: supervisor and student agree almost everywhere. Copy rate: 100%.',
-        'A network trained from scratch has nothing of its own to go on: it can only imitate.',
-      ],
+      papers: [PAPERS.burns],
+      narrative: W2S_COPYING_CAPTIONS,
       config: {
         kind: 'weak-to-strong',
         seed: 1,
@@ -214,13 +209,8 @@ export const weakToStrong = defineKind({
       title: 'Random errors: easy to beat',
       lesson:
         'A supervisor whose mistakes are random (31% of its labels flipped to another digit at random) is easy to beat: the student with latent knowledge sees through the noise and corrects almost 90% of them.',
-      narrative: [
-        "No trained supervisor this time: the labels are the truth, with 31.4% of them flipped to another digit at random. Its accuracy on test: 68.6%, about the linear supervisor's.",
-        'The student is the one of the default experiment: a linear probe on an encoder pretrained with labels on other digits.',
-        'Random mistakes point every which way: for each digit, most of its labels still say the right thing, and the student follows the majority.',
-        'It ends near 88%, close to its ceiling: PGR about 0.8.',
-        "Beat or copy: it corrects almost 90% of its supervisor's mistakes and copies about 1%. Compare with w2s-systematic: the same error rate, a different kind of error.",
-      ],
+      papers: [PAPERS.burns],
+      narrative: W2S_FLIPS_CAPTIONS,
       config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'flips', rate: 0.314 } } },
     },
     {
@@ -228,13 +218,8 @@ export const weakToStrong = defineKind({
       title: 'Systematic errors: copied',
       lesson:
         'A supervisor with the same error rate whose mistakes are systematic (every 0 labelled 1, every 1 labelled 2, every 2 labelled 3) gets copied: the same student learns the rule, mistakes and all, and beats almost none of them.',
-      narrative: [
-        'Again no trained supervisor: the labels are the truth, except that digits 0, 1 and 2 are always labelled as the next digit. Its accuracy on test: 68.6%, the same as the random flips.',
-        'The same student as before, the same data: only the kind of mistake differs.',
-        'This time the mistakes are consistent: "a 2 is called 3" is as easy a rule to learn as "a 4 is called 4", and the student has no way to tell them apart.',
-        'It learns the rule, mistakes included, and ends below its supervisor: PGR below 0.',
-        "Beat or copy: it copies about 96% of its supervisor's mistakes and beats almost none. Random errors are easy to beat; systematic ones get copied.",
-      ],
+      papers: [PAPERS.burns],
+      narrative: W2S_SYSTEMATIC_CAPTIONS,
       config: { ...W2S_MNIST, supervisor: { ...W2S_MNIST.supervisor, source: { type: 'systematic', classes: 3 } } },
     },
     {
@@ -242,14 +227,8 @@ export const weakToStrong = defineKind({
       title: 'Overfitting weak labels: stop early',
       lesson:
         'A student that can memorise, trained long on hard weak labels, learns the truth first and the mistakes later: its test accuracy peaks and falls. A validation split labelled by the supervisor, never the truth, finds the early checkpoint.',
-      narrative: [
-        'The supervisor of w2s-flips (31.4% of labels flipped at random) labels only 1,000 digits this time.',
-        'The student can memorise: the pretrained encoder with a 512-unit MLP probe, trained for 100 epochs at a high learning rate.',
-        'Early on it learns what most labels agree on, the true digits: test accuracy climbs to about 90% within the first epochs.',
-        'Then it memorises the flipped labels one by one, and test accuracy falls, ending below its supervisor.',
-        'Best checkpoint: chosen on 500 validation digits labelled by the same supervisor, never with the truth. The student agrees most with those noisy labels when it is most often right, so the choice lands early.',
-        'The checkpoints chart: final, best on the weak-labelled validation split, and the oracle (best on test, grey: no one could choose it in practice). Best is close to the oracle and far above final.',
-      ],
+      papers: [PAPERS.burns],
+      narrative: W2S_EARLY_STOP_CAPTIONS,
       config: {
         ...W2S_MNIST,
         data: { ...W2S_MNIST.data, transferSize: 1000 },
