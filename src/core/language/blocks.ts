@@ -26,7 +26,6 @@ export function charModelParameters(spec: CharModelSpec, vocab: number, context 
 /** A language model and how it trains. */
 export const charRole = (model: Partial<CharModelSpec>, train: Partial<z.input<typeof TrainSpecSchema>>) =>
   z.object({ model: CharModelSchema.prefault(model), train: TrainSpecSchema.prefault(train) }).prefault({});
-export type CharRole = z.output<ReturnType<typeof charRole>>;
 
 /** The corpus section every language experiment has (the shared checks read dataset and testSize). */
 export const CORPUS_FIELDS = {
