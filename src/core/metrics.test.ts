@@ -171,6 +171,8 @@ describe('reliability and AUROC', () => {
     expect([bins[9].lower, bins[9].upper]).toEqual([0.9, 1]);
     expect(() => outcomeReliabilityBins([0.5, 1.2], [1, 0])).toThrow(/1.2 of prediction 1 is not in \[0, 1\]/);
     expect(() => outcomeReliabilityBins([NaN], [1])).toThrow(/not in \[0, 1\]/);
+    // A float32 hair above 1 or below 0 is rounding, not a bad input: it counts in the end bin.
+    expect(outcomeReliabilityBins([1.0000001, -1e-7], [1, 0]).map((b) => b.count)).toEqual([1, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
     // ECE: (1/6)|1 - 0.05| + (1/6)|0 - 0.15| + (3/6)|2/3 - 0.75| + (1/6)|1 - 1| = 0.1583333 + 0.025 + 0.0416667 = 0.225.
     expect(calibrationError(bins)).toBeCloseTo(0.225, 10);
   });

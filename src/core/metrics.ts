@@ -103,8 +103,9 @@ export function outcomeReliabilityBins(confidences: ArrayLike<number>, right: Ar
   const correct = new Float64Array(bins);
   const confidence = new Float64Array(bins);
   for (let i = 0; i < n; i++) {
-    const p = confidences[i];
-    if (!(p >= 0 && p <= 1)) throw new Error(`confidence ${p} of prediction ${i} is not in [0, 1]`);
+    // Float32 rounding (a softmax on a GPU, shares summed in float32) may land a hair outside [0, 1]: put it back.
+    const p = Math.min(1, Math.max(0, confidences[i]));
+    if (!(Math.abs(p - confidences[i]) <= 1e-5)) throw new Error(`confidence ${confidences[i]} of prediction ${i} is not in [0, 1]`);
     const bin = Math.min(bins - 1, Math.floor(p * bins));
     count[bin]++;
     confidence[bin] += p;

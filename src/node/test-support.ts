@@ -3,7 +3,8 @@ import { nodeAssetSource } from './node-assets';
 import type { ExperimentConfigInput } from '../core/config/schema';
 import { findPreset } from '../core/presets';
 import { runExperiment } from '../core/experiments/registry';
-import type { ExperimentEvent } from '../core/experiments/contract';
+import type { ExperimentEvent, ExperimentResult } from '../core/experiments/contract';
+import { captionText, factsOfConfig } from '../core/experiments/narration';
 
 export type AnyConfig = Record<string, any>;
 
@@ -20,3 +21,15 @@ export function reduced(id: string, overrides: AnyConfig): ExperimentConfigInput
 }
 
 export const run = (config: ExperimentConfigInput, onEvent?: (e: ExperimentEvent) => void) => runExperiment(config, { assets: nodeAssetSource(), onEvent });
+
+/**
+ * A preset's captions for a finished run, every one of which must be fully measured ("…" marks a number not yet
+ * known); each must also read without throwing before any stage has finished.
+ */
+export function finishedCaptions(id: string, result: ExperimentResult): string[] {
+  const { narrative } = findPreset(id);
+  for (const caption of narrative) captionText(caption, factsOfConfig(result.config));
+  const models = Object.fromEntries(Object.entries(result.stages).map(([name, stage]) => [name, stage.model]));
+  const facts = { config: result.config, stages: result.stages, result, charts: result.charts, testLabels: result.predictions.test.label, models };
+  return narrative.map((caption) => captionText(caption, facts));
+}

@@ -131,15 +131,15 @@ export const DATA_FIELDS = {
 export const seedField = () => int(0, 2 ** 31 - 1, 1, 'Seed for data, splits, initialisation and shuffling.');
 export const versionField = () => z.literal(CONFIG_VERSION).default(CONFIG_VERSION);
 
-/** The data of the weak-to-strong family: split A (the supervisor's ground truth), split B (the transfer set). */
-export const transferData = () =>
-  z
-    .object({
-      ...DATA_FIELDS,
-      supervisorSize: int(2, 20000, 100, 'Split A: examples with ground truth for the weak supervisor.'),
-      transferSize: int(2, 20000, 5000, 'Split B: examples the supervisor labels for the student (the ceiling sees their ground truth).'),
-    })
-    .prefault({});
+/** The data fields of the weak-to-strong family: split A (the supervisor's ground truth), split B (the transfer set). */
+export const TRANSFER_DATA_FIELDS = {
+  ...DATA_FIELDS,
+  supervisorSize: int(2, 20000, 100, 'Split A: examples with ground truth for the weak supervisor.'),
+  transferSize: int(2, 20000, 5000, 'Split B: examples the supervisor labels for the student (the ceiling sees their ground truth).'),
+};
+
+/** The data of the weak-to-strong family (kinds with a split of their own extend TRANSFER_DATA_FIELDS). */
+export const transferData = () => z.object(TRANSFER_DATA_FIELDS).prefault({});
 
 /** How a supervisor's predictions become the labels a student learns from. */
 export const weakLabelsField = () =>

@@ -193,18 +193,8 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
     );
   }
 
-  // A synthetic supervisor's rule must make sense on the new data.
-  if (next.kind === 'weak-to-strong') {
-    const source = next.supervisor.source;
-    if (source.type === 'systematic' && source.classes >= descriptor.classes) {
-      changes.push(`supervisor.source.classes ${source.classes} -> ${descriptor.classes - 1} (the data has ${descriptor.classes} classes)`);
-      next.supervisor.source = { ...source, classes: descriptor.classes - 1 };
-    }
-    if (source.type === 'region' && descriptor.features !== 2) {
-      changes.push(`supervisor.source: a region of input space needs 2-D data; replaced by random flips at the same rate (${source.share})`);
-      next.supervisor.source = { type: 'flips', rate: source.share };
-    }
-  }
+  // The kind's own settings (a synthetic supervisor's rule, a rewarded class, coarse groups) must make sense on the new data.
+  changes.push(...(spec.fitToData?.(next, datasetInfoOf(next.data)) ?? []));
 
   const checked = safeParseConfig(next);
   return checked.ok ? { config: checked.config as C, changes, problems: [] } : { config: next, changes, problems: checked.problems };

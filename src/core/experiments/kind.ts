@@ -29,7 +29,7 @@ export interface StageRoles {
 }
 
 /** The gallery's sections, in the order the gallery shows them. */
-export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Safety', 'Language models'] as const;
+export const GALLERY_SECTIONS = ['Weak-to-strong generalization', 'Knowledge distillation', 'Weak supervision', 'Safety', 'Language models'] as const;
 export type GallerySection = (typeof GALLERY_SECTIONS)[number];
 
 /** A paper a preset reproduces or illustrates, linked from the page. */
@@ -137,6 +137,12 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   rowsNeeded(config: z.output<Schema>): { needed: number; parts: string };
   /** Cross-field checks of this kind only (the shared ones live in config/schema.ts). */
   check?(config: z.output<Schema>, data: DatasetInfo, issue: IssueSink): void;
+  /**
+   * Makes the kind's own settings fit other data (the visitor's file: fewer classes, other features) so that its
+   * checks pass: changes `config` in place and says each change in words. Split sizes and models are fitted for
+   * every kind by data/custom.ts.
+   */
+  fitToData?(config: z.output<Schema>, data: DatasetInfo): string[];
   /** One line under the run's lesson plot, written from the measured numbers; null while they are not measured. */
   takeaway?(facts: RunFacts<z.output<Schema>>): string | null;
   gallery: GallerySection;

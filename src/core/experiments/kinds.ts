@@ -5,7 +5,10 @@
  */
 import { bootstrap } from './bootstrap/spec';
 import type { KindSpec } from './kind';
+import { deception } from './deception/spec';
 import { distillation } from './distillation/spec';
+import { ensemble } from './ensemble/spec';
+import { hardVsEasy } from './hard-vs-easy/spec';
 import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
 import { lmDataSelection } from './lm-data-selection/spec';
@@ -16,6 +19,7 @@ import { lossStudy } from './loss-study/spec';
 import { poisonedTeacher } from './poisoned-teacher/spec';
 import { randomTeacher } from './random-teacher/spec';
 import { teacherHacking } from './teacher-hacking/spec';
+import { weakLabelers } from './weak-labelers/spec';
 import { weakToStrong } from './weak-to-strong/spec';
 
 /** In the order the gallery and the preset list show them. */
@@ -27,6 +31,10 @@ export const KIND_SPECS = [
   kdVariants,
   randomTeacher,
   teacherHacking,
+  ensemble,
+  deception,
+  hardVsEasy,
+  weakLabelers,
   lmDistill,
   lmTeacherHacking,
   lmDataSelection,

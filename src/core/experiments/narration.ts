@@ -151,3 +151,8 @@ export function modelWords(spec: ModelSpec): string {
       return `the ${spec.encoder === 'supervised' ? 'label-pretrained' : 'autoencoder'} encoder with ${spec.head === 'mlp' ? `a ${spec.headWidth}-unit MLP probe` : 'a linear probe'}${spec.mode === 'finetune' ? ', fine-tuned' : ''}`;
   }
 }
+
+/** The first point of one series of one of the run's charts that `pick` accepts; null until it is measured. */
+export function chartPoint(facts: RunFacts<unknown>, chart: string, series: string, pick: (point: ChartPoint) => boolean = () => true): ChartPoint | null {
+  return seriesOf(facts, chart, series).find(pick) ?? null;
+}

@@ -37,7 +37,8 @@ export class EncodingCache {
   constructor(private readonly signal?: AbortSignal) {}
   async encode(model: Model, split: string, raw: Tensor2D): Promise<Tensor2D> {
     if (model.encodingKey === 'raw') return raw;
-    const key = `${model.encodingKey}|${split}`;
+    // The tensor's id too: a kind may train on several sets under one split's name (bootstraps, subsets of A).
+    const key = `${model.encodingKey}|${split}|${raw.id}`;
     let encoded = this.entries.get(key);
     if (!encoded) {
       encoded = tf.keep(await encodeAll(model, raw, this.signal));

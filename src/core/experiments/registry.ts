@@ -8,11 +8,15 @@ import { tf } from '../tf';
 import { runBootstrap } from './bootstrap/run';
 import { createRunContext, type RunContext, type RunOptions } from './context';
 import type { ExperimentResult } from './contract';
+import { runDeception } from './deception/run';
 import { runDistillation } from './distillation/run';
+import { runEnsemble } from './ensemble/run';
+import { runHardVsEasy } from './hard-vs-easy/run';
 import { runFeatureKd } from './feature-kd/run';
 import { runKdVariants } from './kd-variants/run';
 import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
+import { runWeakLabelers } from './weak-labelers/run';
 import { runLmDataSelection } from './lm-data-selection/run';
 import { runLmDistill } from './lm-distill/run';
 import { runLmTeacherHacking } from './lm-teacher-hacking/run';
@@ -33,6 +37,10 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   'kd-variants': runKdVariants,
   'random-teacher': runRandomTeacher,
   'teacher-hacking': runTeacherHacking,
+  ensemble: runEnsemble,
+  deception: runDeception,
+  'hard-vs-easy': runHardVsEasy,
+  'weak-labelers': runWeakLabelers,
   'lm-distill': runLmDistill,
   'lm-teacher-hacking': runLmTeacherHacking,
   'lm-data-selection': runLmDataSelection,

@@ -1,13 +1,13 @@
 /** One training stage: train a model, measure it, report it (stage-start, steps, stage-end) and hand it back. */
 import type { LossSpec, TrainSpec } from '../config/blocks';
-import { argmaxRows, calibration } from '../metrics';
+import { accuracy, argmaxRows, calibration, expectedCalibrationError } from '../metrics';
 import type { Model } from '../models/model';
 import { predict } from '../evaluate';
 import { tf, type Tensor, type Tensor1D, type Tensor2D } from '../tf';
 import { assignWeights, DivergenceError, stepsPerEpoch, train, type FeatureTerm, type TrainingSet } from '../train';
 import { untilCancelled } from '../cancellation';
 import type { RunContext } from './context';
-import type { StageInfo, StageResult, StepEvent } from './figures';
+import type { MetricPoint, StageInfo, StageResult, StepEvent } from './figures';
 import { readCachedStage, stageKey, type CachedStage } from './stage-cache';
 
 export interface StageRun {
@@ -278,4 +278,59 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
   await handOver(ctx, result, model, testLogits);
   ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
   return { result, model, testLogits };
+}
+
+/** What a stage with nothing to train measured: its class (and probabilities) on every test example. */
+export interface Measurement {
+  testPredictions: Int32Array;
+  /** Row-major probabilities on test, for the calibration error (one-hot for a rule's hard labels). */
+  testProbabilities: Float32Array;
+  /** Agreement with the validation split's truth, or null without one. */
+  validationAccuracy: number | null;
+  bestChosenBy: string;
+  /** Seconds the measurement took. */
+  seconds: number;
+}
+
+/**
+ * A stage with nothing to train (a labelling rule, an ensemble's average, a vote of labelling functions): announced
+ * like any stage and reported with its one measurement on test.
+ */
+export function measuredStage(ctx: RunContext, info: StageInfo, model: string, testLabels: Int32Array, m: Measurement): StageResult {
+  announceMeasuredStage(ctx, info, model);
+  return reportMeasuredStage(ctx, info, model, testLabels, m);
+}
+
+/** The start of a stage with nothing to train, for a stage whose measurement takes a while (a label model's fit). */
+export function announceMeasuredStage(ctx: RunContext, info: StageInfo, model: string): void {
+  ctx.onEvent?.({ type: 'stage-start', stage: info.name, label: info.label, model, parameters: 0, totalSteps: 0, trainingExamples: 0 });
+}
+
+/** The measurement and the end of a stage with nothing to train, announced before. */
+export function reportMeasuredStage(ctx: RunContext, info: StageInfo, model: string, testLabels: Int32Array, m: Measurement): StageResult {
+  const testAccuracy = accuracy(m.testPredictions, testLabels);
+  const point: MetricPoint = { step: 0, epoch: 0, loss: NaN, testAccuracy, validationAccuracy: m.validationAccuracy, learningRate: 0 };
+  ctx.onEvent?.({ type: 'step', stage: info.name, ...point, totalSteps: 0, testPredictions: m.testPredictions });
+  const numClasses = m.testProbabilities.length / testLabels.length;
+  const result: StageResult = {
+    ...info,
+    model,
+    parameters: 0,
+    trainingExamples: 0,
+    accuracy: testAccuracy,
+    bestAccuracy: testAccuracy,
+    bestStep: 0,
+    bestChosenBy: m.bestChosenBy,
+    oracleBestAccuracy: testAccuracy,
+    totalSteps: 0,
+    stepsRun: 0,
+    stoppedEarly: false,
+    ece: expectedCalibrationError(m.testProbabilities, numClasses, testLabels),
+    seconds: m.seconds,
+    history: [point],
+    testPredictions: m.testPredictions,
+    bestTestPredictions: m.testPredictions,
+  };
+  ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
+  return result;
 }

@@ -4,6 +4,8 @@
  * on A or B with ground truth or with another model's labels; and a trained model's labels on B (soft or hard).
  */
 import type { BootstrapConfig } from './bootstrap/spec';
+import type { DeceptionConfig } from './deception/spec';
+import type { EnsembleConfig } from './ensemble/spec';
 import type { LossSpec, Role } from '../config/blocks';
 import type { LossStudyConfig } from './loss-study/spec';
 import type { WeakToStrongConfig } from './weak-to-strong/spec';
@@ -15,9 +17,9 @@ import type { ChartRecorder } from './charts';
 import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from './open';
 import { runStage, type StageRun } from './stage';
 import type { RunContext } from './context';
-import type { StageInfo } from './figures';
+import type { StageInfo, StageResult } from './figures';
 
-export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig;
+export type TransferConfig = WeakToStrongConfig | BootstrapConfig | LossStudyConfig | EnsembleConfig | DeceptionConfig;
 
 export interface TransferExperiment extends OpenedExperiment {
   ctx: RunContext;
@@ -28,17 +30,21 @@ export interface TransferExperiment extends OpenedExperiment {
   V: SplitTensors | null;
 }
 
-/** Builds splits A, B and V, announces the stages and puts the data on the device (released by `scope`). */
-export async function openTransferExperiment(config: TransferConfig, ctx: RunContext, stages: StageInfo[]): Promise<TransferExperiment> {
+/**
+ * Builds splits A, B and V, announces the stages and puts the data on the device (released by `scope`). A kind's
+ * own splits (`extraParts`) are drawn after them, so that A, B and V hold the same rows as in every other kind.
+ */
+export async function openTransferExperiment(
+  config: TransferConfig,
+  ctx: RunContext,
+  stages: StageInfo[],
+  extraParts: { name: string; size: number }[] = [],
+): Promise<TransferExperiment> {
   const sizes = config.data;
   const opened = await openExperiment(
     config,
     ctx,
-    [
-      { name: 'A', size: sizes.supervisorSize },
-      { name: 'B', size: sizes.transferSize },
-      { name: 'V', size: sizes.validationSize },
-    ],
+    [{ name: 'A', size: sizes.supervisorSize }, { name: 'B', size: sizes.transferSize }, { name: 'V', size: sizes.validationSize }, ...extraParts],
     stages,
   );
   const { data, scope } = opened;
@@ -58,6 +64,11 @@ export interface Supervision {
   onB: Int32Array;
   /** Who made the labels, for the result ("the weak supervisor's labels"). */
   labelledBy: string;
+}
+
+/** A stage's result, trained or only measured (an ensemble's average). */
+export interface Measured {
+  run: { result: StageResult };
 }
 
 /** A model and the stage that trained it. */
@@ -175,7 +186,7 @@ export class PgrCopyChart {
   }
 
   /** Adds a student's bar group; returns its PGR (null when the ceiling does not beat the supervisor). */
-  add(x: TransferExperiment, label: string, weak: Trained, ceiling: Trained, student: Trained): number | null {
+  add(x: TransferExperiment, label: string, weak: Measured, ceiling: Measured, student: Measured): number | null {
     const result = student.run.result;
     const pgr = performanceGapRecovered(weak.run.result.accuracy, ceiling.run.result.accuracy, result.accuracy).value;
     const { copyRate } = mistakeBreakdown(x.data.test.y, weak.run.result.testPredictions, result.testPredictions);

@@ -157,6 +157,62 @@ export const WORST_CONFIGS: WorstConfig[] = [
     },
     stop: { afterMs: 1500, stage: 'fixed' },
   },
+  {
+    name: 'ensemble: seven supervisors and two students of the widest MLP on their own pixel views, every step',
+    config: {
+      kind: 'ensemble',
+      data: { ...MNIST, supervisorSize: 100, transferSize: 3000, controlSize: 1900 },
+      members: { count: 7, diversity: 'pixels', viewShare: 1 },
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'member-1' },
+  },
+  {
+    name: 'deception: three supervisors, the widest student, intermediate and chain, every step',
+    config: {
+      kind: 'deception',
+      data: { ...MNIST, supervisorSize: 4000, transferSize: 1000 },
+      supervisorSizes: [2, 400, 4000],
+      supervisor: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+      intermediate: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'weak' },
+  },
+  {
+    name: 'hard-vs-easy: 26 students of the widest MLP on 5,000 images, every step',
+    config: {
+      kind: 'hard-vs-easy',
+      data: { ...MNIST, trainSize: 5000 },
+      errorRates: [0.1, 0.5, 0.7, 0.9],
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'clean' },
+  },
+  {
+    name: 'weak-labelers: 12 functions of the widest MLP on 2,000 images, every step, Dawid-Skene over 7,000 unlabelled examples',
+    config: {
+      kind: 'weak-labelers',
+      data: { ...MNIST, validationSize: 0, functionSize: 2000, unlabelledSize: 7000, labelledSize: 1000 },
+      functions: Array.from({ length: 12 }, () => 1),
+      iterations: 200,
+      labeller: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'lf-1' },
+  },
+  {
+    name: 'weak-labelers: Dawid-Skene, 200 EM iterations over the votes of 12 functions on 9,000 unlabelled images',
+    config: {
+      kind: 'weak-labelers',
+      data: { ...MNIST, validationSize: 0, functionSize: 100, unlabelledSize: 9000, labelledSize: 900 },
+      functions: Array.from({ length: 12 }, () => 0.5),
+      iterations: 200,
+      labeller: { model: { type: 'linear' }, train: { optimizer: 'adam', learningRate: 1e-3, batchSize: 100, epochs: 1, evalEvery: 1 } },
+    },
+    stop: { afterMs: 300, stage: 'dawid-skene' },
+  },
 ];
 
 /**

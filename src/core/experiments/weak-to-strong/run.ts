@@ -5,12 +5,12 @@
  * The supervisor may instead be synthetic: a labelling rule with random or systematic errors (see
  * synthetic-supervisor.ts), whose "training" stage is a single measurement of its labels on test.
  */
-import { accuracy, expectedCalibrationError, mistakeBreakdown } from '../../metrics';
+import { accuracy, mistakeBreakdown } from '../../metrics';
 import { tf } from '../../tf';
-import type { MetricPoint } from '../figures';
 import { ChartRecorder, type ChartInfo } from '../charts';
 import { assembleResult } from '../result';
 import { oneHot } from '../open';
+import { measuredStage } from '../stage';
 import type { ExperimentResult } from '../contract';
 import type { StageInfo, StageResult } from '../figures';
 import { observing, type RunContext } from '../context';
@@ -75,36 +75,18 @@ function syntheticSupervision(x: TransferExperiment, rule: SyntheticSource, info
   const { ctx, data, numClasses, scope } = x;
   const started = performance.now();
   const supervisor = syntheticSupervisor(rule, numClasses, data.featureSize, data.parts.B, ctx.rng);
-  const model = `synthetic: ${supervisor.description}`;
-  ctx.onEvent?.({ type: 'stage-start', stage: info.name, label: info.label, model, parameters: 0, totalSteps: 0, trainingExamples: 0 });
   const onTest = supervisor.label(data.test, 'test');
   const onB = supervisor.label(data.parts.B, 'B');
   const onV = x.V ? supervisor.label(data.parts.V, 'V') : null;
-  const testAccuracy = accuracy(onTest, data.test.y);
-  const point: MetricPoint = { step: 0, epoch: 0, loss: NaN, testAccuracy, validationAccuracy: onV ? accuracy(onV, data.parts.V.y) : null, learningRate: 0 };
-  ctx.onEvent?.({ type: 'step', stage: info.name, ...point, totalSteps: 0, testPredictions: onTest });
   const probabilities = new Float32Array(onTest.length * numClasses);
   onTest.forEach((c, i) => (probabilities[i * numClasses + c] = 1));
-  const result: StageResult = {
-    ...info,
-    model,
-    parameters: 0,
-    trainingExamples: 0,
-    accuracy: testAccuracy,
-    bestAccuracy: testAccuracy,
-    bestStep: 0,
-    bestChosenBy: 'a fixed rule: nothing to choose',
-    oracleBestAccuracy: testAccuracy,
-    totalSteps: 0,
-    stepsRun: 0,
-    stoppedEarly: false,
-    ece: expectedCalibrationError(probabilities, numClasses, data.test.y),
-    seconds: (performance.now() - started) / 1000,
-    history: [point],
+  const result = measuredStage(ctx, info, `synthetic: ${supervisor.description}`, data.test.y, {
     testPredictions: onTest,
-    bestTestPredictions: onTest,
-  };
-  ctx.onEvent?.({ type: 'stage-end', stage: info.name, result });
+    testProbabilities: probabilities,
+    validationAccuracy: onV ? accuracy(onV, data.parts.V.y) : null,
+    bestChosenBy: 'a fixed rule: nothing to choose',
+    seconds: (performance.now() - started) / 1000,
+  });
   const labels: Supervision = {
     targets: scope.own(tf.tidy(() => oneHot(tf.tensor1d(onB, 'int32'), numClasses))),
     onV: onV ? scope.own(tf.tensor1d(onV, 'int32')) : null,

@@ -129,6 +129,21 @@ export const weakToStrong = defineKind({
       issue(['supervisor', 'source', 'classes'], `must be below the ${data.numClasses} classes of ${data.name}`);
     checkTransferLoss('weak-to-strong', config.student.loss, issue);
   },
+  fitToData(config, data) {
+    // A synthetic supervisor's rule must make sense on the new data.
+    const changes: string[] = [];
+    const source = config.supervisor.source;
+    const features = data.featureShape.reduce((a, b) => a * b, 1);
+    if (source.type === 'systematic' && source.classes >= data.numClasses) {
+      changes.push(`supervisor.source.classes ${source.classes} -> ${data.numClasses - 1} (the data has ${data.numClasses} classes)`);
+      config.supervisor.source = { ...source, classes: data.numClasses - 1 };
+    }
+    if (source.type === 'region' && features !== 2) {
+      changes.push(`supervisor.source: a region of input space needs 2-D data; replaced by random flips at the same rate (${source.share})`);
+      config.supervisor.source = { type: 'flips', rate: source.share };
+    }
+    return changes;
+  },
   takeaway: weakToStrongTakeaway,
   gallery: 'Weak-to-strong generalization',
   form: {
