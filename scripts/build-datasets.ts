@@ -3,7 +3,8 @@
 // byte-identical files.
 //
 // Usage: npm run build-datasets   (sources: see scripts/lib/sources.ts;
-// a missing source fails with its install command)
+// a missing source fails with its install command). It also builds the text
+// corpus of the language experiments (scripts/build-corpus.ts, its own format).
 //
 // <id>.bin holds, for each split in order (train, then test if present), a
 // features block then a labels block, each starting at a 4-byte aligned offset
@@ -14,6 +15,7 @@ import { createHash } from 'node:crypto';
 import type { BlockSpec, SplitSpec } from '../src/core/data/manifest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildCorpus, writeCorpus, type BuiltCorpus } from './build-corpus';
 import {
   FASHION_MNIST_CLASSES,
   MissingSourceError,
@@ -329,7 +331,14 @@ function main(): void {
       missing.push(err.message);
     }
   }
-  if (missing.length > 0) {
+  let corpus: BuiltCorpus | null = null;
+  try {
+    corpus = buildCorpus();
+  } catch (err) {
+    if (!(err instanceof MissingSourceError)) throw err;
+    missing.push(err.message);
+  }
+  if (missing.length > 0 || !corpus) {
     console.error([...new Set(missing)].join('\n\n'));
     process.exit(1);
   }
@@ -354,7 +363,8 @@ function main(): void {
     console.log(`${spec.id.padEnd(14)} ${String(count).padStart(6)} rows ${String(bin.byteLength).padStart(9)} bytes  ` + `sha256 ${hash.slice(0, 12)}`);
   }
   writeFileSync(join(OUT_DIR, 'index.json'), toJson(index));
-  console.log(`wrote ${specs.length} datasets + index.json to ${OUT_DIR}`);
+  writeCorpus(corpus);
+  console.log(`wrote ${specs.length} datasets + index.json and the austen corpus to ${OUT_DIR}`);
 }
 
 main();

@@ -7,6 +7,7 @@
 //   Fashion-MNIST  Debian dataset-fashion-mnist (gzipped IDX files)
 //   sklearn data   Debian python3-sklearn (digits, breast cancer, wine CSVs)
 //   Penguins       npm vega-datasets (data/penguins.json)
+//   Jane Austen    Debian r-cran-janeaustenr (the six novels in R's lazy-load database data/Rdata.rdb)
 //
 // Every directory can be overridden with an environment variable.
 
@@ -36,6 +37,7 @@ interface SourceSpec {
 
 const SKLEARN_DATA_PATH = 'usr/lib/python3/dist-packages/sklearn/datasets/data';
 const FASHION_MNIST_DATA_PATH = 'usr/share/datasets/fashion-mnist';
+const JANEAUSTENR_DATA_PATH = 'usr/lib/R/site-library/janeaustenr/data';
 
 const SOURCES = {
   mnist: {
@@ -73,6 +75,16 @@ const SOURCES = {
     packageManager: 'npm',
     packageName: 'vega-datasets',
   },
+  austen: {
+    label: "Jane Austen's novels (Debian package r-cran-janeaustenr)",
+    envVar: 'JANEAUSTENR_DATA_DIR',
+    defaultDirs: [`/${JANEAUSTENR_DATA_PATH}`, `/tmp/janeaustenr-deb/${JANEAUSTENR_DATA_PATH}`],
+    // Only the data files are needed, so unpack the .deb instead of installing R with it.
+    install: 'apt-get update && cd /tmp && apt-get download r-cran-janeaustenr && dpkg -x r-cran-janeaustenr_*.deb /tmp/janeaustenr-deb',
+    packageManager: 'debian',
+    packageName: 'r-cran-janeaustenr',
+    debianDataPath: JANEAUSTENR_DATA_PATH,
+  },
 } satisfies Record<string, SourceSpec>;
 
 export type SourceId = keyof typeof SOURCES;
@@ -105,7 +117,7 @@ function sourcePath(source: SourceId, file: string): string {
   return path;
 }
 
-function readSource(source: SourceId, file: string): Uint8Array {
+export function readSource(source: SourceId, file: string): Uint8Array {
   return new Uint8Array(readFileSync(sourcePath(source, file)));
 }
 

@@ -1,15 +1,34 @@
 /** Figures the panels show, computed from the run state with the core's own metric functions. */
 import type { StageResult } from '../core/experiments/figures';
-import type { StageRoles } from '../core/experiments/kind';
+import { DEFAULT_VIEW, type KindView, type StageRoles } from '../core/experiments/kind';
 import type { ExperimentConfig } from '../core/config/schema';
 import { factsOfConfig, type RunFacts } from '../core/experiments/narration';
-import { kindSpec } from '../core/experiments/kinds';
+import { kindSpec, type ExperimentKind } from '../core/experiments/kinds';
 import { performanceGapRecovered, type Pgr } from '../core/metrics';
 import type { RunState, StageView } from './store/run-state';
 
 export function rolesOf(run: RunState): StageRoles | null {
   return run.start ? kindSpec(run.start.kind).roles : null;
 }
+
+/** How the page shows a kind's runs (its spec's view): accuracy and the matrix, or bits per character and the language lab. */
+export function viewOfKind(kind: ExperimentKind): KindView {
+  return kindSpec(kind).view ?? DEFAULT_VIEW;
+}
+
+/** The view of the run on screen, or of the form's experiment before its first event. */
+export function viewOf(run: RunState, draftKind: ExperimentKind): KindView {
+  return viewOfKind(run.start?.kind ?? draftKind);
+}
+
+/** Latest held-out bits per character of a stage (final once it is done); null before its first measurement. */
+export function latestBits(stage: StageView | undefined): number | null {
+  if (!stage) return null;
+  const value = stage.result ? stage.result.bitsPerCharacter : stage.history.at(-1)?.bitsPerCharacter;
+  return value === undefined || !Number.isFinite(value) ? null : value;
+}
+
+export const bitsText = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
 export function stageByName(run: RunState, name: string): StageView | undefined {
   return run.stages.find((s) => s.name === name);
@@ -87,6 +106,13 @@ export const STAGE_COLORS: Record<string, string> = {
   taid: '#0e7490',
   fixed: '#b91c1c',
   fresh: '#1f77b4',
+  // Language models.
+  'forward-kl': '#059669',
+  'seq-kd': '#ea580c',
+  oracle: '#0f172a',
+  reference: '#94a3b8',
+  random: '#64748b',
+  selected: '#059669',
 };
 
 /** Further colours for stages without one of their own (chain links, compared students), each AA on white too. */

@@ -52,13 +52,20 @@ function progressPrinter(quiet: boolean): (event: ExperimentEvent) => void {
         const percent = Math.floor((10 * event.step) / event.totalSteps) * 10;
         if (percent > lastPercent && event.step > 0) {
           lastPercent = percent;
-          console.log(`  step ${event.step}/${event.totalSteps}  loss ${event.loss.toFixed(4)}  test acc ${event.testAccuracy.toFixed(4)}`);
+          const bits = event.bitsPerCharacter !== undefined ? `  held-out ${event.bitsPerCharacter.toFixed(4)} bits/char` : '';
+          console.log(`  step ${event.step}/${event.totalSteps}  loss ${event.loss.toFixed(4)}  test acc ${event.testAccuracy.toFixed(4)}${bits}`);
         }
         break;
       }
       case 'stage-end': {
         const r = event.result;
         const early = r.stoppedEarly ? `, stopped early at step ${r.stepsRun}` : '';
+        if (r.bitsPerCharacter !== undefined) {
+          console.log(
+            `[${event.stage}] done: ${r.bitsPerCharacter.toFixed(4)} bits per character on held-out text (next character right ${r.accuracy.toFixed(4)}) in ${r.seconds.toFixed(1)} s`,
+          );
+          break;
+        }
         console.log(
           `[${event.stage}] done: test accuracy ${r.accuracy.toFixed(4)} (best ${r.bestAccuracy.toFixed(4)} at step ${r.bestStep}${early}) in ${r.seconds.toFixed(1)} s`,
         );

@@ -15,10 +15,13 @@ function table(rows: string[][]): string {
 }
 
 export function formatResultTable(result: ExperimentResult): string {
-  const rows = [['stage', 'test acc', 'best', 'oracle best', 'ECE', 'steps', 'seconds', 'model']];
+  // Language models: held-out bits per character first (lower is better); test accuracy is the next character's.
+  const bits = Object.values(result.stages).some((stage) => stage.bitsPerCharacter !== undefined);
+  const rows = [['stage', ...(bits ? ['bits/char'] : []), 'test acc', 'best', 'oracle best', 'ECE', 'steps', 'seconds', 'model']];
   for (const stage of Object.values(result.stages)) {
     rows.push([
       stage.label,
+      ...(bits ? [stage.bitsPerCharacter === undefined ? 'n/a' : stage.bitsPerCharacter.toFixed(4)] : []),
       pct(stage.accuracy),
       pct(stage.bestAccuracy),
       pct(stage.oracleBestAccuracy),
@@ -64,6 +67,12 @@ export function formatResultTable(result: ExperimentResult): string {
     );
   }
   lines.push(...result.charts.flatMap((chart) => ['', formatChart(chart)]));
+  if (result.language) {
+    const { prompt, samples } = result.language;
+    lines.push('', `Writing after the prompt ${JSON.stringify(prompt.used)} (the last sample of each model):`, ...prompt.notes.map((note) => `  ${note}`));
+    const last = new Map(samples.map((s) => [s.stage, s]));
+    for (const [stage, sample] of last) lines.push(`  ${result.stages[stage]?.label ?? stage} (step ${sample.step}): ${JSON.stringify(sample.text)}`);
+  }
   return lines.join('\n');
 }
 

@@ -35,9 +35,15 @@ export function toCsv(rows: readonly (readonly unknown[])[]): string {
 
 /** One row per measurement and model. */
 export function curvesCsv(stages: readonly { name: string; history: readonly MetricPoint[] }[]): string {
-  const rows: unknown[][] = [['stage', 'step', 'epoch', 'loss', 'test_accuracy', 'validation_accuracy', 'learning_rate']];
+  // Language models' curves carry held-out bits per character: a column of its own, only where there is one.
+  const bits = stages.some((stage) => stage.history.some((p) => p.bitsPerCharacter !== undefined));
+  const rows: unknown[][] = [
+    ['stage', 'step', 'epoch', 'loss', 'test_accuracy', 'validation_accuracy', 'learning_rate', ...(bits ? ['bits_per_character'] : [])],
+  ];
   for (const stage of stages) {
-    for (const p of stage.history) rows.push([stage.name, p.step, p.epoch, p.loss, p.testAccuracy, p.validationAccuracy, p.learningRate]);
+    for (const p of stage.history) {
+      rows.push([stage.name, p.step, p.epoch, p.loss, p.testAccuracy, p.validationAccuracy, p.learningRate, ...(bits ? [p.bitsPerCharacter ?? NaN] : [])]);
+    }
   }
   return toCsv(rows);
 }

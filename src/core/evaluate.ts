@@ -7,7 +7,7 @@
 import { checkpoint, LoopCheckpoint, untilCancelled } from './cancellation';
 import { EVALUATION_CHUNK } from './config/limits';
 import type { Model } from './models/model';
-import { tf, type Tensor, type Tensor1D, type Tensor2D } from './tf';
+import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf';
 
 /**
  * Multiply-adds one piece may take: about half a second on wasm on a slow, busy machine. The largest model of any
@@ -88,4 +88,32 @@ export function featuresOf(model: Model, inputs: Tensor2D, signal: AbortSignal |
   const features = model.features?.bind(model);
   if (!features) throw new Error(`${model.description} has no hidden layer to read`);
   return inPieces(inputs, rowsPerPiece(model.multiplyAdds.forward, Infinity), features, signal);
+}
+
+/**
+ * Mean cross-entropy of `labels` (one class per row) under the model, in bits: the held-out bits per character of a
+ * language model. Summed piece by piece (a large set never holds all its probabilities at once); a scalar on the
+ * device, so a caller can read it back with other figures.
+ */
+export async function meanCrossEntropyBits(model: Model, inputs: Tensor2D, labels: Tensor1D, signal: AbortSignal | undefined): Promise<Scalar> {
+  const total = inputs.shape[0];
+  const rows = rowsPerPiece(model.multiplyAdds.forward, EVALUATION_CHUNK);
+  const loop = new LoopCheckpoint(signal, 1);
+  let sum: Scalar = tf.scalar(0);
+  try {
+    for (let start = 0; start < total; start += rows) {
+      const size = Math.min(rows, total - start);
+      const next = tf.tidy(() => {
+        const logProbabilities = tf.logSoftmax(model.forward(tf.slice(inputs, [start, 0], [size, -1]), false));
+        const truth = tf.oneHot(tf.cast(tf.slice(labels, [start], [size]), 'int32'), logProbabilities.shape[1]);
+        return tf.add(sum, tf.sum(tf.mul(logProbabilities, truth))) as Scalar;
+      });
+      sum.dispose();
+      sum = next;
+      await loop.pass(sum);
+    }
+    return tf.tidy(() => tf.div(tf.neg(sum), total * Math.LN2) as Scalar);
+  } finally {
+    sum.dispose();
+  }
 }

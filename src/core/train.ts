@@ -6,7 +6,7 @@
  */
 import { LoopCheckpoint, untilCancelled } from './cancellation';
 import type { TrainSpec } from './config/blocks';
-import { predictClasses } from './evaluate';
+import { meanCrossEntropyBits, predictClasses } from './evaluate';
 import {
   compatibleUpdateLoss,
   kdLoss,
@@ -82,6 +82,11 @@ export interface TrainOptions {
    * does not (a linear probe of the features, a distance to a teacher or an oracle) and record it.
    */
   afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
+  /**
+   * Also measure the mean cross-entropy of the test labels under the model, in bits (MetricPoint.bitsPerCharacter:
+   * bits per character for a language model).
+   */
+  measureBits?: boolean;
   /** Added to the loss at every step (see FeatureTerm); the model needs forwardWithHidden. */
   featureTerm?: FeatureTerm;
 }
@@ -174,6 +179,9 @@ interface BatchSource {
   batch(rows: Int32Array): TrainingSet;
   dispose(): void;
 }
+
+/** Figures a measurement reads back before the test predictions: loss, test and validation accuracy, TAID's t, test bits. */
+const HEAD = 5;
 
 /** Backends whose tensors live in the JavaScript process's memory. */
 const HOST_MEMORY_BACKENDS = ['cpu', 'wasm'];
@@ -271,20 +279,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
   };
 
-  /** One measurement: a single read-back of [mean loss, test acc, validation acc, taid t, test predictions]. */
+  /** Mean cross-entropy of the test labels in bits, as a scalar on the device (NaN unless asked for). */
+  const testBits = (): Promise<Scalar> =>
+    options.measureBits ? meanCrossEntropyBits(model, test.inputs, test.labels, signal) : Promise.resolve(tf.scalar(NaN));
+
+  /** One measurement: a single read-back of [mean loss, test acc, validation acc, taid t, test bits, test predictions]. */
   const measure = async (epoch: number): Promise<boolean> => {
     const predicted = await predictAll();
+    const bits = await testBits().catch((error: unknown) => {
+      [predicted.test, predicted.validation, predicted.probe].forEach((t) => t?.dispose());
+      throw error;
+    });
     const packed = tf.tidy(() => {
       const meanLoss = pendingLosses.length ? tf.mean(tf.stack(pendingLosses)) : tf.scalar(NaN);
       const predictions = predicted.test;
       const testAccuracy = tf.mean(tf.cast(tf.equal(predictions, test.labels), 'float32'));
       const validationAccuracy = validation ? tf.mean(tf.cast(tf.equal(predicted.validation!, validation.labels), 'float32')) : tf.scalar(NaN);
       const t = taid ? taid.t : tf.scalar(NaN);
-      const parts = [tf.stack([meanLoss, testAccuracy, validationAccuracy, t]), tf.cast(predictions, 'float32')];
+      const parts = [tf.stack([meanLoss, testAccuracy, validationAccuracy, t, bits]), tf.cast(predictions, 'float32')];
       if (predicted.probe) parts.push(tf.cast(predicted.probe, 'float32'));
       return tf.concat(parts);
     });
-    [predicted.test, predicted.validation, predicted.probe].forEach((t) => t?.dispose());
+    [predicted.test, predicted.validation, predicted.probe, bits].forEach((t) => t?.dispose());
     pendingLosses.forEach((l) => l.dispose());
     pendingLosses = [];
     const values = await untilCancelled(packed.data(), signal).finally(() => packed.dispose());
@@ -297,6 +313,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       validationAccuracy: validation ? values[2] : null,
       learningRate,
       ...(taid ? { taidT: values[3] } : {}),
+      ...(options.measureBits ? { bitsPerCharacter: values[4] } : {}),
     };
     if (step > 0 && !Number.isFinite(point.loss)) throw new DivergenceError(options.stage, step, learningRate);
     history.push(point);
@@ -313,8 +330,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     } else {
       measurementsSinceBest++;
     }
-    const testPredictions = Int32Array.from(values.subarray(4, 4 + testCount));
-    const probePredictions = options.probe ? Int32Array.from(values.subarray(4 + testCount)) : undefined;
+    const testPredictions = Int32Array.from(values.subarray(HEAD, HEAD + testCount));
+    const probePredictions = options.probe ? Int32Array.from(values.subarray(HEAD + testCount)) : undefined;
     options.onStep?.({ ...point, totalSteps, testPredictions, ...(probePredictions ? { probePredictions } : {}) });
     await options.afterMeasure?.(step, epoch);
     return spec.patience > 0 && validation !== undefined && measurementsSinceBest >= spec.patience;

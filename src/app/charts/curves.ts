@@ -9,7 +9,7 @@ import type { RunState, StageView } from '../store/run-state';
 import { figureOfChart, type Figure, type FigureSeries } from './figure';
 import { thin } from './thin';
 
-export type CurveMetric = 'testAccuracy' | 'loss';
+export type CurveMetric = 'testAccuracy' | 'loss' | 'bitsPerCharacter';
 
 /** A stage whose curve ends before this share of the plot's steps gets a reference line at its final accuracy. */
 const SHORT_LIVED = 0.9;
@@ -38,14 +38,30 @@ export function accuracyReferences(run: RunState): Reference[] {
     .map((s) => ({ stage: s.name, label: `${s.label}: final`, color: stageColor(s.name), value: s.result.accuracy }));
 }
 
+/** A model measured but not trained here (a shipped teacher, an oracle): one point at step 0. */
+const measuredOnly = (stage: StageView) => stage.totalSteps === 0 && stage.history.length === 1;
+
+const lastStepOf = (stages: StageView[]) => Math.max(0, ...stages.map((s) => s.history.at(-1)?.step ?? 0));
+
+/**
+ * A stage's points of one metric (loss from step 1); a measured-only model's held-out bits per character are drawn
+ * flat across the plot, so the students can be compared with it.
+ */
+export function curvePoints(stage: StageView, metric: CurveMetric, lastStep: number): { x: number; y: number }[] {
+  const points = thin(stage.history)
+    .filter((p) => metric !== 'loss' || p.step > 0)
+    .map((p) => ({ x: p.step, y: p[metric] ?? NaN }));
+  return metric === 'bitsPerCharacter' && measuredOnly(stage) && lastStep > 0 ? [points[0], { x: lastStep, y: points[0].y }] : points;
+}
+
 function stageSeries(stages: StageView[], metric: CurveMetric): FigureSeries[] {
+  const lastStep = lastStepOf(stages);
   return stages.map((stage) => ({
     key: stage.name,
     label: stage.label,
     color: stageColor(stage.name),
-    points: thin(stage.history)
-      .filter((p) => metric === 'testAccuracy' || p.step > 0)
-      .map((p) => ({ x: p.step, y: p[metric] })),
+    ...(metric === 'bitsPerCharacter' && measuredOnly(stage) ? { dashed: true } : {}),
+    points: curvePoints(stage, metric, lastStep),
   }));
 }
 
@@ -71,6 +87,18 @@ export function accuracyFigure(run: RunState): Figure {
     percent: true,
     yDomain: [0, 1],
     series: [...series, ...references],
+  };
+}
+
+/** Language models: held-out bits per character of every model (lower is better); a measured-only teacher is flat. */
+export function bitsFigure(run: RunState): Figure {
+  return {
+    id: 'bits-per-character',
+    title: 'Held-out bits per character',
+    kind: 'line',
+    xLabel: 'training step',
+    yLabel: 'bits per character (lower is better)',
+    series: stageSeries(run.stages, 'bitsPerCharacter'),
   };
 }
 

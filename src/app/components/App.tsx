@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useApp } from '../store/context';
-import { resultsAreCurrent } from '../derived';
+import { resultsAreCurrent, viewOf } from '../derived';
 import { isHidden } from '../hidden';
 import { keyBelongsToFocus } from '../keys';
 import { ConfigPanel } from './ConfigPanel';
@@ -14,6 +14,9 @@ import { MatrixPanel } from './MatrixPanel';
 import { NoticeBanner } from './NoticeBanner';
 import { ResearchPanel } from './ResearchPanel';
 import { StageSummary } from './StageSummary';
+
+// The language lab (prompt, writing side by side) loads only when a language experiment is on screen.
+const LanguageLab = lazy(() => import('../language/LanguageLab').then((m) => ({ default: m.LanguageLab })));
 
 /** Says that the results on screen were made with other settings than the form's, until the next run. */
 function StaleNote() {
@@ -56,7 +59,8 @@ export function App() {
     return () => window.removeEventListener('keydown', onKey);
   }, [togglePause, stepRun]);
 
-  const right = show('matrix') || show('examples') || show('inside');
+  const detail = useApp((s) => viewOf(s.run, s.draft.kind).detail);
+  const right = detail === 'language' ? show('language') : show('matrix') || show('examples') || show('inside');
   const layout = ['layout', show('config') ? '' : 'no-config', right ? '' : 'no-right', stale ? 'results-stale' : ''].filter(Boolean).join(' ');
   return (
     <div className={lecture ? 'app lecture' : 'app'}>
@@ -88,9 +92,17 @@ export function App() {
         </div>
         {right && (
           <div className="column right-column">
-            {show('matrix') && <MatrixPanel />}
-            {show('examples') && <ExamplesPanel />}
-            {show('inside') && <LookInsidePanel />}
+            {detail === 'language' ? (
+              <Suspense fallback={<p className="muted">Loading the language lab…</p>}>
+                <LanguageLab />
+              </Suspense>
+            ) : (
+              <>
+                {show('matrix') && <MatrixPanel />}
+                {show('examples') && <ExamplesPanel />}
+                {show('inside') && <LookInsidePanel />}
+              </>
+            )}
           </div>
         )}
       </main>

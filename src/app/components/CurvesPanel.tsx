@@ -1,9 +1,9 @@
 import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
-import { accuracyFigure, accuracyReferences, gapFigure, lossFigure, type CurveMetric } from '../charts/curves';
+import { accuracyFigure, accuracyReferences, bitsFigure, curvePoints, gapFigure, lossFigure, type CurveMetric } from '../charts/curves';
 import type { Figure } from '../charts/figure';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { thin } from '../charts/thin';
-import { gapSeries, rolesOf } from '../derived';
+import { gapSeries, rolesOf, viewOf } from '../derived';
 import type { RunState, StageView } from '../store/run-state';
 import { useApp } from '../store/context';
 import { ChartFigure } from './ChartFigure';
@@ -30,12 +30,12 @@ function useStaticCharts(): typeof import('./StaticCharts') | null {
 /** Rows keyed by step with one column per stage: every model on one step axis. */
 function mergeByStep(stages: StageView[], metric: CurveMetric): Row[] {
   const rows = new Map<number, Row>();
+  const lastStep = Math.max(0, ...stages.map((s) => s.history.at(-1)?.step ?? 0));
   for (const stage of stages) {
-    for (const point of thin(stage.history)) {
-      if (metric === 'loss' && point.step === 0) continue;
-      const row = rows.get(point.step) ?? { step: point.step };
-      row[stage.name] = point[metric];
-      rows.set(point.step, row);
+    for (const point of curvePoints(stage, metric, lastStep)) {
+      const row = rows.get(point.x) ?? { step: point.x };
+      row[stage.name] = point.y;
+      rows.set(point.x, row);
     }
   }
   return [...rows.values()].sort((a, b) => (a.step as number) - (b.step as number));
@@ -44,6 +44,8 @@ function mergeByStep(stages: StageView[], metric: CurveMetric): Row[] {
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
 const formatLoss = (v: number) => v.toFixed(2);
 const formatRatio = (v: number) => v.toFixed(1);
+const figureOf = (run: RunState, metric: CurveMetric) =>
+  metric === 'testAccuracy' ? accuracyFigure(run) : metric === 'bitsPerCharacter' ? bitsFigure(run) : lossFigure(run);
 
 /** A figure's series for the canvas renderer. */
 const liveSeries = (figure: Figure): LiveSeries[] =>
@@ -51,7 +53,7 @@ const liveSeries = (figure: Figure): LiveSeries[] =>
 
 const MetricChart = memo(function MetricChart({ run, metric, training, large }: { run: RunState; metric: CurveMetric; training: boolean; large: boolean }) {
   const charts = useStaticCharts();
-  const figure = useMemo(() => (metric === 'testAccuracy' ? accuracyFigure(run) : lossFigure(run)), [run, metric]);
+  const figure = useMemo(() => figureOf(run, metric), [run, metric]);
   const data = useMemo(() => (training ? [] : mergeByStep(run.stages, metric)), [run.stages, metric, training]);
   const live = useMemo(() => (training ? liveSeries(figure) : []), [figure, training]);
   const references = useMemo(() => (metric === 'testAccuracy' ? accuracyReferences(run) : []), [run, metric]);
@@ -91,6 +93,7 @@ export function CurvesPanel() {
   const run = useApp((s) => s.run);
   const large = useApp((s) => s.lecture);
   const roles = rolesOf(run);
+  const bits = useApp((s) => viewOf(s.run, s.draft.kind).metric === 'bitsPerCharacter');
   // Canvas while training (cheap redraws), Recharts once the run stops (tooltips).
   const live = run.status === 'running' || run.status === 'paused' || run.status === 'starting';
   // Recharts' first render takes 100-200 ms on a small machine: deferred, React renders it in slices between
@@ -101,26 +104,30 @@ export function CurvesPanel() {
       title="Training curves"
       testId="curves-panel"
       help={
-        <>
-          Test accuracy and training loss of every model against its own training steps; a dashed line is a model&apos;s final accuracy, drawn across for
-          comparison.{' '}
-          {roles?.gapName === 'gap closed' ? (
-            <>
-              <dfn title="(distilled − student alone) / (teacher − student alone)">Gap closed</dfn>: how much of the way from the student alone to the teacher
-              distillation takes it.
-            </>
-          ) : roles?.gapName ? (
-            <>
-              <dfn title="(student − weak) / (ceiling − weak)">PGR</dfn>, the performance gap recovered: how much of the gap between the weak supervisor and the
-              strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).
-            </>
-          ) : null}
-        </>
+        bits ? (
+          "Bits per character of every model on held-out text (a novel none of them read; lower is better) and training loss, against each model's own training steps. The teacher is measured, not trained: its line is flat and dashed."
+        ) : (
+          <>
+            Test accuracy and training loss of every model against its own training steps; a dashed line is a model&apos;s final accuracy, drawn across for
+            comparison.{' '}
+            {roles?.gapName === 'gap closed' ? (
+              <>
+                <dfn title="(distilled − student alone) / (teacher − student alone)">Gap closed</dfn>: how much of the way from the student alone to the teacher
+                distillation takes it.
+              </>
+            ) : roles?.gapName ? (
+              <>
+                <dfn title="(student − weak) / (ceiling − weak)">PGR</dfn>, the performance gap recovered: how much of the gap between the weak supervisor and
+                the strong ceiling the student recovers (1 = all of it, 0 = none, below 0 = worse than its supervisor).
+              </>
+            ) : null}
+          </>
+        )
       }
       className="curves"
     >
       <div className={roles?.gapName ? 'charts-grid' : 'charts-grid no-gap'}>
-        <MetricChart run={run} metric="testAccuracy" training={training} large={large} />
+        <MetricChart run={run} metric={bits ? 'bitsPerCharacter' : 'testAccuracy'} training={training} large={large} />
         <MetricChart run={run} metric="loss" training={training} large={large} />
         {roles?.gapName && <GapChart run={run} training={training} large={large} />}
       </div>

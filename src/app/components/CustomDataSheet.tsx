@@ -1,6 +1,6 @@
 import { Dialog } from './Dialog';
 import { useEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
-import { CUSTOM_DATA_LIMITS } from '../../core/config/datasets';
+import { CUSTOM_DATA_LIMITS, customOf } from '../../core/config/datasets';
 import { guessLabelColumn, readCsvRows, tableToRows } from '../../core/data/csv';
 import { sha256Hex } from '../../core/data/custom';
 import { drawnCsv, forgetKeptFiles, keepFile, MAX_KEPT_FILES, prepareFile, type PreparedFile } from '../custom-data/data-store';
@@ -39,7 +39,7 @@ function CsvTab({ onDone }: { onDone: () => void }) {
     const prepared = await prepareFile(chosen);
     setReading(false);
     setFile(prepared);
-    setLabel(prepared.table ? guessLabelColumn(prepared.table, app.draft.data.custom?.label) : '');
+    setLabel(prepared.table ? guessLabelColumn(prepared.table, customOf(app.draft)?.label) : '');
   };
   const use = () => {
     if (!file || !rows?.ok || !fit?.ok) return;

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { CUSTOM_DATASET, DATASET_IDS, DATASETS } from '../../core/config/datasets';
+import { CUSTOM_DATASET, customOf, datasetInfoOf, sourceName } from '../../core/config/datasets';
 import type { ExperimentConfig } from '../../core/config/schema';
 import { acceptsCustomData } from '../../core/data/custom';
 import { applyRowsToForm } from '../custom-data/apply';
@@ -9,6 +9,12 @@ import { useApp } from '../store/context';
 import { CustomDataSheet } from './CustomDataSheet';
 
 const CUSTOM_PREFIX = `${CUSTOM_DATASET}:`;
+
+/** The shipped datasets (or corpora) an experiment's schema accepts, in the schema's order. */
+function shippedChoices(kind: ExperimentConfig['kind']): string[] {
+  const field = fieldSpec(kind, ['data', 'dataset']);
+  return field.kind === 'enum' ? field.options.filter((id) => id !== CUSTOM_DATASET) : [];
+}
 
 /**
  * The data select: the shipped datasets, then every dataset of the visitor's own read in this tab, and a button
@@ -22,10 +28,11 @@ export function DatasetField() {
   const showNotices = useApp((s) => s.showNotices);
   const loaded = useApp((s) => s.customData.rows);
   const [open, setOpen] = useState(false);
-  const custom = draft.data.dataset === CUSTOM_DATASET ? draft.data.custom : undefined;
+  const custom = draft.data.dataset === CUSTOM_DATASET ? customOf(draft) : undefined;
   const current = custom ? `${CUSTOM_PREFIX}${rowsKey(custom.sha256, custom.label)}` : draft.data.dataset;
   const options = [
-    ...DATASET_IDS.map((id) => ({ value: id, label: DATASETS[id].name })),
+    // What this experiment's schema offers (a language experiment reads a corpus, not a dataset).
+    ...shippedChoices(draft.kind).map((id) => ({ value: id, label: sourceName(id) })),
     // Only for experiments that can take them (the sheet explains why the others cannot).
     ...(acceptsCustomData(draft.kind)
       ? Object.entries(loaded).map(([key, entry]) => ({
@@ -44,7 +51,7 @@ export function DatasetField() {
       return;
     }
     // A shipped dataset: the description of the visitor's file goes.
-    const { custom: _dropped, ...data } = draft.data as ExperimentConfig['data'];
+    const { custom: _dropped, ...data } = draft.data as ExperimentConfig['data'] & { custom?: unknown };
     setField(['data'], { ...data, dataset: value });
   };
 
@@ -62,15 +69,18 @@ export function DatasetField() {
           ))}
         </select>
       </div>
-      <button
-        type="button"
-        className="link"
-        onClick={() => setOpen(true)}
-        data-testid="open-custom-data"
-        title="Upload a CSV or draw 2-D points; the data stays in this browser"
-      >
-        Your own data…
-      </button>
+      {/* A text corpus has no CSV counterpart: a language experiment reads only its own corpus. */}
+      {datasetInfoOf(draft.data).kind !== 'text' && (
+        <button
+          type="button"
+          className="link"
+          onClick={() => setOpen(true)}
+          data-testid="open-custom-data"
+          title="Upload a CSV or draw 2-D points; the data stays in this browser"
+        >
+          Your own data…
+        </button>
+      )}
       {custom && (
         <p className="custom-current" data-testid="custom-current">
           {custom.rows} rows, {custom.features} features, {custom.classes} classes; label "{custom.label}"; SHA-256{' '}

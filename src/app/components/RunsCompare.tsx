@@ -1,9 +1,10 @@
 import { useMemo, useState } from 'react';
 import { LiveLineChart, type LiveSeries } from '../charts/LiveLineChart';
 import { curveStyle, diffConfigs, formatValue } from '../runs/compare';
-import { overlayCurves, overlayModels, type KeptRun } from '../runs/saved-run';
+import { overlayCurves, overlayMetric, overlayModels, type KeptRun } from '../runs/saved-run';
 
 const ACCURACY_DOMAIN: [number, number] = [0, 1];
+const formatBits = (v: number) => v.toFixed(2);
 const formatPercent = (v: number) => `${Math.round(v * 100)}%`;
 
 /** A short sample of a curve's line, as the chart draws it. */
@@ -56,6 +57,7 @@ function Legend({ runs }: { runs: KeptRun[] }) {
  * curves are (a Recharts chart of two 40,000-point runs held the page for seconds).
  */
 export function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: number }) {
+  const bits = overlayMetric(runs) === 'bitsPerCharacter';
   const series = useMemo<LiveSeries[]>(
     () =>
       overlayCurves(runs, smoothing).map((c) => {
@@ -67,7 +69,8 @@ export function Overlay({ runs, smoothing }: { runs: KeptRun[]; smoothing: numbe
   return (
     <div className="overlay" data-testid="runs-overlay">
       <div className="overlay-chart">
-        <LiveLineChart series={series} yDomain={ACCURACY_DOMAIN} formatY={formatPercent} testId="runs-overlay-chart" />
+        <LiveLineChart series={series} yDomain={bits ? undefined : ACCURACY_DOMAIN} formatY={bits ? formatBits : formatPercent} testId="runs-overlay-chart" />
+        {bits && <p className="muted">Held-out bits per character (lower is better).</p>}
       </div>
       <Legend runs={runs} />
     </div>

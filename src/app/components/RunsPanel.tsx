@@ -1,5 +1,5 @@
 import { Dialog } from './Dialog';
-import { percent, ratio } from '../derived';
+import { bitsText, percent, ratio } from '../derived';
 import { useApp } from '../store/context';
 import { curveStyle } from '../runs/compare';
 import { ConfigDiff, Overlay } from './RunsCompare';
@@ -46,7 +46,8 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
       <RunNotices />
       <p className="panel-help">
         Every finished run is kept here (up to 50), with its config, curves and per-example results, named by what differs from its preset. Tick runs to overlay
-        their test accuracy (a colour per run, a line style per model) and, for two or more, to see what differs between their configs.
+        their test accuracy (language models: held-out bits per character; a colour per run, a line style per model) and, for two or more, to see what differs
+        between their configs.
       </p>
       {runs.length === 0 ? (
         <p className="muted">No finished runs yet.</p>
@@ -77,7 +78,13 @@ export function RunsPanel({ onClose }: { onClose: () => void }) {
                 >
                   {run.name}
                 </td>
-                <td>{run.stages.map((s) => `${s.name} ${percent(s.accuracy, 1)}`).join(' · ')}</td>
+                <td>
+                  {run.stages
+                    .map((s) =>
+                      s.bitsPerCharacter !== null ? `${s.name} ${bitsText(s.bitsPerCharacter, 2)} bits/char` : `${s.name} ${percent(s.accuracy, 1)}`,
+                    )
+                    .join(' · ')}
+                </td>
                 <td>{ratio(run.pgr)}</td>
                 <td>{run.backend}</td>
                 <td>{when(run.savedAt)}</td>

@@ -1,4 +1,5 @@
-import { gapAt, latestAccuracy, percent, ratio, resultsAreCurrent, rolesOf, stageColor } from '../derived';
+import { bitsText, gapAt, latestAccuracy, latestBits, percent, ratio, resultsAreCurrent, rolesOf, stageColor, viewOf } from '../derived';
+import type { StageView } from '../store/run-state';
 import { useApp } from '../store/context';
 import { Term } from './Term';
 
@@ -8,10 +9,28 @@ function trainedText(result: { seconds: number; reused?: { seconds: number } }):
   return `trained in ${result.seconds.toFixed(1)} s`;
 }
 
-/** One card per model: its accuracy as it trains, then final and best; and the headline gap ratio, naming its student. */
+/** A card's headline figure: test accuracy, or (language models) held-out bits per character, lower being better. */
+function Headline({ stage, bits }: { stage: StageView; bits: boolean }) {
+  if (bits) {
+    return (
+      <div className="stage-accuracy" data-testid={`bits-${stage.name}`} title="held-out bits per character (lower is better)">
+        {bitsText(latestBits(stage))}
+        <span className="stage-unit"> bits/char</span>
+      </div>
+    );
+  }
+  return (
+    <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title={`${stage.label}: test accuracy (final checkpoint)`}>
+      {percent(latestAccuracy(stage))}
+    </div>
+  );
+}
+
+/** One card per model: its accuracy (or bits per character) as it trains, then final and best; and the headline gap ratio, naming its student. */
 export function StageSummary() {
   const run = useApp((s) => s.run);
   const current = useApp((s) => resultsAreCurrent(s.run, s.draft));
+  const bits = useApp((s) => viewOf(s.run, s.draft.kind).metric === 'bitsPerCharacter');
   const roles = rolesOf(run);
   const student = roles ? run.stages.find((s) => s.name === roles.student) : undefined;
   const studentAccuracy = latestAccuracy(student);
@@ -23,7 +42,6 @@ export function StageSummary() {
     <section className={`summary ${run.stages.length > 3 ? 'many' : ''} ${current ? '' : 'stale'}`} aria-label="Models" data-testid="stage-summary">
       {run.stages.length === 0 && <p className="muted">{run.status === 'starting' ? 'Loading data and starting the worker…' : 'Press Run to train.'}</p>}
       {run.stages.map((stage) => {
-        const accuracy = latestAccuracy(stage);
         const progress = stage.totalSteps ? (stage.history.at(-1)?.step ?? 0) / stage.totalSteps : 0;
         return (
           <div
@@ -36,11 +54,11 @@ export function StageSummary() {
             <div className="stage-label" style={{ color: stageColor(stage.name) }}>
               {stage.label}
             </div>
-            <div className="stage-accuracy" data-testid={`accuracy-${stage.name}`} title={`${stage.label}: test accuracy (final checkpoint)`}>
-              {percent(accuracy)}
-            </div>
+            <Headline stage={stage} bits={bits} />
             <div className="stage-detail">
-              {stage.result ? (
+              {stage.result && bits ? (
+                <span title="share of held-out characters the model's most likely guess gets right">next char {percent(stage.result.accuracy, 1)}</span>
+              ) : stage.result ? (
                 <>
                   best <span data-testid={`best-${stage.name}`}>{percent(stage.result.bestAccuracy)}</span>
                   {stage.result.reused && (

@@ -22,18 +22,19 @@ export function MetricLineChart({
 }: {
   data: Row[];
   stages: StageView[];
-  metric: 'testAccuracy' | 'loss';
+  metric: 'testAccuracy' | 'loss' | 'bitsPerCharacter';
   references: Reference[];
   large: boolean;
 }) {
   const { tick, width } = ticks(large);
+  const bits = metric === 'bitsPerCharacter';
   return (
     <ResponsiveContainer width="100%" height="100%">
       <LineChart data={data} margin={{ top: 4, right: 12, bottom: 2, left: 0 }} accessibilityLayer={false}>
         <CartesianGrid strokeDasharray="3 3" stroke="#cbd5e1" />
         <XAxis dataKey="step" type="number" domain={[0, 'dataMax']} tick={tick} />
         <YAxis
-          domain={metric === 'testAccuracy' ? [0, 1] : [0, 'auto']}
+          domain={metric === 'testAccuracy' ? [0, 1] : bits ? ['auto', 'auto'] : [0, 'auto']}
           tick={tick}
           width={width}
           tickFormatter={(v: number) => (metric === 'testAccuracy' ? `${Math.round(v * 100)}%` : v.toFixed(2))}
@@ -53,6 +54,7 @@ export function MetricLineChart({
             name={stage.label}
             stroke={stageColor(stage.name)}
             strokeWidth={large ? 3.5 : 2}
+            strokeDasharray={bits && stage.totalSteps === 0 ? '6 4' : undefined}
             dot={false}
             isAnimationActive={false}
             connectNulls

@@ -10,6 +10,7 @@ import { createAppStore } from '../store/app-store';
 import { applyRowsToForm } from './apply';
 import { rowsFor } from '../store/slices/custom-data';
 import { drawnCsv, neededData, verifiedKeptBytes } from './data-store';
+import { customOf } from '../../core/config/datasets';
 
 async function drawnRows() {
   const points = Array.from({ length: 24 }, (_, i) => ({ x: (i % 6) / 4 - 0.6, y: Math.floor(i / 6) / 3 - 0.5, label: i % 6 < 3 ? 0 : 2 }));
@@ -59,7 +60,7 @@ describe('custom data on the page', () => {
       'Replaced by its default: data.dataset: "custom" needs data.custom, the description of your file (load a CSV or draw points)',
     );
     expect(decoded.config?.data.dataset).not.toBe('custom');
-    expect(decoded.config?.data.custom).toBeUndefined();
+    expect(decoded.config && customOf(decoded.config)).toBeUndefined();
   });
 
   it('data an experiment cannot take is refused before it is accepted: the form, its problems and the loaded data stay as they were', async () => {
@@ -81,7 +82,7 @@ describe('custom data on the page', () => {
     const long = `${'x'.repeat(226)}.csv`;
     expect(applyRowsToForm(store.getState(), long, rows)).toBeNull();
     expect(store.getState().problems).toEqual([]);
-    expect(store.getState().draft.data.custom?.name).toMatch(/^x{195}….csv$/);
+    expect(customOf(store.getState().draft)?.name).toMatch(/^x{195}….csv$/);
     expect(store.getState().notices[0]).toMatch(/the file's name, 230 characters long, is kept as "x+….csv"/);
   });
 

@@ -132,6 +132,8 @@ describe('seed bands', () => {
       bestAccuracy: values.at(-1)!,
       steps: Float64Array.from(values, (_, i) => i * 10),
       testAccuracy: Float64Array.from(values),
+      bitsPerCharacter: null,
+      bits: null,
       ...(band ? { band } : {}),
     });
     const run = (id: string, stages: KeptRun['stages'], seeds?: number[]): KeptRun => ({

@@ -64,8 +64,10 @@ describe('reading a saved run', () => {
         name: runName(run.config),
         stages: stages.map(({ history, ...stage }) => ({
           ...stage,
+          bitsPerCharacter: stage.bitsPerCharacter ?? null,
           steps: Float64Array.from(history, (p) => p.step),
           testAccuracy: Float64Array.from(history, (p) => p.testAccuracy),
+          bits: history[0]?.bitsPerCharacter === undefined ? null : Float64Array.from(history, (p) => p.bitsPerCharacter!),
         })),
       });
     }

@@ -12,6 +12,7 @@
 import { ConfigError } from '../../core/config/read';
 import { KIND_SPECS } from '../../core/experiments/kinds';
 import { readConfig } from '../../core/config/read';
+import { MAX_PROMPT_LENGTH } from '../../core/language/blocks';
 import { runName } from './compare';
 import { seedBand, type KeptRun, type KeptStage } from './saved-run';
 
@@ -75,11 +76,13 @@ const isNumber = (v: unknown) => typeof v === 'number' && v !== Infinity && v !=
  * A curve's points: the overlay reads step and test accuracy (returned as columns); the other fields, when present,
  * must be numbers. Written out by hand (no path strings unless something fails): a long run has 120,000 points.
  */
-function history(value: unknown, path: string): { steps: Float64Array; testAccuracy: Float64Array } {
+function history(value: unknown, path: string): { steps: Float64Array; testAccuracy: Float64Array; bits: Float64Array | null } {
   const points = array(value, path);
   const n = points.length;
   const steps = new Float64Array(n);
   const testAccuracy = new Float64Array(n);
+  // Language models' points carry held-out bits per character; a curve has them at every point or not at all.
+  let bits: Float64Array | null = n > 0 && (points[0] as Fields | null)?.bitsPerCharacter !== undefined ? new Float64Array(n) : null;
   for (let i = 0; i < n; i++) {
     const point = points[i] as Fields;
     if (point === null || typeof point !== 'object' || Array.isArray(point)) fail(`${path}[${i}]`, 'is not an object');
@@ -101,8 +104,13 @@ function history(value: unknown, path: string): { steps: Float64Array; testAccur
     }
     steps[i] = step;
     testAccuracy[i] = accuracy as number;
+    if (bits) {
+      const value = point.bitsPerCharacter;
+      if (value === undefined) bits = null;
+      else bits[i] = measured(value, `${path}[${i}].bitsPerCharacter`, [0, 1000]);
+    } else if (point.bitsPerCharacter !== undefined) measured(point.bitsPerCharacter, `${path}[${i}].bitsPerCharacter`, [0, 1000]);
   }
-  return { steps, testAccuracy };
+  return { steps, testAccuracy, bits };
 }
 
 function stages(value: unknown): { stages: KeptStage[]; histories: Set<unknown> } {
@@ -123,6 +131,7 @@ function stages(value: unknown): { stages: KeptStage[]; histories: Set<unknown> 
       label: typeof stage.label === 'string' && stage.label !== '' ? stage.label.slice(0, MAX_TEXT) : name,
       accuracy: measured(stage.accuracy, `stages[${i}].accuracy`, [0, 1]),
       bestAccuracy: measured(stage.bestAccuracy, `stages[${i}].bestAccuracy`, [0, 1]),
+      bitsPerCharacter: stage.bitsPerCharacter === undefined ? null : measured(stage.bitsPerCharacter, `stages[${i}].bitsPerCharacter`, [0, 1000]),
       ...curve,
     };
   });
@@ -192,6 +201,30 @@ function predictionTriple(value: unknown, path: string, classes: number): void {
   classIndices(p.student, `${path}.student`, classes, label.length);
 }
 
+/** Most samples a language run writes: a measurement per 10 steps of 6 models over thousands of steps is far fewer. */
+const MAX_SAMPLES = 5000;
+
+/** A language run's prompt and writing: texts of bounded length, each character's surprisal a number. */
+function language(value: unknown, stages: string[]): void {
+  const report = object(value, 'result.language');
+  const prompt = object(report.prompt, 'result.language.prompt');
+  text(prompt.asked, 'result.language.prompt.asked', MAX_PROMPT_LENGTH);
+  text(prompt.used, 'result.language.prompt.used', 1000);
+  array(prompt.notes, 'result.language.prompt.notes').forEach((note, i) => text(note, `result.language.prompt.notes[${i}]`, 1000));
+  const samples = array(report.samples, 'result.language.samples');
+  if (samples.length > MAX_SAMPLES) fail('result.language.samples', `has more than ${MAX_SAMPLES} entries`);
+  samples.forEach((entry, i) => {
+    const path = `result.language.samples[${i}]`;
+    const sample = object(entry, path);
+    if (!stages.includes(text(sample.stage, `${path}.stage`))) fail(`${path}.stage`, 'names no stage of the result');
+    count(sample.step, `${path}.step`);
+    const length = Array.from(text(sample.prompt, `${path}.prompt`, 1000)).length + Array.from(text(sample.text, `${path}.text`, 1000)).length;
+    const bits = array(sample.bits, `${path}.bits`);
+    if (bits.length !== length) fail(`${path}.bits`, `has ${bits.length} entries for ${length} characters`);
+    bits.forEach((b, k) => measured(b, `${path}.bits[${k}]`));
+  });
+}
+
 /** The full result as the worker sent it (core/experiments/common.ts ExperimentResult). */
 function result(value: unknown, checkedHistories: Set<unknown>): void {
   const r = object(value, 'result');
@@ -223,6 +256,7 @@ function result(value: unknown, checkedHistories: Set<unknown>): void {
     const predictions = classIndices(stage.testPredictions, `${path}.testPredictions`, classes);
     classIndices(stage.bestTestPredictions, `${path}.bestTestPredictions`, classes, predictions.length);
     if (stage.gridPredictions !== undefined) classIndices(stage.gridPredictions, `${path}.gridPredictions`, classes);
+    if (stage.bitsPerCharacter !== undefined) measured(stage.bitsPerCharacter, `${path}.bitsPerCharacter`, [0, 1000]);
     if (stage.reliability !== undefined) reliability(stage.reliability, `${path}.reliability`);
   }
   const roles = object(r.roles, 'result.roles');
@@ -267,6 +301,7 @@ function result(value: unknown, checkedHistories: Set<unknown>): void {
       breakdown(student.mistakes, `result.students[${i}].mistakes`);
     });
   }
+  if (r.language !== undefined) language(r.language, Object.keys(stageMap));
   const predictions = object(r.predictions, 'result.predictions');
   predictionTriple(predictions.test, 'result.predictions.test', classes);
   predictionTriple(predictions.transfer, 'result.predictions.transfer', classes);

@@ -14,7 +14,7 @@ export interface SavedRun {
   title: string;
   config: ExperimentConfig;
   backend: string;
-  stages: { name: string; label: string; accuracy: number; bestAccuracy: number; history: MetricPoint[] }[];
+  stages: { name: string; label: string; accuracy: number; bestAccuracy: number; bitsPerCharacter?: number; history: MetricPoint[] }[];
   pgr: number | null;
   /** The full result, per-example predictions included. */
   result: ExperimentResult;
@@ -65,6 +65,9 @@ export interface KeptStage {
   /** The curve: step and test accuracy of each measurement. */
   steps: Float64Array;
   testAccuracy: Float64Array;
+  /** Language models: final held-out bits per character, and its curve (null when the stage has none). */
+  bitsPerCharacter: number | null;
+  bits: Float64Array | null;
   /** For a multi-seed run: test accuracy over its seeds at each step they all measured. */
   band?: SeedBand;
 }
@@ -114,6 +117,7 @@ export function toSavedRun(run: RunState, title: string, now: number): SavedRun 
       label: s.label,
       accuracy: s.accuracy,
       bestAccuracy: s.bestAccuracy,
+      ...(s.bitsPerCharacter !== undefined ? { bitsPerCharacter: s.bitsPerCharacter } : {}),
       history: s.history,
     })),
     pgr: run.result.pgr.final,
@@ -153,19 +157,25 @@ export function overlayModels(runs: KeptRun[]): { name: string; label: string }[
   return student > 0 ? [models[student], ...models.filter((_, i) => i !== student)] : models;
 }
 
+/** What an overlay compares: held-out bits per character when every stage of every run has them, else test accuracy. */
+export function overlayMetric(runs: KeptRun[]): 'bitsPerCharacter' | 'testAccuracy' {
+  return runs.length > 0 && runs.every((run) => run.stages.every((stage) => stage.bits !== null)) ? 'bitsPerCharacter' : 'testAccuracy';
+}
+
 /**
- * Test accuracy of every stage of the chosen runs, smoothed over all its points, then thinned as the live curves
- * are (charts/thin.ts: every k-th point and the last, at most 120 a curve): two runs of 40,000 points a curve draw
- * as fast as two short ones. One pass per curve, with no array as long as the curve: this runs on a click. A
- * multi-seed run's curve is its seeds' mean, with the band mean ± sd around it.
+ * Test accuracy (or bits per character, see overlayMetric) of every stage of the chosen runs, smoothed over all its
+ * points, then thinned as the live curves are (charts/thin.ts: every k-th point and the last, at most 120 a curve):
+ * two runs of 40,000 points a curve draw as fast as two short ones. One pass per curve, with no array as long as the
+ * curve: this runs on a click. A multi-seed run's accuracy curve is its seeds' mean, with the band mean ± sd around it.
  */
 export function overlayCurves(runs: KeptRun[], smoothing: number): OverlayCurve[] {
   const models = overlayModels(runs).map((m) => m.name);
+  const bits = overlayMetric(runs) === 'bitsPerCharacter';
   return runs.flatMap((run, r) =>
     run.stages.map((stage) => {
-      const band = stage.band;
+      const band = bits ? undefined : stage.band;
       const steps = band ? band.steps : stage.steps;
-      const values = band ? band.mean : stage.testAccuracy;
+      const values = band ? band.mean : bits && stage.bits ? stage.bits : stage.testAccuracy;
       const n = steps.length;
       const stride = n <= MAX_POINTS_PER_CURVE ? 1 : Math.ceil(n / MAX_POINTS_PER_CURVE);
       const points: { x: number; y: number }[] = [];

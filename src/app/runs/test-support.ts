@@ -5,7 +5,10 @@ import { reduced, run } from '../../node/test-support';
 import type { RunState } from '../store/run-state';
 import { toSavedRun, type SavedRun } from './saved-run';
 
-/** Three kinds with different result shapes: a plain weak-to-strong (decision grid), a loss study (several students, bar charts), teacher hacking (line charts). */
+/**
+ * Four kinds with different result shapes: a plain weak-to-strong (decision grid), a loss study (several students,
+ * bar charts), teacher hacking (line charts), and a language model's distillation (bits per character, writing).
+ */
 export async function tinyResults(): Promise<ExperimentResult[]> {
   await startNodeBackend('cpu');
   const train = { epochs: 2, evalEvery: 5 };
@@ -21,6 +24,14 @@ export async function tinyResults(): Promise<ExperimentResult[]> {
       }),
     ),
     await run(reduced('teacher-hacking', { data: { teacherSize: 40, transferSize: 16, testSize: 40 }, teacher: { train }, student: { train } })),
+    await run(
+      reduced('lm-distill', {
+        data: { textBudget: 1000, testSize: 100 },
+        student: { model: { width: 16 }, train: { batchSize: 50, epochs: 1, evalEvery: 10 } },
+        seqKd: { continuation: 10 },
+        sampling: { length: 10 },
+      }),
+    ),
   ];
 }
 

@@ -10,6 +10,7 @@
  */
 import fc from 'fast-check';
 import LZString from 'lz-string';
+import { MAX_PROMPT_LENGTH } from '../../core/language/blocks';
 import { describe, expect, it } from 'vitest';
 import { parseConfig, safeParseConfig } from '../../core/config/read';
 import type { ExperimentConfig } from '../../core/config/schema';
@@ -98,7 +99,9 @@ interface Mutation {
 const mutation: fc.Arbitrary<Mutation> = validConfig
   .chain((config) => fc.record({ config: fc.constant(config), path: fc.constantFrom(...pathsOf(config)), value: hostileValue }))
   // An empty array or object would be a legitimate "use the defaults" for some sections; these are all invalid.
-  .filter(({ value }) => !(Array.isArray(value) && value.length === 0));
+  .filter(({ value }) => !(Array.isArray(value) && value.length === 0))
+  // A language model's prompt is free text: any string that fits is a prompt (the models leave out what they cannot read).
+  .filter(({ path, value }) => !(path.join('.') === 'sampling.prompt' && typeof value === 'string' && value.length <= MAX_PROMPT_LENGTH));
 
 const packed = (json: string) => LZString.compressToEncodedURIComponent(json);
 

@@ -19,6 +19,8 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
     batchSize: fc.integer({ min: 1, max: 1024 }),
     weightDecay: fc.double({ min: 0, max: 0.1, noNaN: true }),
     schedule: fc.constantFrom('constant', 'cosine'),
+    // A language model's prompt: any text, markup and lone surrogates included.
+    prompt: fc.string({ unit: 'binary', maxLength: 300 }),
     model: fc.oneof(
       fc.constant({ type: 'linear' }),
       fc.record({
@@ -30,15 +32,18 @@ const validConfig: fc.Arbitrary<ExperimentConfig> = fc
       }),
     ),
   })
-  .map(({ preset, seed, model, ...train }) => {
+  .map(({ preset, seed, model, prompt, ...train }) => {
     const base = presetConfig(preset) as unknown as Record<string, any>;
     // The model that labels the others: a weak supervisor (weak-to-strong, bootstrap, loss study) or a teacher; the
     // old model a compatible update learns from; the student where labels come from no model (hard-vs-easy's label
-    // noise, weak-labelers' labelling functions).
+    // noise, weak-labelers' labelling functions, a language experiment's student).
     const role = ['supervisor', 'teacher', 'old'].find((r) => r in base) ?? 'student';
-    const withModel = (m: unknown) => ({ ...base, seed, [role]: { ...base[role], model: m, train: { ...base[role].train, ...train } } });
+    const sampling = 'sampling' in base ? { sampling: { ...base.sampling, prompt } } : {};
+    const withModel = (m: unknown) => ({ ...base, seed, ...sampling, [role]: { ...base[role], model: m, train: { ...base[role].train, ...train } } });
     // Some kinds restrict the model (a random teacher's probe and feature distillation read a hidden layer, so they
-    // take only MLPs): where the generated model is not valid there, the preset's own model is kept.
+    // take only MLPs; a language model keeps its character model): where the generated model is not valid there,
+    // the preset's own model is kept.
+    if ('embedding' in base[role].model) return parseConfig(withModel(base[role].model));
     try {
       return parseConfig(withModel(model));
     } catch {

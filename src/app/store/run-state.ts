@@ -4,7 +4,7 @@
  */
 import type { ExperimentConfig } from '../../core/config/schema';
 import type { ExperimentResult, ExperimentStart } from '../../core/experiments/contract';
-import type { FirstLayerWeights, StageResult } from '../../core/experiments/figures';
+import type { FirstLayerWeights, StageResult, TextSample } from '../../core/experiments/figures';
 import { applyChartEvent, type ChartData } from '../../core/experiments/charts';
 import type { MetricPoint } from '../../core/experiments/figures';
 import type { LayersModelFiles } from '../../core/models/layers-format';
@@ -51,6 +51,8 @@ export interface RunState {
   stages: StageView[];
   /** The experiment's characteristic plots, as streamed (see core/experiments/charts.ts). */
   charts: ChartData[];
+  /** Language models: what each model wrote from the prompt, at each measurement, as streamed. */
+  samples: TextSample[];
   result: ExperimentResult | null;
   /** Trained models by stage name, for download (kept in memory for the run on screen only). */
   models: Record<string, ExportedModel>;
@@ -68,6 +70,7 @@ export const initialRunState: RunState = {
   start: null,
   stages: [],
   charts: [],
+  samples: [],
   result: null,
   models: {},
   error: null,
@@ -107,6 +110,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             result: null,
             models: {},
             charts: [],
+            samples: [],
             stages: event.stages.map((s) => ({
               ...s,
               model: null,
@@ -141,6 +145,7 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
             validationAccuracy: point.validationAccuracy,
             learningRate: point.learningRate,
             ...(point.taidT !== undefined ? { taidT: point.taidT } : {}),
+            ...(point.bitsPerCharacter !== undefined ? { bitsPerCharacter: point.bitsPerCharacter } : {}),
           };
           next = {
             ...next,
@@ -152,6 +157,8 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
               latestGrid: probePredictions ?? s.latestGrid,
             })),
           };
+        } else if (event.type === 'text-sample') {
+          next = { ...next, samples: [...next.samples, event.sample] };
         } else if (event.type === 'first-layer') {
           next = { ...next, stages: updateStage(next.stages, event.stage, (s) => ({ ...s, firstLayer: { step: event.step, layer: event.layer } })) };
         } else if (event.type === 'chart' || event.type === 'chart-point') {
@@ -181,7 +188,14 @@ export function applyMessages(state: RunState, messages: FromWorker[], now: numb
         };
         break;
       case 'done':
-        next = { ...next, status: 'done', result: message.result, charts: message.result.charts, finishedAt: now };
+        next = {
+          ...next,
+          status: 'done',
+          result: message.result,
+          charts: message.result.charts,
+          samples: message.result.language?.samples ?? next.samples,
+          finishedAt: now,
+        };
         break;
       case 'cancelled':
         next = { ...next, status: 'cancelled', stages: stopTraining(next.stages), finishedAt: now };

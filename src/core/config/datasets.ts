@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export type DatasetKind = 'image' | 'tabular' | 'toy';
+export type DatasetKind = 'image' | 'tabular' | 'toy' | 'text';
 
 export interface DatasetInfo {
   id: string;
@@ -83,9 +83,34 @@ export const DATASETS = {
 export type DatasetId = keyof typeof DATASETS;
 export const DATASET_IDS = Object.keys(DATASETS) as [DatasetId, ...DatasetId[]];
 
+/**
+ * Text corpora of the language experiments (public/datasets/<id>.txt, built by scripts/build-corpus.ts): training
+ * rows are the characters of the students' part, test rows those of the held-out part, classes the alphabet, and an
+ * example is the 32 characters before a position. Only language experiments offer them.
+ */
+export const CORPORA = {
+  austen: {
+    id: 'austen',
+    name: "Jane Austen's novels",
+    kind: 'text',
+    trainCount: 433411,
+    testCount: 466854,
+    numClasses: 81,
+    featureShape: [32],
+    encoders: [],
+  },
+} as const satisfies Record<string, DatasetInfo>;
+export type CorpusId = keyof typeof CORPORA;
+export const CORPUS_IDS = Object.keys(CORPORA) as [CorpusId, ...CorpusId[]];
+
 export const CUSTOM_DATASET = 'custom';
-/** A shipped dataset or the visitor's own. */
-export type DataSource = DatasetId | typeof CUSTOM_DATASET;
+/** A shipped dataset, a corpus or the visitor's own. */
+export type DataSource = DatasetId | CorpusId | typeof CUSTOM_DATASET;
+
+/** The name a menu shows for a dataset or corpus id. */
+export function sourceName(id: string): string {
+  return (DATASETS as Record<string, DatasetInfo>)[id]?.name ?? (CORPORA as Record<string, DatasetInfo>)[id]?.name ?? id;
+}
 
 /** Limits on custom data, chosen to fit comfortably in a browser tab. */
 export const CUSTOM_DATA_LIMITS = { bytes: 5 * 1024 * 1024, rows: 20000, minRows: 20, features: 1024, minClasses: 2, maxClasses: 50, nameLength: 200 } as const;
@@ -110,7 +135,8 @@ export type CustomData = z.infer<typeof CustomDataSchema>;
 
 /** What the cross-field checks need to know about a config's data, shipped or custom. */
 export function datasetInfoOf(data: { dataset: DataSource; custom?: CustomData }): DatasetInfo {
-  if (data.dataset !== CUSTOM_DATASET) return DATASETS[data.dataset];
+  if (data.dataset in CORPORA) return CORPORA[data.dataset as CorpusId];
+  if (data.dataset !== CUSTOM_DATASET) return DATASETS[data.dataset as DatasetId];
   const custom = data.custom;
   return {
     id: CUSTOM_DATASET,
@@ -122,4 +148,9 @@ export function datasetInfoOf(data: { dataset: DataSource; custom?: CustomData }
     featureShape: [custom?.features ?? 0],
     encoders: [],
   };
+}
+
+/** The description of the visitor's own data that a config names, if any (a language experiment names a corpus instead). */
+export function customOf(config: { data: object }): CustomData | undefined {
+  return 'custom' in config.data ? (config.data as { custom?: CustomData }).custom : undefined;
 }

@@ -9,6 +9,7 @@ import type { ExperimentConfig } from '../config/schema';
 import { PRESETS, presetConfig } from '../presets';
 import { readCsvRows, readCsvTable } from './csv';
 import { acceptsCustomData, customDataName, describeCustomRows, fitConfigToCustomData } from './custom';
+import { customOf } from '../config/datasets';
 
 const HASH = 'a'.repeat(64);
 
@@ -67,7 +68,7 @@ describe('names that must fit in a link', () => {
     const fitted = fitConfigToCustomData(presetConfig('w2s-copying'), describeCustomRows(rows.value, long));
     expect(fitted.problems).toEqual([]);
     expect(safeParseConfig(fitted.config).ok).toBe(true);
-    expect(fitted.config.data.custom?.name).toBe(name);
+    expect(customOf(fitted.config)?.name).toBe(name);
   });
 
   it('keeps short names, drops control characters, never leaves a name empty or half a character', () => {

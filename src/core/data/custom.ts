@@ -151,7 +151,8 @@ export function fitConfigToCustomData<C extends ExperimentConfig>(config: C, des
 
   const rows = descriptor.rows;
   const testSize = Math.max(10, Math.round(TEST_SHARE * rows));
-  const validationSize = data.validationSize > 0 ? Math.max(1, Math.min(data.validationSize, Math.round(VALIDATION_SHARE * rows))) : 0;
+  const asked = typeof data.validationSize === 'number' ? data.validationSize : 0;
+  const validationSize = asked > 0 ? Math.max(1, Math.min(asked, Math.round(VALIDATION_SHARE * rows))) : 0;
   const spec = specOf(next.kind);
   const { parts } = spec.rowsNeeded(next);
   const summed = parts.split(' + ').filter((key) => key !== 'validationSize' && typeof data[key] === 'number');

@@ -11,7 +11,7 @@ export interface LabelledSet {
 export interface Dataset {
   id: string;
   name: string;
-  kind: 'image' | 'tabular' | 'toy';
+  kind: 'image' | 'tabular' | 'toy' | 'text';
   /** Per example, e.g. [28, 28, 1] or [2]. */
   featureShape: number[];
   classNames: string[];

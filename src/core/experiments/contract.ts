@@ -4,14 +4,14 @@
  */
 import type { ExperimentConfig } from '../config/schema';
 import type { ChartEvent } from './charts';
-import type { DecisionGrid, FirstLayerWeights, ResultFigures, StageInfo, StageResult, StepEvent } from './figures';
+import type { DecisionGrid, FirstLayerWeights, ResultFigures, StageInfo, StageResult, StepEvent, TextSample } from './figures';
 import type { ExperimentKind } from './kinds';
 
 export interface ExperimentStart {
   type: 'experiment-start';
   kind: ExperimentKind;
   dataset: string;
-  datasetKind: 'image' | 'tabular' | 'toy';
+  datasetKind: 'image' | 'tabular' | 'toy' | 'text';
   classNames: string[];
   stages: StageInfo[];
   /** The test examples exactly as the models see them, for galleries and plots. */
@@ -24,6 +24,7 @@ export type ExperimentEvent =
   | { type: 'stage-start'; stage: string; label: string; model: string; parameters: number; totalSteps: number; trainingExamples: number }
   | ({ type: 'step'; stage: string } & StepEvent)
   | { type: 'stage-end'; stage: string; result: StageResult }
+  | { type: 'text-sample'; sample: TextSample }
   /** At each measurement of a model that reads an image's pixels: its first layer's weights (see FirstLayerWeights). */
   | { type: 'first-layer'; stage: string; step: number; layer: FirstLayerWeights }
   | ChartEvent;

@@ -16,6 +16,8 @@ export interface MetricPoint {
   learningRate: number;
   /** TAID's interpolation parameter, when the loss is TAID. */
   taidT?: number;
+  /** Language models: mean cross-entropy of the held-out text's characters, in bits per character. */
+  bitsPerCharacter?: number;
 }
 
 export interface StepEvent extends MetricPoint {
@@ -66,6 +68,8 @@ export interface StageResult extends StageInfo {
   bestTestPredictions: Int32Array;
   /** Final predicted class at each decision-grid point (2-D data only). */
   gridPredictions?: Int32Array;
+  /** Language models: held-out bits per character of the final model (its history has one per measurement). */
+  bitsPerCharacter?: number;
 }
 
 /**
@@ -102,6 +106,24 @@ export interface StudentSummary {
   mistakes: MistakeBreakdown;
 }
 
+/** Language models: what a model wrote after the prompt at one measurement, and how surprising it found each character. */
+export interface TextSample {
+  stage: string;
+  step: number;
+  /** The prompt as the model read it. */
+  prompt: string;
+  /** What it wrote after the prompt. */
+  text: string;
+  /** Surprisal of each character of prompt + text under the model, in bits: -log2 p(character | the characters before it). */
+  bits: number[];
+}
+
+/** Language models: the prompt as asked and as read, and every sample, in the order they were written. */
+export interface LanguageReport {
+  prompt: { asked: string; used: string; notes: string[] };
+  samples: TextSample[];
+}
+
 /** Everything a finished run reports but its kind and config: what captions and summaries read. */
 export interface ResultFigures {
   formatVersion: 1;
@@ -124,6 +146,8 @@ export interface ResultFigures {
   charts: ChartData[];
   /** Every student compared side by side (kinds whose roles name `students`), against the same supervisor and gap. */
   students?: StudentSummary[];
+  /** Language models: the prompt and what each model wrote. */
+  language?: LanguageReport;
   predictions: {
     test: { label: Int32Array; supervisor: Int32Array; student: Int32Array };
     transfer: { label: Int32Array; supervisor: Int32Array; student: Int32Array };

@@ -35,6 +35,7 @@ export const GALLERY_SECTIONS = [
   'Weak supervision',
   'Updating and teaching models',
   'Safety',
+  'Language models',
 ] as const;
 export type GallerySection = (typeof GALLERY_SECTIONS)[number];
 
@@ -113,6 +114,19 @@ export interface FormLayout {
   cards: FormCard[];
 }
 
+/**
+ * How the page shows a kind's run. Language models are measured by held-out bits per character (lower is better),
+ * not accuracy, and what they write replaces the beat/copy matrix and the examples.
+ */
+export interface KindView {
+  /** What each model's card and the first training curve show. */
+  metric: 'accuracy' | 'bitsPerCharacter';
+  /** The per-example panels: the beat/copy matrix with its examples, or the language lab (prompt and writing side by side). */
+  detail: 'matrix' | 'language';
+}
+
+export const DEFAULT_VIEW: KindView = { metric: 'accuracy', detail: 'matrix' };
+
 export type IssueSink = (path: PropertyKey[], message: string) => void;
 
 export interface KindSpec<Kind extends string = string, Schema extends z.ZodType = z.ZodType> {
@@ -139,6 +153,8 @@ export interface KindSpec<Kind extends string = string, Schema extends z.ZodType
   /** One line under the run's lesson plot, written from the measured numbers; null while they are not measured. */
   takeaway?(facts: RunFacts<z.output<Schema>>): string | null;
   gallery: GallerySection;
+  /** How the page shows its runs (DEFAULT_VIEW when absent). */
+  view?: KindView;
   form: FormLayout;
   presets: readonly Preset<z.input<Schema>, z.output<Schema>>[];
 }

@@ -12,6 +12,9 @@ import { ensemble } from './ensemble/spec';
 import { hardVsEasy } from './hard-vs-easy/spec';
 import { featureKd } from './feature-kd/spec';
 import { kdVariants } from './kd-variants/spec';
+import { lmDataSelection } from './lm-data-selection/spec';
+import { lmDistill } from './lm-distill/spec';
+import { lmTeacherHacking } from './lm-teacher-hacking/spec';
 import { knowWhatTheyKnow } from './know-what-they-know/spec';
 import { lossStudy } from './loss-study/spec';
 import { modelUpdate } from './model-update/spec';
@@ -36,6 +39,9 @@ export const KIND_SPECS = [
   deception,
   hardVsEasy,
   weakLabelers,
+  lmDistill,
+  lmTeacherHacking,
+  lmDataSelection,
   featureKd,
   poisonedTeacher,
   knowWhatTheyKnow,

@@ -10,6 +10,9 @@ import type { RunContext } from './context';
 import type { ExperimentStart } from './contract';
 import type { DecisionGrid, StageInfo } from './figures';
 
+/** A config whose data is a dataset of labelled examples (not a text corpus). */
+export type DatasetConfig = Extract<ExperimentConfig, { data: { noise: number } }>;
+
 /** Tensors of one labelled split. */
 export interface SplitTensors {
   x: Tensor2D;
@@ -105,7 +108,7 @@ export interface OpenedExperiment {
  * `scope`, which is released if it fails.
  */
 export async function openExperiment(
-  config: ExperimentConfig,
+  config: DatasetConfig,
   ctx: RunContext,
   parts: { name: string; size: number }[],
   stages: StageInfo[],

@@ -18,6 +18,9 @@ import { runKdVariants } from './kd-variants/run';
 import { runKnowWhatTheyKnow } from './know-what-they-know/run';
 import type { ExperimentKind } from './kinds';
 import { runWeakLabelers } from './weak-labelers/run';
+import { runLmDataSelection } from './lm-data-selection/run';
+import { runLmDistill } from './lm-distill/run';
+import { runLmTeacherHacking } from './lm-teacher-hacking/run';
 import { runLossStudy } from './loss-study/run';
 import { runModelUpdate } from './model-update/run';
 import { runPoisonedTeacher } from './poisoned-teacher/run';
@@ -42,6 +45,9 @@ const RUNNERS: { [K in ExperimentKind]: Runner<K> } = {
   deception: runDeception,
   'hard-vs-easy': runHardVsEasy,
   'weak-labelers': runWeakLabelers,
+  'lm-distill': runLmDistill,
+  'lm-teacher-hacking': runLmTeacherHacking,
+  'lm-data-selection': runLmDataSelection,
   'feature-kd': runFeatureKd,
   'poisoned-teacher': runPoisonedTeacher,
   'know-what-they-know': runKnowWhatTheyKnow,

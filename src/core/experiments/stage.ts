@@ -38,6 +38,8 @@ export interface StageOptions {
   grid?: Tensor2D;
   /** Called after each measurement (see TrainOptions.afterMeasure). */
   afterMeasure?: (step: number, epoch: number) => Promise<void> | void;
+  /** Measure held-out bits per character at every measurement (see TrainOptions.measureBits). */
+  measureBits?: boolean;
   /** [height, width] of image inputs: a model that reads their pixels reports its first layer's weights. */
   image?: readonly number[];
   /** A feature distillation term added to the loss (see FeatureTerm). */
@@ -201,6 +203,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
       await options.afterMeasure?.(step, epoch);
       await reportFirstLayer?.(step);
     },
+    measureBits: options.measureBits,
     featureTerm: options.featureTerm,
     onStep: (event) => {
       if (event.probePredictions) lastGrid = event.probePredictions;
@@ -244,7 +247,8 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
   }
   // Everything made here but the test logits, which the caller keeps.
   made.filter((t) => t !== testLogits).forEach((t) => t.dispose());
-  const accuracy = outcome.history[outcome.history.length - 1].testAccuracy;
+  const last = outcome.history[outcome.history.length - 1];
+  const accuracy = last.testAccuracy;
   const result: StageResult = {
     ...info,
     model: model.description,
@@ -267,6 +271,7 @@ export async function runStage(options: StageOptions): Promise<StageRun> {
     bestTestPredictions,
     // The last measurement is at the final step, so its grid is the final model's.
     ...(lastGrid ? { gridPredictions: lastGrid } : {}),
+    ...(last.bitsPerCharacter !== undefined ? { bitsPerCharacter: last.bitsPerCharacter } : {}),
   };
   if (key) {
     const weights = await Promise.all(model.trainable.map(async (v) => ({ shape: v.shape, values: (await v.data()) as Float32Array })));

@@ -7,7 +7,8 @@ import { PUBLIC_DIR } from '../../node/node-assets';
 import type { EncoderManifest } from './encoder-weights';
 
 const dir = path.join(PUBLIC_DIR, 'models');
-const manifests = readdirSync(dir).filter((f) => f.endsWith('.json'));
+// The encoders; public/models also holds the language experiments' teacher (src/core/language/teacher-file.test.ts).
+const manifests = readdirSync(dir).filter((f) => f.endsWith('-supervised.json') || f.endsWith('-autoencoder.json'));
 
 describe('pretrained encoders in public/models', () => {
   it('ships a supervised and an autoencoder encoder for MNIST and Fashion-MNIST', () => {

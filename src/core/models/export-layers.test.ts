@@ -4,6 +4,7 @@ import { startNodeBackend, type NodeBackend } from '../../node/node-backend';
 import type { ModelSpec } from '../config/blocks';
 import { loadDatasetCached } from '../data/splits';
 import { createRng } from '../rng';
+import { buildCharModel } from '../language/char-model';
 import { tf, type Tensor2D } from '../tf';
 import { loadEncoderWeights } from './encoder-weights';
 import { exportLayersModel } from './export-layers';
@@ -125,6 +126,25 @@ describe('export in TensorFlow.js layers format', () => {
       model.dispose();
     });
   }
+
+  it('a character language model (embedding, flatten, dense) gives the same logits once reloaded', async () => {
+    await startNodeBackend('wasm');
+    const [vocab, context] = [81, 32];
+    const rng = createRng(13);
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 30 * context }, () => rng.int(vocab)),
+      [30, context],
+    );
+    const model = buildCharModel({ embedding: 4, width: 16, depth: 2 }, { vocab, context }, createRng(3));
+    perturb(model, 21);
+    const { maxDifference, sameClasses, loaded } = await compare(model, x);
+    expect(maxDifference).toBeLessThan(1e-4);
+    expect(sameClasses).toBe(true);
+    expect(loaded.layers.map((l) => l.getClassName())).toEqual(['Embedding', 'Flatten', 'Dense', 'Dense', 'Dense']);
+    loaded.dispose();
+    x.dispose();
+    model.dispose();
+  });
 
   it('writes the same files for the same weights (fixed layer names), float32 weights in order, metadata in model.json', async () => {
     await startNodeBackend('cpu');

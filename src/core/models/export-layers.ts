@@ -16,7 +16,14 @@ export function toSequential(model: Model): tf.Sequential {
   const layers = model.inference;
   const first = layers[0];
   if (!first) throw new Error(`${model.description} has no layers to export`);
-  const inputSize = first.type === 'dense' ? first.kernel.shape[0] : first.type === 'reshape' ? first.targetShape.reduce((a, b) => a * b, 1) : NaN;
+  const inputSize =
+    first.type === 'dense'
+      ? first.kernel.shape[0]
+      : first.type === 'reshape'
+        ? first.targetShape.reduce((a, b) => a * b, 1)
+        : first.type === 'embedding'
+          ? first.inputLength
+          : NaN;
   if (!Number.isInteger(inputSize)) throw new Error(`${model.description}: its first layer (${first.type}) does not say how many inputs it takes`);
   const sequential = tf.sequential({ name: 'distillery_model' });
   const counts: Record<string, number> = {};
@@ -60,6 +67,13 @@ export function toSequential(model: Model): tf.Sequential {
       case 'flatten':
         sequential.add(tf.layers.flatten({ ...input, name: nameOf('flatten') }));
         break;
+      case 'embedding': {
+        const [inputDim, outputDim] = layer.table.shape as [number, number];
+        const embedding = tf.layers.embedding({ ...input, name: nameOf('embedding'), inputDim, outputDim, embeddingsInitializer: 'zeros' });
+        sequential.add(embedding);
+        weighted.push([embedding, [layer.table]]);
+        break;
+      }
     }
   });
   // setWeights copies the values: the sequential owns its weights and the model keeps training untouched.

@@ -38,13 +38,14 @@ export function modelJsonText(files: LayersModelFiles, weightsFile: string): str
 export interface ExportContext {
   config: unknown;
   backend: string;
-  dataset: { id: string; name: string; kind: 'image' | 'tabular' | 'toy'; classNames: string[]; featureShape: number[] };
+  dataset: { id: string; name: string; kind: 'image' | 'tabular' | 'toy' | 'text'; classNames: string[]; featureShape: number[] };
 }
 
 const INPUT_SCALING = {
   image: 'pixel values scaled to [0, 1] (divided by the largest value the dataset can hold, 255 for MNIST)',
   tabular: "each column standardised with the training split's mean and standard deviation (not part of the model)",
   toy: 'the 2-D coordinates as generated',
+  text: 'the characters before the position, oldest first, each as its index in classNames (the alphabet)',
 } as const;
 
 /**

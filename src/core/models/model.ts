@@ -58,6 +58,8 @@ export type InferenceLayer =
   | { type: 'conv2d'; kernel: tf.Tensor; bias: tf.Tensor }
   /** 2x2, stride 2, 'same' padding. */
   | { type: 'maxPooling2d' }
+  /** Language models: each of `inputLength` alphabet indices looked up in `table` [vocab, size] (then flattened). */
+  | { type: 'embedding'; table: tf.Tensor; inputLength: number }
   | { type: 'flatten' };
 
 export interface ModelContext {
@@ -70,7 +72,7 @@ export interface ModelContext {
 
 type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
 
-interface Dense {
+export interface Dense {
   kernel: Variable | Tensor2D;
   bias: Variable | tf.Tensor1D;
   activation: Activation;
@@ -79,13 +81,13 @@ interface Dense {
 const denseLayers = (layers: Dense[]): InferenceLayer[] => layers.map(({ kernel, bias, activation }) => ({ type: 'dense', kernel, bias, activation }));
 
 /** A variable initialised from `initial`, which is then released (tf.variable keeps its own reference). */
-function variableFrom(initial: tf.Tensor): Variable {
+export function variableFrom(initial: tf.Tensor): Variable {
   const v = tf.variable(initial);
   initial.dispose();
   return v;
 }
 
-function dense(inputSize: number, outputSize: number, activation: Activation, rng: Rng): Dense & { kernel: Variable; bias: Variable } {
+export function dense(inputSize: number, outputSize: number, activation: Activation, rng: Rng): Dense & { kernel: Variable; bias: Variable } {
   const values = initKernel(inputSize, outputSize, inputSize * outputSize, activation === 'relu' || activation === 'elu', rng);
   return {
     kernel: variableFrom(tf.tensor2d(values, [inputSize, outputSize])),
@@ -162,7 +164,7 @@ function denseOnData(x: Tensor2D, layer: Dense, activation: FusedActivation): Te
  * One dense layer; fused (one kernel) for the activations tfjs can differentiate fused. `inputIsData`: the input is
  * data, not the output of a trained layer, so its gradient is not needed.
  */
-function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
+export function applyDense(layer: Dense, x: Tensor2D, inputIsData = false): Tensor2D {
   if (layer.activation === 'relu' || layer.activation === 'linear') {
     // On wasm, one kernel forward and one backward (the same numbers as the tfjs kernels below).
     if (denseKernelsReady()) return denseLayer(x, layer.kernel as Tensor2D, layer.bias as tf.Tensor1D, layer.activation, inputIsData);

@@ -7,13 +7,12 @@
  * experiment (kd-variants.ts), which distils the same student several ways.
  */
 import { KD_STAGES, type DistillationConfig } from './spec';
-import type { ExperimentConfig } from '../../config/schema';
 import type { LossSpec, Role } from '../../config/blocks';
 import { argmaxRows } from '../../metrics';
 import { featuresOf, predict, predictClasses, predictValues } from '../../evaluate';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
 import { assembleResult } from '../result';
-import { createModel, oneHot, openExperiment, type OpenedExperiment, type SplitTensors } from '../open';
+import { createModel, oneHot, openExperiment, type DatasetConfig, type OpenedExperiment, type SplitTensors } from '../open';
 import { runStage, type StageOptions, type StageRun } from '../stage';
 import type { FeatureTerm } from '../../train';
 import type { ExperimentResult } from '../contract';
@@ -42,7 +41,11 @@ export interface DistillationBench {
 }
 
 /** Opens a distillation experiment's data (a training split and a validation split). */
-export function openDistillation(config: ExperimentConfig & { data: { trainSize: number } }, ctx: RunContext, stages: StageInfo[]): Promise<OpenedExperiment> {
+export function openDistillation(
+  config: DatasetConfig & { data: { trainSize: number; validationSize: number } },
+  ctx: RunContext,
+  stages: StageInfo[],
+): Promise<OpenedExperiment> {
   return openExperiment(
     config,
     ctx,
