@@ -34,7 +34,8 @@ const KNOW = parseConfig({
   ...kw,
   data: { ...kw.data, trainSize: 500, calibrationSize: 500, testSize: 300, oodSize: 300 },
   student: { ...kw.student, train: { ...kw.student.train, epochs: 3 } },
-  pik: { ...kw.pik, train: { ...kw.pik.train, epochs: 4, evalEvery: 8 } },
+  // Enough steps that the head trains across many of the page's frames: its curve must be seen growing, not only at the end.
+  pik: { ...kw.pik, train: { ...kw.pik.train, epochs: 30, evalEvery: 8 } },
 });
 
 /** Points per series of each chart in the run's state. */
