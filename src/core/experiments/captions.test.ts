@@ -32,6 +32,27 @@ const SMALL: Record<string, AnyConfig> = {
     teacher: { train: { epochs: 2, evalEvery: 5 } },
     student: { train: { epochs: 2, evalEvery: 5 } },
   },
+  // The language lab at the sizes of its own tests (language.test.ts).
+  'lm-distill': {
+    data: { textBudget: 2000, testSize: 500 },
+    student: { train: { epochs: 1, evalEvery: 10 } },
+    seqKd: { continuation: 20 },
+    sampling: { length: 20 },
+  },
+  'lm-teacher-hacking': {
+    data: { teacherText: 2000, transferSize: 200, testSize: 500 },
+    teacher: { train: { epochs: 1, evalEvery: 10 } },
+    student: { train: { epochs: 40, evalEvery: 20 } },
+    sampling: { length: 10 },
+  },
+  'lm-data-selection': {
+    data: { referenceText: 2000, candidates: 8000, testSize: 500 },
+    reference: { train: { epochs: 1, evalEvery: 10 } },
+    student: { train: { epochs: 1, evalEvery: 10 } },
+    sampling: { length: 10 },
+  },
+  // Its supervisors of three sizes must fit in W2S's 60 supervisor examples.
+  'w2s-deception': { ...W2S, supervisorSizes: [15, 30, 60] },
   'teacher-hacking': { data: { testSize: 200 }, teacher: { train: { epochs: 20 } }, student: { train: { epochs: 15, evalEvery: 4 } } },
 };
 
@@ -56,6 +77,8 @@ function allowedNumbers(facts: RunFacts): Set<string> {
   const accuracies: number[] = [];
   for (const stage of Object.values(facts.stages)) {
     walk([stage.label, stage.role, stage.bestStep, stage.totalSteps, stage.stepsRun]);
+    // A kind's own figures of a stage (a language model's bits per character), at any precision a caption uses.
+    for (const value of Object.values(stage)) if (typeof value === 'number') add(count(value), fixed(value, 1), fixed(value, 2), fixed(value, 3));
     for (const p of stage.history) add(count(p.step));
     const peak = Math.max(...stage.history.map((p) => p.testAccuracy));
     accuracies.push(stage.accuracy, stage.bestAccuracy, stage.oracleBestAccuracy, peak, 1 - stage.accuracy);
@@ -64,6 +87,8 @@ function allowedNumbers(facts: RunFacts): Set<string> {
     for (const points of Object.values(chart.points))
       for (const p of points) {
         add(String(p.x), count(p.x), fixed(p.y), fixed(p.y, 3), fixed(p.y, 1));
+        // A point's label may carry what it counts (the digits a bar stands for).
+        walk(p.label);
         accuracies.push(p.y);
         for (const q of points) if (q.y !== 0) add(fixed(p.y / q.y, 1));
       }

@@ -8,7 +8,7 @@ import { int, num, seedField, TAID_PARAMS, versionField } from '../../config/blo
 import { charRole, CORPUS_FIELDS, samplingSchema } from '../../language/blocks';
 import type { StageInfo } from '../figures';
 import { defineKind } from '../kind';
-import { fixed, type RunFacts } from '../narration';
+import { count, fixed, type RunFacts } from '../narration';
 
 const schema = z.object({
   version: versionField(),
@@ -107,7 +107,7 @@ export const lmDistill = defineKind({
         {
           stage: 'teacher',
           text: (f): string =>
-            `The teacher, a 219,000-parameter character model shipped with the page, read four of Austen's novels. On Persuasion, which no model reads, it needs ${bits(f, 'teacher')} bits per character.`,
+            `The teacher, a ${f.stages.teacher ? count(f.stages.teacher.parameters) : '…'}-parameter character model shipped with the page, read four of Austen's novels. On Persuasion, which no model reads, it needs ${bits(f, 'teacher')} bits per character.`,
         },
         {
           stage: 'xent',
