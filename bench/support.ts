@@ -204,12 +204,7 @@ export function buildSizes(dir: string): BuildSizes {
   const html = readFileSync(path.join(dir, 'index.html'), 'utf8');
   const attr = (re: RegExp) => [...html.matchAll(re)].map((m) => m[1].replace(/^\.\//, ''));
   const eager = [...attr(/<script[^>]*type="module"[^>]*src="([^"]+)"/g), ...attr(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)];
-  // The entry script sets up the page, then imports the app at once (src/app/boot.ts): that import is initial too.
-  const entryScripts = attr(/<script[^>]*type="module"[^>]*src="([^"]+)"/g);
-  const startedAtOnce = entryScripts.flatMap((f) =>
-    dynamicImports(readFileSync(path.join(dir, f), 'utf8')).map((spec) => path.posix.join(path.posix.dirname(f), spec)),
-  );
-  const initial = closure(dir, [...eager, ...startedAtOnce]).map((f) => sized(dir, f));
+  const initial = closure(dir, eager).map((f) => sized(dir, f));
   const css = attr(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g).map((f) => sized(dir, f));
   const assets = readdirSync(path.join(dir, 'assets')).map((f) => `assets/${f}`);
   const workerEntries = assets.filter((f) => /worker/i.test(path.basename(f)) && f.endsWith('.js'));
