@@ -8,7 +8,7 @@ import { mergeSweepFiles, sweepFile, sweepFileJson, type SweepFile } from './fil
 import { planSweep, type Shard, type SweepDefinition } from './plan';
 import { runSweep } from './run';
 
-/** Timings that differ from run to run, as real ones do (no sweep file may depend on them), without Math.random. */
+/** Timings that differ from run to run, as real ones do (no sweep file may depend on them), from a counter: tests draw nothing at random. */
 let clock = 0;
 const nextSeconds = () => (clock += 0.137) % 1;
 
