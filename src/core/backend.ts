@@ -4,6 +4,7 @@
  */
 import { registerDenseKernels } from './kernels/dense/kernels';
 import { registerWasmGradientKernels } from './kernels/wasm-conv2d-backprop-filter';
+import { registerWasmRowKernels } from './kernels/wasm-rows';
 import { tf } from './tf';
 
 import type { BackendName } from './backend-names';
@@ -28,6 +29,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
       if (options.wasmPaths) wasm.setWasmPaths(options.wasmPaths);
       registerWasmGradientKernels();
       registerDenseKernels();
+      registerWasmRowKernels();
       return;
     }
     case 'webgl':

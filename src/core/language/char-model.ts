@@ -3,14 +3,14 @@
  * measurements of every other experiment train and measure it unchanged. An input row is the 32 characters before
  * a position, as alphabet indices; the output is one logit per character of the alphabet.
  *
- * The embedding is a gather whose gradient is written out as a matrix product, one-hot rows (transposed) times the
- * output's gradient: tfjs's wasm backend has no kernel for a gather's own gradient, and a product with transposeA
- * runs off its fast path (see models/model.ts).
+ * The embedding is a gather whose gradient is the output's gradient added row by row into the table's rows
+ * (kernels/wasm-rows.ts): tfjs's wasm backend has no kernel for a gather's own gradient.
  */
 import { initKernel } from '../models/init';
+import { gatherRowsGradient } from '../kernels/wasm-rows';
 import { applyDense, dense, variableFrom, type Dense, type Model } from '../models/model';
 import type { Rng } from '../rng';
-import { tf, type Tensor2D, type Variable } from '../tf';
+import { tf, type Tensor1D, type Tensor2D, type Variable } from '../tf';
 import type { CharModelSpec } from './blocks';
 
 export interface CharModelShape {
@@ -65,7 +65,7 @@ export function buildCharModel(spec: CharModelSpec, shape: CharModelShape, rng: 
       save([ids]);
       return {
         value: tf.gather(table, ids),
-        gradFunc: (dy: Tensor2D, saved: tf.Tensor[]) => [tf.matMul(tf.transpose(tf.oneHot(saved[0] as tf.Tensor1D, vocab).asType('float32')), dy)],
+        gradFunc: (dy: Tensor2D, saved: tf.Tensor[]) => [gatherRowsGradient(saved[0] as Tensor1D, dy, vocab)],
       };
     }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (table: Tensor2D) => Tensor2D;
     return tf.reshape(lookUp(embedding as Tensor2D), [rows, context * spec.embedding]);
