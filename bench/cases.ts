@@ -151,9 +151,24 @@ export const REFERENCE_CASE: StepCase = describeCase(
   'issue 6 reference',
 );
 
-/** The reference case, then every preset's trained roles, identical steps merged. */
+/**
+ * The teacher of issue 18's step target: 784-512-512-10 with dropout 0.2 at batch 64 with Adam, kd-mnist's and
+ * kd-variants' teacher until they took a smaller one; kept so that the step is compared with the same model.
+ */
+export const TEACHER_REFERENCE_CASE: StepCase = describeCase(
+  { type: 'mlp', width: 512, depth: 2, activation: 'relu', dropout: 0.2 },
+  [784],
+  10,
+  { optimizer: 'adam', learningRate: 0.001, momentum: 0.9, batchSize: 64 },
+  'mnist',
+  'issue 18 reference teacher',
+);
+
+/** The reference cases, then every preset's trained roles, identical steps merged. */
 export function stepCases(presetIds?: string[]): StepCase[] {
-  const cases = new Map<string, StepCase>([[REFERENCE_CASE.key, { ...REFERENCE_CASE, usedBy: [...REFERENCE_CASE.usedBy] }]]);
+  const cases = new Map<string, StepCase>(
+    [REFERENCE_CASE, TEACHER_REFERENCE_CASE].map((c): [string, StepCase] => [c.key, { ...c, usedBy: [...c.usedBy] }]),
+  );
   for (const preset of PRESETS) {
     if (presetIds && !presetIds.includes(preset.id)) continue;
     const config = parseConfig(preset.config);

@@ -11,8 +11,8 @@ import { tf, type Scalar, type Tensor, type Tensor1D, type Tensor2D } from './tf
 
 /**
  * Multiply-adds one piece may take: about half a second on wasm on a slow, busy machine. The largest model of any
- * preset (kd-mnist's 784-512-512-10 teacher, 0.67 million per example) still evaluates 2,048 rows at once; only
- * larger models get smaller pieces.
+ * preset's models (a 784-512-512-10 MLP, 0.67 million per example, was kd-mnist's first teacher) still evaluates 2,048
+ * rows at once; only larger models get smaller pieces.
  */
 export const PIECE_MULTIPLY_ADDS = 1.5e9;
 

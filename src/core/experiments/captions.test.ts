@@ -74,6 +74,9 @@ function allowedNumbers(facts: RunFacts): Set<string> {
   };
   walk(facts.config);
   walk(facts.models);
+  // Images without labels: what a distillation caption counts from the config.
+  const data = (facts.config as { data?: { trainSize?: number; labelledSize?: number } }).data;
+  if (data?.trainSize !== undefined && data.labelledSize !== undefined) walk(data.trainSize - data.labelledSize);
   const accuracies: number[] = [];
   for (const stage of Object.values(facts.stages)) {
     walk([stage.label, stage.role, stage.bestStep, stage.totalSteps, stage.stepsRun]);

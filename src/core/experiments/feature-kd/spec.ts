@@ -166,8 +166,8 @@ export const featureKd = defineKind({
         kind: 'feature-kd',
         seed: 1,
         data: KD_MNIST.data,
-        // kd-mnist's data and student; a smaller, quicker teacher and fewer, larger batches than kd-mnist's (784-512-512-10
-        // for 1,256 steps, a student of 1,570 steps), so that the preset runs in seconds: the lesson is the comparison
+        // kd-mnist's data and student; a smaller, quicker teacher and fewer, larger batches than kd-mnist's (784-256-256-10
+        // for 628 steps, a student of 1,570 steps), so that the preset runs in seconds: the lesson is the comparison
         // of students distilled from the same teacher, not the teacher's size (README, feature distillation).
         teacher: {
           model: { type: 'mlp', width: 128, depth: 1, activation: 'relu', dropout: 0.2 },
