@@ -50,8 +50,14 @@ export async function presetsTable(browser: Browser, versions: Version[], preset
         process.stderr.write(`  ${cold.finished ? `done in ${(cold.wallMs! / 1000).toFixed(1)} s` : cold.note}\n`);
         entry.cold.push(cold);
         if (version.label === 'now' && cold.finished) {
-          const changed = withStudentChanged(parseConfig(preset.config));
-          const result = await measure(browser, `${version.url}?backend=${backend}&r=${round}${encodeLink(changed, { run: true })}`, TIMEOUT_S, context);
+          let result: Measurement;
+          try {
+            const changed = withStudentChanged(parseConfig(preset.config));
+            result = await measure(browser, `${version.url}?backend=${backend}&r=${round}${encodeLink(changed, { run: true })}`, TIMEOUT_S, context);
+          } catch (error) {
+            // One preset's rerun that cannot be built or measured is noted in its row; the table goes on.
+            result = { finished: false, note: `failed: ${error instanceof Error ? error.message : String(error)}` };
+          }
           process.stderr.write(
             `  student changed: ${result.finished ? `done in ${(result.wallMs! / 1000).toFixed(1)} s, reused ${result.reused?.join(', ') || 'nothing'}` : result.note}\n`,
           );
