@@ -5,6 +5,8 @@
  *                         [--before <commit>] [--port 4173]
  *   npm run bench:browser -- --presets all [--preset-backend auto] [--rounds 1] [--before <commit>]
  *                         every preset instead, cold and rerun with the student changed (browser-presets.ts)
+ *   npm run bench:browser -- --study 1-9 [--study-workers 1,2] [--rounds 1]
+ *                         w2s-mnist on seeds 1-9 in the page's seeds panel with 1, 2, ... workers (browser-study.ts)
  *
  * The production build is served by a plain static server (e2e/static-server.ts), as a static host serves it;
  * "isolated" runs add the COOP/COEP headers that make the page cross-origin isolated, where the wasm backend
@@ -28,6 +30,7 @@ import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { LONG_TASK_MS, measure, type Measurement } from './browser-measure';
 import { presetsTable } from './browser-presets';
+import { studyTable } from './browser-study';
 import { launchOptions } from '../e2e/browser';
 import { serveStatic, type StaticSite } from '../e2e/static-server';
 import { build, checkoutRevision, describeRevision, kB, machineLines, median, ROOT, rotate } from './support';
@@ -53,6 +56,9 @@ interface Options {
   /** Preset ids (or 'all'): measure every preset instead of the default one on each backend (browser-presets.ts). */
   presets: string[] | null;
   presetBackend: string;
+  /** Seeds for the page's seeds panel (browser-study.ts), run with each of `studyWorkers` workers instead. */
+  study: string | null;
+  studyWorkers: number[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -65,6 +71,8 @@ function parseArgs(argv: string[]): Options {
     port: 4173,
     presets: null,
     presetBackend: 'auto',
+    study: null,
+    studyWorkers: [1, 2],
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split('=', 2);
@@ -89,9 +97,11 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--port') options.port = Number(value());
     else if (flag === '--presets') options.presets = value().split(',');
     else if (flag === '--preset-backend') options.presetBackend = value();
+    else if (flag === '--study') options.study = value();
+    else if (flag === '--study-workers') options.studyWorkers = value().split(',').map(Number);
     else
       throw new Error(
-        `unknown option ${argv[i]}; options: --no-build, --backends a,b, --isolation off,on, --rounds N, --before REV, --port N, --presets all|id,id, --preset-backend auto|wasm|...`,
+        `unknown option ${argv[i]}; options: --no-build, --backends a,b, --isolation off,on, --rounds N, --before REV, --port N, --presets all|id,id, --preset-backend auto|wasm|..., --study 1-9, --study-workers 1,2`,
       );
   }
   return options;
@@ -183,6 +193,14 @@ async function main(): Promise<void> {
       }
     }
     browser = await chromium.launch(launchOptions);
+    if (options.study) {
+      console.log(`Command: \`npm run bench:browser -- ${process.argv.slice(2).join(' ')}\`\n`);
+      const url = `${sites[0].url}?backend=wasm&preset=w2s-mnist`;
+      (await studyTable(browser, url, options.study, options.studyWorkers, options.rounds)).forEach((line) => console.log(line));
+      console.log('');
+      machineLines().forEach((line) => console.log(line));
+      return;
+    }
     if (options.presets) {
       const sitesOf = versions.map((v, i) => ({ label: v.label, url: sites[2 * i].url }));
       console.log(`Command: \`npm run bench:browser -- ${process.argv.slice(2).join(' ')}\``);

@@ -52,15 +52,20 @@ def blas():
         return "no separate BLAS library (torch's own kernels)", None
     path = paths[0]
     set_threads = None
+    core = None
     try:
         import ctypes
         library = ctypes.CDLL(path)
         set_threads = library.openblas_set_num_threads
+        # The kernels OpenBLAS chose for this CPU: an unrecognised CPU falls back to old SSE3 ones ("Prescott"),
+        # several times slower; OPENBLAS_CORETYPE (e.g. SkylakeX) overrides the choice.
+        library.openblas_get_corename.restype = ctypes.c_char_p
+        core = library.openblas_get_corename().decode()
     except (OSError, AttributeError):
         pass
     real = os.path.realpath(path)
     if set_threads is not None or "openblas" in real:
-        kind = "OpenBLAS"
+        kind = f"OpenBLAS ({core} kernels)" if core else "OpenBLAS"
     elif "/blas/libblas" in real:
         kind = "the reference BLAS (netlib, unoptimised)"
     else:
