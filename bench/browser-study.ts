@@ -27,7 +27,10 @@ async function runStudy(browser: Browser, url: string, workers: number, seeds: s
     const cells = Number(/Run (\d+) cells/.exec((await start.textContent()) ?? '')?.[1] ?? NaN);
     const started = Date.now();
     await start.click();
-    await page.getByTestId('study-status').getByText(`${cells} of ${cells} cells done`).waitFor({ timeout: timeoutS * 1000 });
+    await page
+      .getByTestId('study-status')
+      .getByText(`${cells} of ${cells} cells done`)
+      .waitFor({ timeout: timeoutS * 1000 });
     const seconds = (Date.now() - started) / 1000;
     const title = (await page.getByTestId('seed-card-student').getAttribute('title')) ?? '';
     return { seconds, accuracies: [...title.matchAll(/seed (\d+): ([\d.]+)%/g)].map((m) => `${m[1]}:${m[2]}`).join(' ') };

@@ -166,9 +166,7 @@ export const TEACHER_REFERENCE_CASE: StepCase = describeCase(
 
 /** The reference cases, then every preset's trained roles, identical steps merged. */
 export function stepCases(presetIds?: string[]): StepCase[] {
-  const cases = new Map<string, StepCase>(
-    [REFERENCE_CASE, TEACHER_REFERENCE_CASE].map((c): [string, StepCase] => [c.key, { ...c, usedBy: [...c.usedBy] }]),
-  );
+  const cases = new Map<string, StepCase>([REFERENCE_CASE, TEACHER_REFERENCE_CASE].map((c): [string, StepCase] => [c.key, { ...c, usedBy: [...c.usedBy] }]));
   for (const preset of PRESETS) {
     if (presetIds && !presetIds.includes(preset.id)) continue;
     const config = parseConfig(preset.config);

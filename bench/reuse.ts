@@ -21,8 +21,7 @@ function studentPath(config: ExperimentConfig): (string | number)[] {
   const walk = (value: unknown, path: (string | number)[]) => {
     if (isTrained(value)) found.push(path);
     if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, i]));
-    else if (typeof value === 'object' && value !== null)
-      for (const [key, item] of Object.entries(value)) if (key !== 'train') walk(item, [...path, key]);
+    else if (typeof value === 'object' && value !== null) for (const [key, item] of Object.entries(value)) if (key !== 'train') walk(item, [...path, key]);
   };
   walk(config, []);
   const last = found.filter((path) => path[0] !== 'teacher' && path[0] !== 'supervisor').pop();
@@ -32,7 +31,10 @@ function studentPath(config: ExperimentConfig): (string | number)[] {
 
 export function withStudentChanged(config: ExperimentConfig): ExperimentConfig {
   const copy = structuredClone(config) as unknown as Record<string | number, unknown>;
-  const target = studentPath(config).reduce<Record<string | number, unknown>>((node, key) => node[key] as Record<string | number, unknown>, copy) as unknown as Trained;
+  const target = studentPath(config).reduce<Record<string | number, unknown>>(
+    (node, key) => node[key] as Record<string | number, unknown>,
+    copy,
+  ) as unknown as Trained;
   target.train.learningRate = Number((target.train.learningRate * 0.9).toPrecision(6));
   return parseConfig(copy);
 }

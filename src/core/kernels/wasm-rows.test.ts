@@ -23,12 +23,19 @@ describe('row gathers and their gradient on wasm', () => {
     expect(picked.shape).toEqual([3, 3]);
     expect(Array.from(await picked.data())).toEqual([7, 8, 9, 1, 2, 3, 7, 8, 9]);
     // Indices of rank 2 and a rank-3 table: the output is indices' shape then a row's.
-    const cube = tf.tensor3d(Array.from({ length: 24 }, (_, i) => i), [4, 3, 2]);
+    const cube = tf.tensor3d(
+      Array.from({ length: 24 }, (_, i) => i),
+      [4, 3, 2],
+    );
     const out = tf.gather(cube, tf.tensor2d([[3, 1]], [1, 2], 'int32'));
     expect(out.shape).toEqual([1, 2, 3, 2]);
     expect(Array.from(await out.data())).toEqual([18, 19, 20, 21, 22, 23, 6, 7, 8, 9, 10, 11]);
     // int32 values, and rows long enough for the block copy.
-    const wide = tf.tensor2d(Int32Array.from({ length: 64 }, (_, i) => i), [2, 32], 'int32');
+    const wide = tf.tensor2d(
+      Int32Array.from({ length: 64 }, (_, i) => i),
+      [2, 32],
+      'int32',
+    );
     expect(Array.from(await tf.gather(wide, tf.tensor1d([1], 'int32')).data())).toEqual(Array.from({ length: 32 }, (_, i) => 32 + i));
   });
 
@@ -60,7 +67,10 @@ describe('row gathers and their gradient on wasm', () => {
     const rows = 81;
     const n = 3200;
     const rng = createRng(7);
-    const ids = tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(rows)), 'int32') as Tensor1D;
+    const ids = tf.tensor1d(
+      Int32Array.from({ length: n }, () => rng.int(rows)),
+      'int32',
+    ) as Tensor1D;
     const dy = tf.tensor2d(randomValues(n * 8, 3), [n, 8]) as Tensor2D;
     const product = tf.matMul(tf.transpose(tf.oneHot(ids, rows).asType('float32')), dy);
     const scattered = gatherRowsGradient(ids, dy, rows);
@@ -71,8 +81,19 @@ describe('row gathers and their gradient on wasm', () => {
     const spec = { embedding: 4, width: 16, depth: 1 };
     const shape = { vocab: 12, context: 6 };
     const rng = createRng(5);
-    const x = tf.tensor2d(Float32Array.from({ length: 40 * shape.context }, () => rng.int(shape.vocab)), [40, shape.context]);
-    const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 40 }, () => rng.int(shape.vocab)), 'int32'), shape.vocab).asType('float32');
+    const x = tf.tensor2d(
+      Float32Array.from({ length: 40 * shape.context }, () => rng.int(shape.vocab)),
+      [40, shape.context],
+    );
+    const y = tf
+      .oneHot(
+        tf.tensor1d(
+          Int32Array.from({ length: 40 }, () => rng.int(shape.vocab)),
+          'int32',
+        ),
+        shape.vocab,
+      )
+      .asType('float32');
     const trainOnce = async (): Promise<number[][]> => {
       const model = buildCharModel(spec, shape, createRng(1));
       const optimizer = tf.train.sgd(0.5);
