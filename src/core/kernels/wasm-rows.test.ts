@@ -1,3 +1,4 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../../node/node-backend';
 import { buildCharModel } from '../language/char-model';
@@ -37,6 +38,21 @@ describe('row gathers and their gradient on wasm', () => {
       'int32',
     );
     expect(Array.from(await tf.gather(wide, tf.tensor1d([1], 'int32')).data())).toEqual(Array.from({ length: 32 }, (_, i) => 32 + i));
+  });
+
+  it('gathers into an output that grows the heap (which detaches views taken before it)', async () => {
+    const heapBytes = () => (tf.backend() as unknown as BackendWasm).wasm.HEAPU8.byteLength;
+    const before = heapBytes();
+    const rng = createRng(11);
+    const tableValues = randomValues(81 * 16, 2);
+    // An output of more bytes than the whole heap had: allocating it must grow the heap.
+    const count = Math.ceil(before / (16 * 4)) + 1024;
+    const idValues = Int32Array.from({ length: count }, () => rng.int(81));
+    const picked = await tf.gather(tf.tensor2d(tableValues, [81, 16]), tf.tensor1d(idValues, 'int32')).data();
+    expect(heapBytes()).toBeGreaterThan(before);
+    let wrong = 0;
+    for (let i = 0; i < count; i++) for (let j = 0; j < 16; j++) if (picked[i * 16 + j] !== tableValues[idValues[i] * 16 + j]) wrong++;
+    expect(wrong).toBe(0);
   });
 
   it('leaves other gathers to tfjs and gives what the cpu backend gives', async () => {

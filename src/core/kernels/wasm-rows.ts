@@ -64,10 +64,12 @@ function gatherRows(args: KernelArgs, fallback: tf.KernelFunc): TensorInfo | Ten
     // tfjs's own check and message.
     if (!(index >= 0 && index <= rows - 1)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${rows - 1}]`);
   }
+  const count = requested.length;
   const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
   const rowLength = rowLengthOf(x.shape);
-  if (requested.length === 0 || rowLength === 0) return out;
-  // Views taken after the output is allocated: allocating may grow the heap and detach earlier views.
+  // Views taken after the output is allocated: allocating may grow the heap and detach earlier views (`requested`
+  // then reads as empty, so its length is taken before).
+  if (count === 0 || rowLength === 0) return out;
   const ids = backend.typedArrayFromHeap(indices) as Int32Array;
   copyRows(backend.typedArrayFromHeap(x) as Float32Array | Int32Array, backend.typedArrayFromHeap(out) as Float32Array | Int32Array, ids, rowLength);
   return out;
