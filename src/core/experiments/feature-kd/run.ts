@@ -7,7 +7,7 @@ import type { ModelSpec } from '../../config/blocks';
 import { initKernel } from '../../models/init';
 import { linearLayer } from '../../models/model';
 import { hintLoss, relationalDistanceLoss } from '../../losses';
-import { featuresOf } from '../../evaluate';
+import { featuresOf, inPieces, rowsPerPiece } from '../../evaluate';
 import { linearCka, performanceGapRecovered } from '../../metrics';
 import type { Model } from '../../models/model';
 import { tf, type Tensor1D, type Tensor2D } from '../../tf';
@@ -49,20 +49,25 @@ function relationalTerm(config: FeatureKdConfig): FeatureTerm {
 /**
  * Linear CKA between two models' hidden layers on the same rows, with the three Gram products computed on the
  * device (2,000 x 1,024 features are a few billion multiply-adds: too many for JavaScript between two checks of Stop).
+ * Each product is computed a block of its rows at a time (every row of a product on its own: the same numbers), so
+ * a stop is heard within one block.
  */
 async function ckaOnDevice(x: Tensor2D, y: Tensor2D, signal: AbortSignal | undefined): Promise<number> {
-  const grams = tf.tidy(() => {
-    const centred = (h: Tensor2D) => tf.sub(h, tf.mean(h, 0));
-    const [cx, cy] = [centred(x), centred(y)];
-    // Explicit transposes: wasm runs a product with transposeA off its fast path.
-    const [tx, ty] = [tf.transpose(cx), tf.transpose(cy)];
-    return [tf.matMul(tx, cx), tf.matMul(ty, cy), tf.matMul(ty, cx)];
-  });
+  const centred = tf.tidy(() => [x, y].map((h) => tf.sub(h, tf.mean(h, 0)) as Tensor2D));
+  // Explicit transposes: wasm runs a product with transposeA off its fast path.
+  const transposed = tf.tidy(() => centred.map((h) => tf.transpose(h)));
+  const [cx, cy] = centred;
+  const [tx, ty] = transposed;
+  /** left x right, in blocks of rows of about PIECE_MULTIPLY_ADDS, read back. */
+  const product = async (left: Tensor2D, right: Tensor2D) => {
+    const rows = rowsPerPiece(left.shape[1] * right.shape[1], Infinity);
+    const gram = await inPieces(left, rows, (piece) => tf.matMul(piece, right), signal);
+    return untilCancelled(gram.data(), signal).finally(() => gram.dispose());
+  };
   try {
-    const [xx, yy, yx] = await Promise.all(grams.map((g) => untilCancelled(g.data(), signal)));
-    return linearCka({ xx, yy, yx });
+    return linearCka({ xx: await product(tx, cx), yy: await product(ty, cy), yx: await product(ty, cx) });
   } finally {
-    grams.forEach((g) => g.dispose());
+    [...centred, ...transposed].forEach((t) => t.dispose());
   }
 }
 
