@@ -12,6 +12,7 @@ import { CancelledError } from '../cancellation';
 import { parseConfig } from '../config/read';
 import { tf } from '../tf';
 import { runExperiment } from './registry';
+import { WORST_LANGUAGE_CONFIGS } from './worst-language-configs';
 import { LARGEST_STEP, WORST_CONFIGS, type WorstConfig } from './worst-configs';
 
 interface Timing {
@@ -36,7 +37,8 @@ async function timeStop(worst: WorstConfig): Promise<Timing> {
     signal: controller.signal,
     onEvent: (event) => {
       if (due !== Infinity || !('stage' in event) || event.stage !== worst.stop.stage) return;
-      if (worst.stop.measured ? event.type === 'step' : event.type === 'stage-start') scheduleStop();
+      const at = worst.stop.ended ? 'stage-end' : worst.stop.measured ? 'step' : 'stage-start';
+      if (event.type === at) scheduleStop();
     },
   }).then(
     () => null,
@@ -53,7 +55,7 @@ describe('Stop on the slowest valid configs (wasm)', () => {
     await startNodeBackend('wasm');
   });
 
-  for (const worst of WORST_CONFIGS) {
+  for (const worst of [...WORST_CONFIGS, ...WORST_LANGUAGE_CONFIGS]) {
     it(`stops within a second: ${worst.name}`, async () => {
       const tensors = tf.memory().numTensors;
       const timing = await timeStop(worst);

@@ -11,17 +11,22 @@ const WIDEST = { type: 'mlp', width: 1024, depth: 4, activation: 'relu', dropout
 /** The largest CNN the memory limits allow on 28x28 images (22 and 44 filters, a 256-unit dense layer). */
 const LARGEST_CNN = { type: 'cnn', filters: 22, denseWidth: 256 } as const;
 /** One example per step, a measurement after every step, the most epochs. */
-const EVERY_STEP = { optimizer: 'adam', learningRate: 1e-3, batchSize: 1, epochs: 500, evalEvery: 1 } as const;
+export const EVERY_STEP = { optimizer: 'adam', learningRate: 1e-3, batchSize: 1, epochs: 500, evalEvery: 1 } as const;
 /** Toy data at its largest: 20,000 generated training points and 20,000 test points. */
 const TOY = { dataset: 'moons', testSize: 20000, validationSize: 5000 } as const;
 /** MNIST at its largest: all 10,000 training images and 2,000 test images. */
 const MNIST = { dataset: 'mnist', testSize: 2000, validationSize: 5000 } as const;
+/** Training over in a step or two, for the stages before the slow part: they only have to be got through. */
+export const QUICK = { optimizer: 'adam', learningRate: 1e-3, batchSize: 1024, epochs: 1, evalEvery: 10000 } as const;
 
 export interface WorstConfig {
   name: string;
   config: ExperimentConfigInput;
-  /** When the stop is sent: this long after the named stage starts (or, with `measured`, after its first measurement). */
-  stop: { afterMs: number; stage: string; measured?: boolean };
+  /**
+   * When the stop is sent: this long after the named stage starts (with `measured`, after its first measurement;
+   * with `ended`, after it ends, for work between two stages: scoring, selection, a fit).
+   */
+  stop: { afterMs: number; stage: string; measured?: boolean; ended?: boolean };
 }
 
 export const WORST_CONFIGS: WorstConfig[] = [
@@ -212,6 +217,114 @@ export const WORST_CONFIGS: WorstConfig[] = [
       labeller: { model: { type: 'linear' }, train: { optimizer: 'adam', learningRate: 1e-3, batchSize: 100, epochs: 1, evalEvery: 1 } },
     },
     stop: { afterMs: 300, stage: 'dawid-skene' },
+  },
+  {
+    name: 'feature distillation: the widest teacher on 5,000 images, measured after every step',
+    config: {
+      kind: 'feature-kd',
+      data: { ...MNIST, trainSize: 5000, labelledSize: 5000 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'feature distillation: linear CKA between two hidden layers of 1,024 units on 2,000 test images',
+    config: {
+      kind: 'feature-kd',
+      data: { ...MNIST, validationSize: 0, trainSize: 1024, labelledSize: 1024 },
+      // The hidden layers' width is what the products cost; one layer gets there sooner.
+      teacher: { model: { ...WIDEST, depth: 1 }, train: QUICK },
+      student: { model: { ...WIDEST, depth: 1 }, train: QUICK },
+    },
+    // The products start about 0.4 s after the student alone ends here (its and the teacher's hidden layers first).
+    stop: { afterMs: 500, stage: 'baseline', ended: true },
+  },
+  {
+    name: 'poisoned teacher: the widest teacher measured after every step, with its attack success on 2,000 triggered images',
+    config: {
+      kind: 'poisoned-teacher',
+      data: { ...MNIST, trainSize: 5000 },
+      poison: { count: 1000, target: 0, patchSize: 8, transferTriggered: 1000 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'clean-teacher' },
+  },
+  {
+    name: 'know what they know: the widest P(IK) head on 1,024 hidden units, measured with its AUROC in and out of distribution after every step',
+    config: {
+      kind: 'know-what-they-know',
+      data: { ...MNIST, oodDataset: 'fashion-mnist', oodSize: 2000, trainSize: 100, calibrationSize: 4900 },
+      // The classifier's width is the head's input; its depth only delays the head.
+      student: { model: { ...WIDEST, depth: 1 }, train: { ...QUICK, batchSize: 100 } },
+      pik: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'pik' },
+  },
+  {
+    name: 'model update: the widest new model on 2-D data, measured with its flips on 20,000 points after every step',
+    config: {
+      kind: 'model-update',
+      data: { ...TOY, dataset: 'gaussians', oldSize: 2, newSize: 14998 },
+      old: { model: { type: 'linear' }, train: { batchSize: 2, epochs: 1, evalEvery: 1 } },
+      new: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'new' },
+  },
+  {
+    name: 'teacher intervention: the widest teacher on 2-D data, measured after every step',
+    config: {
+      kind: 'teacher-intervention',
+      data: { ...TOY, dataset: 'gaussians', trainSize: 9998, labelledSize: 9998, observedSize: 5000 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: EVERY_STEP },
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: "teacher intervention: the mental model's 5,000 gradient steps over 5,000 observed images",
+    config: {
+      kind: 'teacher-intervention',
+      data: { ...MNIST, validationSize: 0, trainSize: 100, labelledSize: 100, observedSize: 5000 },
+      teacher: { model: { type: 'linear' }, train: { ...QUICK, batchSize: 100 } },
+      student: { model: { type: 'linear' }, train: { ...QUICK, batchSize: 100 } },
+      budgets: [0, 1, 2, 5, 10, 20, 30, 40, 50, 75, 90, 100],
+      mentalModel: { l2: 0.01, steps: 5000, learningRate: 0.5 },
+    },
+    stop: { afterMs: 300, stage: 'student', ended: true },
+  },
+  {
+    name: 'active distillation: the widest teacher on 2-D data, measured after every step',
+    config: {
+      kind: 'active-distillation',
+      data: { ...TOY, dataset: 'gaussians', teacherSize: 7500, poolSize: 7500 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      student: { model: WIDEST, train: { optimizer: 'adam', learningRate: 1e-3, batchSize: 1, steps: 20000, evalEvery: 1 } },
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
+  },
+  {
+    name: 'active distillation: greedy k-center choosing 19,997 of 19,998 pool points',
+    config: {
+      kind: 'active-distillation',
+      data: { ...TOY, dataset: 'gaussians', validationSize: 0, teacherSize: 2, poolSize: 19998 },
+      teacher: { model: { type: 'linear' }, train: { batchSize: 2, epochs: 1, evalEvery: 1 } },
+      student: { model: { type: 'linear' }, train: { batchSize: 1, steps: 1, evalEvery: 1 } },
+      seedSize: 1,
+      budgets: [20000],
+    },
+    stop: { afterMs: 300, stage: 'seed', ended: true },
+  },
+  {
+    name: 'progressive distillation: the widest teacher and five links on 2-D data, measured after every step',
+    config: {
+      kind: 'progressive-kd',
+      data: { ...TOY, trainSize: 15000, labelledSize: 15000 },
+      teacher: { model: WIDEST, train: EVERY_STEP },
+      chain: Array.from({ length: 5 }, () => ({ model: WIDEST, train: EVERY_STEP })),
+    },
+    stop: { afterMs: 1500, stage: 'teacher' },
   },
 ];
 
