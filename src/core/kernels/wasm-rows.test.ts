@@ -1,4 +1,3 @@
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startNodeBackend } from '../../node/node-backend';
 import { buildCharModel } from '../language/char-model';
@@ -41,7 +40,7 @@ describe('row gathers and their gradient on wasm', () => {
   });
 
   it('gathers into an output that grows the heap (which detaches views taken before it)', async () => {
-    const heapBytes = () => (tf.backend() as unknown as BackendWasm).wasm.HEAPU8.byteLength;
+    const heapBytes = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.byteLength;
     const before = heapBytes();
     const rng = createRng(11);
     const tableValues = randomValues(81 * 16, 2);
